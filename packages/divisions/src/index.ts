@@ -1,0 +1,1 @@
+export { divisionCatalogue, parseCatalogue, shortenName, type Division } from './catalogue.ts';

@@ -1,0 +1,3 @@
+export type { Store, StoreMode } from './store.ts';
+export { openStore, type StoreOptions } from './open-store.ts';
+export { insertRows, queryRows, runCommand, type InsertOptions } from './sql.ts';

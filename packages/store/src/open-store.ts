@@ -1,0 +1,107 @@
+import { mkdirSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+
+type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
+import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
+import { createLogger } from '@govstats/log';
+import { startHostServer } from './embedded/host-server.ts';
+import { readLease, removeLease, writeLease } from './embedded/lease.ts';
+import type { Store } from './store.ts';
+
+export interface StoreOptions {
+  /** A ClickHouse server, e.g. http://user:password@clickhouse:8123; unset = embedded engine. */
+  url?: string;
+  username?: string;
+  password?: string;
+  database?: string;
+  /** Data directory of the embedded engine. */
+  dataDir: string;
+  /**
+   * Long-running processes host the embedded engine for the others: they serve it on loopback
+   * and advertise that in a lease file. Short CLI commands need not.
+   */
+  host?: boolean;
+}
+
+const log = createLogger('store');
+
+/** How long to wait for another process's endpoint when it holds the engine but has no lease yet. */
+const LEASE_WAIT_MS = 15_000;
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (options.url) return openServerStore(options);
+  mkdirSync(options.dataDir, { recursive: true });
+  const deadline = Date.now() + LEASE_WAIT_MS;
+  for (;;) {
+    const remote = await connectToHolder(options.dataDir);
+    if (remote) return remote;
+    try {
+      return await openEmbeddedStore(options);
+    } catch (error) {
+      if (!isLockedByAnotherProcess(error) || Date.now() > deadline) {
+        throw new Error(
+          `cannot open the embedded ClickHouse engine in ${options.dataDir}: ${(error as Error).message}. ` +
+            'If another govstats process holds it, wait for it to start serving or stop it; ' +
+            'set CLICKHOUSE_URL to use a ClickHouse server instead.',
+          { cause: error },
+        );
+      }
+      await sleep(250); // Another process is opening it right now; its lease will appear.
+    }
+  }
+}
+
+function openServerStore(options: StoreOptions): Store {
+  const client = createClient({
+    url: options.url,
+    username: options.username,
+    password: options.password,
+    database: options.database,
+    request_timeout: 300_000,
+    clickhouse_settings: { date_time_input_format: 'best_effort' },
+  });
+  const location = new URL(options.url!).host;
+  return { client, mode: 'server', location, close: () => client.close() };
+}
+
+async function connectToHolder(dataDir: string): Promise<Store | undefined> {
+  const lease = readLease(dataDir);
+  if (!lease) return undefined;
+  const client = createClient({ url: lease.url, request_timeout: 300_000 });
+  const ping = await client.ping();
+  if (!ping.success) {
+    await client.close();
+    return undefined;
+  }
+  log.debug({ holder: lease.pid, url: lease.url }, 'using the embedded engine held by another process');
+  return { client, mode: 'embedded-remote', location: `${dataDir} (held by pid ${lease.pid})`, close: () => client.close() };
+}
+
+async function openEmbeddedStore(options: StoreOptions): Promise<Store> {
+  const connection: ChdbConnection = createChdbConnection({ path: options.dataDir });
+  // chdb types its connection against @clickhouse/client-common, the client bundles its own copy
+  // of the same interface; they are structurally one contract.
+  const client: ClickHouseClient = createClient({ connection: connection as unknown as ClientConnection });
+  if (!options.host) {
+    return { client, mode: 'embedded', location: options.dataDir, close: () => client.close() };
+  }
+  const { url, server } = await startHostServer(connection, log);
+  writeLease(options.dataDir, { pid: process.pid, url, startedAt: new Date().toISOString() });
+  log.info({ dataDir: options.dataDir, url }, 'embedded ClickHouse engine open; other processes reach it here');
+  return {
+    client,
+    mode: 'embedded',
+    location: options.dataDir,
+    async close() {
+      removeLease(options.dataDir);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await client.close();
+    },
+  };
+}
+
+function isLockedByAnotherProcess(error: unknown): boolean {
+  const text = `${(error as Error)?.message ?? ''} ${String((error as Error)?.cause ?? '')}`;
+  return /Cannot lock file|Another server instance|Failed to create connection/i.test(text);
+}

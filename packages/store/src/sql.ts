@@ -1,0 +1,54 @@
+import { Readable } from 'node:stream';
+import type { ClickHouseClient } from '@clickhouse/client';
+
+type Params = Record<string, unknown>;
+
+export async function queryRows<Row>(client: ClickHouseClient, query: string, params: Params = {}): Promise<Row[]> {
+  const result = await client.query({ query, query_params: params, format: 'JSONEachRow' });
+  return result.json<Row>();
+}
+
+export async function runCommand(client: ClickHouseClient, query: string, params: Params = {}): Promise<void> {
+  await client.command({ query, query_params: params });
+}
+
+export interface InsertOptions {
+  /**
+   * Same token, same block: a retried insert is dropped by the table and, with
+   * deduplicate_blocks_in_dependent_materialized_views, by every rollup fed from it.
+   */
+  deduplicationToken?: string;
+}
+
+/**
+ * Inserts rows as one JSONEachRow block. Settings go into the statement itself, never into
+ * client settings: the embedded engine applies client settings with SET, which would stick to
+ * the shared session and silently deduplicate every later insert with the same token.
+ */
+export async function insertRows(
+  client: ClickHouseClient,
+  table: string,
+  rows: readonly Record<string, unknown>[],
+  options: InsertOptions = {},
+): Promise<void> {
+  if (rows.length === 0) return;
+  const settings = [
+    "date_time_input_format = 'best_effort'",
+    'deduplicate_blocks_in_dependent_materialized_views = 1',
+    // Keep each batch a single block so its token deduplicates the whole batch.
+    'max_insert_block_size = 10000000',
+    'min_insert_block_size_rows = 0',
+    'min_insert_block_size_bytes = 0',
+  ];
+  if (options.deduplicationToken !== undefined) {
+    settings.push(`insert_deduplication_token = '${options.deduplicationToken.replace(/[^A-Za-z0-9._:-]/g, '_')}'`);
+  }
+  let body = '';
+  for (const row of rows) body += `${JSON.stringify(row)}\n`;
+  const result = await client.exec({
+    query: `INSERT INTO ${table} SETTINGS ${settings.join(', ')} FORMAT JSONEachRow`,
+    values: Readable.from([body]),
+  });
+  // The response body is empty, but it must be read to free the connection.
+  for await (const _ of result.stream) void _;
+}

@@ -1,0 +1,91 @@
+import { PREFIX_LENGTH, type EventTypeDefinition, type RollupLevel } from '@govstats/schemas';
+import { queryRows, type Store } from '@govstats/store';
+import { measureNames, measureSelectList } from '../schema/measure-sql.ts';
+import { toFigures } from './numbers.ts';
+
+export interface RollupFilter {
+  level: RollupLevel;
+  /** Inclusive local (Asia/Shanghai) dates, YYYY-MM-DD. */
+  from: string;
+  to: string;
+}
+
+export interface RollupRow {
+  code: string;
+  place: string;
+  dimensions: Record<string, string>;
+  figures: Record<string, number | null>;
+}
+
+/**
+ * Figures of one event type for places at a level, merged over a period. `code` selects one
+ * place; `within` selects every place of the level under an ancestor (e.g. the townships of a
+ * county); `by` splits the figures by rollup dimensions such as product or channel.
+ */
+export async function queryRollup(
+  store: Store,
+  type: EventTypeDefinition,
+  filter: RollupFilter & { code?: string; within?: string; by?: string[] },
+): Promise<RollupRow[]> {
+  const { rollup } = type;
+  const by = filter.by ?? [];
+  for (const dimension of by) {
+    if (!rollup.dimensions.some((d) => d.name === dimension)) {
+      const known = rollup.dimensions.map((d) => d.name).join(', ');
+      throw new Error(`${type.name} has no dimension '${dimension}' (known: ${known})`);
+    }
+  }
+  const conditions = ['r.level = {level:String}', 'r.day >= {from:Date}', 'r.day <= {to:Date}'];
+  const params: Record<string, unknown> = { level: filter.level, from: filter.from, to: filter.to };
+  if (filter.code) {
+    conditions.push('r.code = {code:String}');
+    params.code = filter.code;
+  }
+  if (filter.within) {
+    const significant = filter.within.replace(/0+$/, '');
+    const prefix = filter.within.slice(0, Math.max(significant.length, 2));
+    conditions.push('startsWith(r.code, {prefix:String})');
+    params.prefix = prefix;
+  }
+  const dimensionColumns = by.map((d) => `r.${d} AS ${d}`);
+  const rows = await queryRows<Record<string, unknown>>(
+    store.client,
+    `SELECT
+  r.code AS code,
+  any(d.place_name) AS place,
+  ${[...dimensionColumns, measureSelectList(rollup, 'r.')].join(',\n  ')}
+FROM ${rollup.table} AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+WHERE ${conditions.join(' AND ')}
+GROUP BY code${by.map((d) => `, ${d}`).join('')}
+ORDER BY code${by.map((d) => `, ${d}`).join('')}`,
+    params,
+  );
+  return rows.map((row) => ({
+    code: String(row.code),
+    place: String(row.place ?? ''),
+    dimensions: Object.fromEntries(by.map((d) => [d, String(row[d])])),
+    figures: toFigures(row, measureNames(rollup)),
+  }));
+}
+
+/** Figures of one place for a period, zeros when nothing was reported. */
+export async function queryPlaceFigures(
+  store: Store,
+  type: EventTypeDefinition,
+  filter: RollupFilter & { code: string },
+): Promise<Record<string, number | null>> {
+  const [row] = await queryRollup(store, type, filter);
+  if (row) return row.figures;
+  const [empty] = await queryRows<Record<string, unknown>>(
+    store.client,
+    `SELECT ${measureSelectList(type.rollup)} FROM ${type.rollup.table} WHERE 0`,
+  );
+  return toFigures(empty ?? {}, measureNames(type.rollup));
+}
+
+/** The level of a rollup code, for validating CLI input before querying. */
+export function codeMatchesLevel(code: string, level: RollupLevel): boolean {
+  const length = PREFIX_LENGTH[level];
+  return /^\d{12}$/.test(code) && /^0*$/.test(code.slice(length)) && !/^0+$/.test(code.slice(length - 2, length));
+}

@@ -1,0 +1,66 @@
+import type { Measure, RollupSpec } from '@govstats/schemas';
+
+/**
+ * The three faces of a measure: the column type of its partial aggregate in the rollup table,
+ * the expression the materialized view writes into it, and the expression that merges partial
+ * aggregates into the final figure. Queries and views use only `mergeExpr`, the view only
+ * `stateExpr`, so a figure is computed one way everywhere.
+ */
+export function stateColumn(measure: Measure): string {
+  return `${measure.name}_state`;
+}
+
+export function stateType(measure: Measure): string {
+  switch (measure.kind) {
+    case 'count':
+      return 'SimpleAggregateFunction(sum, UInt64)';
+    case 'sum':
+      return `SimpleAggregateFunction(sum, ${measure.type})`;
+    case 'distinct':
+      return 'AggregateFunction(uniqExactIf, String, UInt8)';
+    case 'median':
+      return 'AggregateFunction(quantileExactIf(0.5), Float64, UInt8)';
+  }
+}
+
+export function stateExpr(measure: Measure): string {
+  const where = measure.where ? `toUInt8(${measure.where})` : 'toUInt8(1)';
+  switch (measure.kind) {
+    case 'count':
+      return measure.where ? `toUInt64(countIf(${measure.where}))` : 'toUInt64(count())';
+    case 'sum':
+      return `CAST(sumIf(${measure.expr}, ${where}) AS ${measure.type})`;
+    case 'distinct':
+      return `uniqExactIfState(toString(${measure.expr}), ${where})`;
+    case 'median':
+      return `quantileExactIfState(0.5)(toFloat64(${measure.expr}), ${where})`;
+  }
+}
+
+export function mergeExpr(measure: Measure, tableAlias = ''): string {
+  const column = `${tableAlias}${stateColumn(measure)}`;
+  switch (measure.kind) {
+    case 'count':
+    case 'sum':
+      return `sum(${column})`;
+    case 'distinct':
+      return `uniqExactIfMerge(${column})`;
+    case 'median': {
+      const median = `quantileExactIfMerge(0.5)(${column})`;
+      return `if(isFinite(${median}), round(${median}, 2), NULL)`;
+    }
+  }
+}
+
+/** `merged AS name, …, derived AS name` — the select list every rollup reader uses. */
+export function measureSelectList(rollup: RollupSpec, tableAlias = ''): string {
+  return [
+    ...rollup.measures.map((m) => `${mergeExpr(m, tableAlias)} AS ${m.name}`),
+    ...rollup.derived.map((d) => `${d.expr} AS ${d.name}`),
+  ].join(',\n  ');
+}
+
+/** Names of all figures a rollup yields, stored and derived, in output order. */
+export function measureNames(rollup: RollupSpec): string[] {
+  return [...rollup.measures.map((m) => m.name), ...rollup.derived.map((d) => d.name)];
+}

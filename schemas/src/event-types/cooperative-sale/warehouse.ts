@@ -1,0 +1,30 @@
+import type { RawTableSpec } from '../../core/raw-table.ts';
+import type { RollupSpec } from '../../core/rollup-spec.ts';
+
+export const cooperativeSaleTable: RawTableSpec = {
+  name: 'cooperative_sales',
+  columns: [
+    { name: 'cooperative_id', type: 'String', description: 'cooperative id' },
+    { name: 'product', type: 'LowCardinality(String)', description: 'product sold' },
+    { name: 'quantity', type: 'Decimal(18, 3)', description: 'quantity in unit' },
+    { name: 'unit', type: 'LowCardinality(String)', description: 'unit of quantity' },
+    { name: 'amount_fen', type: 'UInt64', description: 'amount in fen' },
+    { name: 'channel', type: 'LowCardinality(String)', description: 'sales channel' },
+  ],
+};
+
+export const cooperativeSaleRollup: RollupSpec = {
+  table: 'cooperative_sale_rollup',
+  dimensions: [
+    { name: 'product', expr: 'product', type: 'LowCardinality(String)', description: 'product sold' },
+    { name: 'channel', expr: 'channel', type: 'LowCardinality(String)', description: 'sales channel' },
+    { name: 'unit', expr: 'unit', type: 'LowCardinality(String)', description: 'unit of quantity' },
+  ],
+  measures: [
+    { kind: 'count', name: 'sales', description: 'sales recorded' },
+    { kind: 'sum', name: 'revenue_fen', description: 'sales revenue in fen', expr: 'amount_fen', type: 'UInt64' },
+    { kind: 'sum', name: 'quantity', description: 'quantity sold (meaningful per product and unit)', expr: 'quantity', type: 'Decimal(38, 3)' },
+    { kind: 'distinct', name: 'cooperatives_selling', description: 'distinct cooperatives with sales', expr: 'cooperative_id' },
+  ],
+  derived: [{ name: 'revenue_yuan', description: 'sales revenue in yuan', expr: 'revenue_fen / 100' }],
+};

@@ -1,0 +1,14 @@
+import type { EventTypeDefinition } from '../../core/event-type.ts';
+import { gridVisitContracts } from './contract.ts';
+import { sampleGridVisits } from './generator.ts';
+import { gridVisitRollup, gridVisitTable } from './warehouse.ts';
+
+export const gridVisit: EventTypeDefinition = {
+  name: 'grid-visit',
+  title: { en: 'Grid visits and patrols', zh: '网格走访巡查' },
+  topic: 'govstats.grid-visit',
+  versions: gridVisitContracts,
+  rawTable: gridVisitTable,
+  rollup: gridVisitRollup,
+  sampleDay: sampleGridVisits,
+};

@@ -1,0 +1,14 @@
+import type { EventTypeDefinition } from '../../core/event-type.ts';
+import { trainingAttendanceContracts } from './contract.ts';
+import { sampleTrainingAttendance } from './generator.ts';
+import { trainingAttendanceRollup, trainingAttendanceTable } from './warehouse.ts';
+
+export const trainingAttendance: EventTypeDefinition = {
+  name: 'training-attendance',
+  title: { en: 'Training attendance', zh: '党员干部培训' },
+  topic: 'govstats.training-attendance',
+  versions: trainingAttendanceContracts,
+  rawTable: trainingAttendanceTable,
+  rollup: trainingAttendanceRollup,
+  sampleDay: sampleTrainingAttendance,
+};

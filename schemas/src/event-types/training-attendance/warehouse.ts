@@ -1,0 +1,30 @@
+import type { RawTableSpec } from '../../core/raw-table.ts';
+import type { RollupSpec } from '../../core/rollup-spec.ts';
+
+export const trainingAttendanceTable: RawTableSpec = {
+  name: 'training_attendances',
+  columns: [
+    { name: 'session_id', type: 'String', description: 'training session id' },
+    { name: 'course', type: 'String', description: 'course title' },
+    { name: 'organising_level', type: 'LowCardinality(String)', description: 'organising level' },
+    { name: 'attendee_id', type: 'String', description: 'attendee, pseudonymous' },
+    { name: 'role', type: 'LowCardinality(String)', description: 'attendee role' },
+    { name: 'mode', type: 'LowCardinality(String)', description: 'on_site or online' },
+    { name: 'hours', type: 'Decimal(6, 2)', description: 'hours attended' },
+  ],
+};
+
+export const trainingAttendanceRollup: RollupSpec = {
+  table: 'training_rollup',
+  dimensions: [{ name: 'role', expr: 'role', type: 'LowCardinality(String)', description: 'attendee role' }],
+  measures: [
+    { kind: 'count', name: 'attendances', description: 'attendances, person-times (人次)' },
+    { kind: 'count', name: 'online_attendances', description: 'attendances online', where: "mode = 'online'" },
+    { kind: 'distinct', name: 'attendees', description: 'distinct attendees (人数)', expr: 'attendee_id' },
+    { kind: 'distinct', name: 'sessions', description: 'distinct training sessions (期/场次)', expr: 'session_id' },
+    { kind: 'sum', name: 'hours', description: 'person-hours of training', expr: 'hours', type: 'Decimal(38, 2)' },
+  ],
+  derived: [
+    { name: 'attendances_per_session', description: 'average attendances per session', expr: 'round(attendances / nullIf(sessions, 0), 1)' },
+  ],
+};

@@ -1,0 +1,10 @@
+export * from './core/division-code.ts';
+export * from './core/envelope.ts';
+export * from './core/event-type.ts';
+export * from './core/random.ts';
+export * from './core/raw-table.ts';
+export * from './core/rollup-spec.ts';
+export * from './core/sample-time.ts';
+export * from './registry.ts';
+export * from './validate-event.ts';
+export { renderJsonSchemas } from './json-schema.ts';

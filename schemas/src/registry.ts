@@ -1,0 +1,32 @@
+import type { ContractVersion, EventTypeDefinition } from './core/event-type.ts';
+import { cooperativeSale } from './event-types/cooperative-sale/index.ts';
+import { disputeCase } from './event-types/dispute-case/index.ts';
+import { gridVisit } from './event-types/grid-visit/index.ts';
+import { trainingAttendance } from './event-types/training-attendance/index.ts';
+
+/** Every event type govstats ingests. A new type is a new folder under event-types/ plus one line here. */
+export const EVENT_TYPES: readonly EventTypeDefinition[] = [gridVisit, disputeCase, trainingAttendance, cooperativeSale];
+
+const byName = new Map(EVENT_TYPES.map((t) => [t.name, t]));
+const byTopic = new Map(EVENT_TYPES.map((t) => [t.topic, t]));
+
+export function eventTypeByName(name: string): EventTypeDefinition | undefined {
+  return byName.get(name);
+}
+
+export function eventTypeByTopic(topic: string): EventTypeDefinition | undefined {
+  return byTopic.get(topic);
+}
+
+export function contractVersion(type: EventTypeDefinition, version: number): ContractVersion | undefined {
+  return type.versions.find((v) => v.version === version);
+}
+
+export function latestVersion(type: EventTypeDefinition): number {
+  return Math.max(...type.versions.map((v) => v.version));
+}
+
+/** The CloudEvents `type` attribute for a version of an event type. */
+export function cloudEventType(type: EventTypeDefinition, version = latestVersion(type)): string {
+  return `govstats.${type.name}.v${version}`;
+}

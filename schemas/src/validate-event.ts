@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { envelope, eventTypeName, type Envelope } from './core/envelope.ts';
+import type { EventTypeDefinition } from './core/event-type.ts';
+import { contractVersion, eventTypeByName } from './registry.ts';
+
+/** Why an event was refused; stable codes for dashboards, with a human-readable detail. */
+export type RejectionReason =
+  | 'unparseable' // not UTF-8 JSON
+  | 'invalid_envelope' // not a CloudEvents envelope govstats accepts
+  | 'unknown_event_type' // type names no event type govstats knows
+  | 'unsupported_version' // known type, unknown contract version
+  | 'invalid_data' // data breaks the contract
+  | 'wrong_topic' // valid event published on another type's topic
+  | 'future_time' // occurred later than the clock allows
+  | 'oversized'; // larger than the accepted message size
+
+export type ValidationResult =
+  | { ok: true; eventType: EventTypeDefinition; version: number; event: Envelope; columns: Record<string, unknown> }
+  | { ok: false; reason: RejectionReason; detail: string; eventId?: string; type?: string };
+
+/** Human-readable list of what is wrong, with the path of each problem. */
+export function describeIssues(error: z.ZodError, prefix = ''): string {
+  return error.issues
+    .slice(0, 10)
+    .map((issue) => `${[prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/**
+ * Checks a parsed JSON value against the envelope and the contract of its type and version, and
+ * maps it onto raw-table columns. Pure: no clock, no I/O; time-based checks happen in the caller.
+ */
+export function validateEvent(value: unknown): ValidationResult {
+  const candidate = value as { id?: unknown; type?: unknown } | null;
+  const eventId = typeof candidate?.id === 'string' ? candidate.id.slice(0, 128) : undefined;
+  const typeAttr = typeof candidate?.type === 'string' ? candidate.type.slice(0, 128) : undefined;
+  const parsedEnvelope = envelope.safeParse(value);
+  if (!parsedEnvelope.success) {
+    return { ok: false, reason: 'invalid_envelope', detail: describeIssues(parsedEnvelope.error), eventId, type: typeAttr };
+  }
+  const event = parsedEnvelope.data as Envelope;
+  const named = eventTypeName(event.type)!;
+  const eventType = eventTypeByName(named.name);
+  if (!eventType) {
+    return { ok: false, reason: 'unknown_event_type', detail: `no event type named '${named.name}'`, eventId, type: event.type };
+  }
+  const contract = contractVersion(eventType, named.version);
+  if (!contract) {
+    const known = eventType.versions.map((v) => `v${v.version}`).join(', ');
+    return { ok: false, reason: 'unsupported_version', detail: `${eventType.name} has no contract v${named.version} (known: ${known})`, eventId, type: event.type };
+  }
+  const data = contract.data.safeParse(event.data);
+  if (!data.success) {
+    return { ok: false, reason: 'invalid_data', detail: describeIssues(data.error, 'data'), eventId, type: event.type };
+  }
+  const validated: Envelope = { ...event, data: data.data };
+  try {
+    return { ok: true, eventType, version: named.version, event: validated, columns: contract.toColumns(data.data, validated) };
+  } catch (error) {
+    return { ok: false, reason: 'invalid_data', detail: (error as Error).message, eventId, type: event.type };
+  }
+}
