@@ -8,14 +8,9 @@ import { trainingAttendance } from './event-types/training-attendance/index.ts';
 export const EVENT_TYPES: readonly EventTypeDefinition[] = [gridVisit, disputeCase, trainingAttendance, cooperativeSale];
 
 const byName = new Map(EVENT_TYPES.map((t) => [t.name, t]));
-const byTopic = new Map(EVENT_TYPES.map((t) => [t.topic, t]));
 
 export function eventTypeByName(name: string): EventTypeDefinition | undefined {
   return byName.get(name);
-}
-
-export function eventTypeByTopic(topic: string): EventTypeDefinition | undefined {
-  return byTopic.get(topic);
 }
 
 export function contractVersion(type: EventTypeDefinition, version: number): ContractVersion | undefined {

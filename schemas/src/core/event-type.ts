@@ -48,10 +48,9 @@ export interface SampledEvent {
  * and listing it in ../registry.ts.
  */
 export interface EventTypeDefinition {
-  /** Kebab-case name used in the CloudEvents `type` (govstats.<name>.v<N>) and in the topic. */
+  /** Kebab-case name used in the CloudEvents `type` (govstats.<name>.v<N>) and in its topic name. */
   name: string;
   title: { en: string; zh: string };
-  topic: string;
   versions: ContractVersion[];
   rawTable: RawTableSpec;
   rollup: RollupSpec;

@@ -89,3 +89,13 @@ export function codeMatchesLevel(code: string, level: RollupLevel): boolean {
   const length = PREFIX_LENGTH[level];
   return /^\d{12}$/.test(code) && /^0*$/.test(code.slice(length)) && !/^0+$/.test(code.slice(length - 2, length));
 }
+
+/** Short name of a place from the division dimension, or undefined when the code is unknown. */
+export async function placeName(store: Store, code: string): Promise<string | undefined> {
+  const [row] = await queryRows<{ name: string }>(
+    store.client,
+    'SELECT argMax(short_name, updated_at) AS name FROM divisions WHERE code = {code:String} GROUP BY code',
+    { code },
+  );
+  return row?.name;
+}

@@ -6,7 +6,6 @@ import { cooperativeSaleRollup, cooperativeSaleTable } from './warehouse.ts';
 export const cooperativeSale: EventTypeDefinition = {
   name: 'cooperative-sale',
   title: { en: 'Cooperative sales', zh: '合作社销售' },
-  topic: 'govstats.cooperative-sale',
   versions: cooperativeSaleContracts,
   rawTable: cooperativeSaleTable,
   rollup: cooperativeSaleRollup,

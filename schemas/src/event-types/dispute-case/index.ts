@@ -6,7 +6,6 @@ import { disputeCaseRollup, disputeCaseTable } from './warehouse.ts';
 export const disputeCase: EventTypeDefinition = {
   name: 'dispute-case',
   title: { en: 'Dispute mediation', zh: '矛盾纠纷化解' },
-  topic: 'govstats.dispute-case',
   versions: disputeCaseContracts,
   rawTable: disputeCaseTable,
   rollup: disputeCaseRollup,

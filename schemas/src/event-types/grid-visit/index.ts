@@ -6,7 +6,6 @@ import { gridVisitRollup, gridVisitTable } from './warehouse.ts';
 export const gridVisit: EventTypeDefinition = {
   name: 'grid-visit',
   title: { en: 'Grid visits and patrols', zh: '网格走访巡查' },
-  topic: 'govstats.grid-visit',
   versions: gridVisitContracts,
   rawTable: gridVisitTable,
   rollup: gridVisitRollup,

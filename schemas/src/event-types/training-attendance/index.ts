@@ -6,7 +6,6 @@ import { trainingAttendanceRollup, trainingAttendanceTable } from './warehouse.t
 export const trainingAttendance: EventTypeDefinition = {
   name: 'training-attendance',
   title: { en: 'Training attendance', zh: '党员干部培训' },
-  topic: 'govstats.training-attendance',
   versions: trainingAttendanceContracts,
   rawTable: trainingAttendanceTable,
   rollup: trainingAttendanceRollup,

@@ -1,0 +1,13 @@
+export { resolveInfrastructure, parseBrokerList } from './resolve-infrastructure.ts';
+export type { Infrastructure, ResolveInfrastructureOptions, KafkaOrigin, ClickHouseOrigin } from './resolve-infrastructure.ts';
+
+export { startKafka, stopKafka, kafkaStatus, resetKafkaData } from './kafka/broker.ts';
+export type { StartKafkaOptions, KafkaBroker, KafkaStatus, StopKafkaResult } from './kafka/broker.ts';
+export { ensureKafkaClasspath } from './kafka/artifacts.ts';
+export { kafkaSettings, DEFAULT_KAFKA_PORT, DEFAULT_KAFKA_CONTROLLER_PORT } from './kafka/settings.ts';
+export type { KafkaPortOptions, KafkaSettings } from './kafka/settings.ts';
+export { probeKafka } from './kafka/health.ts';
+export { KAFKA_VERSION, KAFKA_DOCKER_IMAGE } from './kafka/version.ts';
+export { CLICKHOUSE_DOCKER_IMAGE } from './docker/clickhouse-container.ts';
+export { isDockerAvailable } from './docker/docker-runtime.ts';
+export { govstatsHome, repoRoot } from './paths.ts';

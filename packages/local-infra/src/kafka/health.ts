@@ -1,0 +1,35 @@
+import { Kafka, logLevel } from 'kafkajs';
+
+export interface KafkaProbeResult {
+  healthy: boolean;
+  clusterId?: string;
+  /** Why the probe failed, for logs and error messages. */
+  error?: string;
+}
+
+/**
+ * One cheap round trip (connect + DescribeCluster). A broker only opens its client listener once
+ * it has caught up with the metadata log and is unfenced, so an answer means it can serve.
+ */
+export async function probeKafka(brokers: string[], timeoutMs = 5_000): Promise<KafkaProbeResult> {
+  const kafka = new Kafka({
+    clientId: 'govstats-health-probe',
+    brokers,
+    connectionTimeout: Math.min(timeoutMs, 3_000),
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+    // Refused connections are expected while the broker starts; they are not worth logging.
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    if (cluster.brokers.length === 0) return { healthy: false, error: 'cluster reports no live brokers' };
+    return { healthy: true, clusterId: cluster.clusterId };
+  } catch (error) {
+    return { healthy: false, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { govstatsHome, repoRoot } from '../paths.ts';
+
+export const DEFAULT_KAFKA_PORT = 19092;
+export const DEFAULT_KAFKA_CONTROLLER_PORT = 19093;
+/** Loopback only: the local broker is a development tool, not something to expose on the LAN. */
+export const KAFKA_HOST = '127.0.0.1';
+
+export interface KafkaPortOptions {
+  /** Client (PLAINTEXT) port; default KAFKA_PORT or 19092. */
+  port?: number;
+  /** KRaft controller port; default KAFKA_CONTROLLER_PORT or 19093. */
+  controllerPort?: number;
+}
+
+export interface KafkaSettings {
+  host: string;
+  port: number;
+  controllerPort: number;
+  /** `${GOVSTATS_HOME}/kafka` */
+  kafkaHome: string;
+  dataDir: string;
+  serverPropertiesFile: string;
+  pidFile: string;
+  logFile: string;
+  startLockFile: string;
+  pomFile: string;
+  log4jConfigFile: string;
+}
+
+/** Resolved at call time (not import time) so callers can change the environment first. */
+export function kafkaSettings(options: KafkaPortOptions = {}): KafkaSettings {
+  const kafkaHome = join(govstatsHome(), 'kafka');
+  const infraDir = join(repoRoot(), 'infra', 'kafka');
+  return {
+    host: KAFKA_HOST,
+    port: options.port ?? portFromEnv('KAFKA_PORT', DEFAULT_KAFKA_PORT),
+    controllerPort: options.controllerPort ?? portFromEnv('KAFKA_CONTROLLER_PORT', DEFAULT_KAFKA_CONTROLLER_PORT),
+    kafkaHome,
+    dataDir: join(kafkaHome, 'data'),
+    serverPropertiesFile: join(kafkaHome, 'server.properties'),
+    pidFile: join(kafkaHome, 'broker.pid'),
+    logFile: join(kafkaHome, 'broker.log'),
+    startLockFile: join(kafkaHome, 'start.lock'),
+    pomFile: join(infraDir, 'pom.xml'),
+    log4jConfigFile: join(infraDir, 'log4j2.properties'),
+  };
+}
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`${name}=${raw} is not a TCP port: use a number between 1 and 65535 (default ${fallback})`);
+  }
+  return port;
+}

@@ -1,0 +1,142 @@
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { topicsFor, type Config } from '@govstats/config';
+import { divisionCatalogue } from '@govstats/divisions';
+import { createKafka } from '@govstats/kafka';
+import { resolveInfrastructure } from '@govstats/local-infra';
+import { emptySampleCounts, generateSample } from '@govstats/producer';
+import { EVENT_TYPES, type RollupLevel } from '@govstats/schemas';
+import { openStore, type Store } from '@govstats/store';
+import { deadLetterSummary, queryRollup } from '@govstats/warehouse';
+import { formatNumber, renderTable } from '../output/table.ts';
+import { allTopics, config } from '../runtime.ts';
+import { drainTopics } from './ingest.ts';
+import { migrateStore } from './migrate.ts';
+import { produceFile } from './produce.ts';
+
+export const usage = `govstats demo
+  Runs the whole pipeline on a sample of 三门峡市 (Sanmenxia), Q3 2024: local infrastructure,
+  schema, a realistic event stream with some broken and duplicated events, ingest, and rollup
+  tables by city, county and township with the dead-letter summary.`;
+
+const CITY = '411200000000';
+const FROM = '2024-07-01';
+const TO = '2024-09-30';
+
+const say = (text: string) => process.stdout.write(`${text}\n`);
+
+/** A progress line rewritten in place on a terminal; nothing when output goes to a file or CI log. */
+function progress(text: string, done = false): void {
+  if (!process.stderr.isTTY) return;
+  process.stderr.write(done ? '\n' : `\r    ${text}`);
+}
+
+export async function run(): Promise<number> {
+  const base = config();
+  const runId = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+  const demoHome = join(base.home, 'demo');
+  rmSync(demoHome, { recursive: true, force: true });
+  mkdirSync(demoHome, { recursive: true });
+
+  say('1/6 infrastructure');
+  const infra = await resolveInfrastructure();
+  try {
+    // A run of its own: fresh topics and consumer group on the broker, fresh embedded data directory.
+    const cfg: Config = {
+      ...base,
+      kafka: { ...base.kafka, brokers: infra.kafkaBrokers },
+      clickhouse: { ...base.clickhouse, url: infra.clickhouseUrl, dataDir: join(demoHome, 'chdb') },
+      ingest: { ...base.ingest, groupId: `govstats-demo-${runId}` },
+      topics: topicsFor(`govstats-demo-${runId}`),
+    };
+    say(`    Kafka: ${infra.origin.kafka} ${infra.kafkaBrokers.join(', ')} · ClickHouse: ${infra.origin.clickhouse}${infra.clickhouseUrl ? ` ${infra.clickhouseUrl}` : ` (${cfg.clickhouse.dataDir})`}`);
+    const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: cfg.kafka.clientId });
+    const store = await openStore({ ...cfg.clickhouse, host: true });
+    try {
+      say('2/6 schema');
+      const outcomes = await migrateStore(cfg, store);
+      say(`    ${outcomes.filter((o) => o.action !== 'unchanged').length} migrations applied`);
+
+      say(`3/6 sample: villages of 三门峡市, ${FROM} – ${TO}`);
+      const file = join(demoHome, 'sample.ndjson');
+      const counts = emptySampleCounts();
+      const villages = divisionCatalogue().filter((d) => d.level === 'village' && d.code.startsWith(CITY.slice(0, 4)));
+      const out = createWriteStream(file);
+      for (const line of generateSample({ villages, from: FROM, to: TO, seed: 2024, invalidShare: 0.004, duplicateShare: 0.003 }, counts)) {
+        if (!out.write(`${line}\n`)) await once(out, 'drain');
+      }
+      out.end();
+      await once(out, 'finish');
+      say(`    ${formatNumber(counts.lines)} lines for ${villages.length} villages: ${formatNumber(counts.valid)} valid, ${counts.invalid} broken, ${counts.duplicates} duplicated → ${file}`);
+
+      say('4/6 produce');
+      const produced = await produceFile(cfg, kafka, file, (r) => progress(`published ${formatNumber(r.accepted)}`));
+      progress('', true);
+      say(`    ${formatNumber(produced.accepted)} of ${formatNumber(produced.lines)} acknowledged by the broker`);
+
+      say('5/6 ingest');
+      const { stats, seconds } = await drainTopics(cfg, kafka, store, (s) =>
+        progress(`${formatNumber(s.messages)} read · ${formatNumber(s.loaded)} loaded · ${s.duplicates} duplicates skipped · ${s.deadLettered} dead-lettered`),
+      );
+      progress('', true);
+      say(`    ${formatNumber(stats.loaded)} loaded, ${stats.duplicates} duplicates skipped, ${stats.deadLettered} dead-lettered in ${seconds.toFixed(1)} s (${formatNumber(Math.round(stats.messages / seconds))} events/s)`);
+
+      say(`6/6 rollups, ${FROM} – ${TO}\n`);
+      say(await rollupTable(store));
+      const dead = await deadLetterSummary(store);
+      say(`\ndead letters (${dead.reduce((n, r) => n + r.count, 0)})\n${renderTable(['reason', 'topic', 'count'], dead.map((r) => [r.reason, r.topic, r.count]))}`);
+      say(`\nExplore: CHDB_PATH=${cfg.clickhouse.dataDir} npm run govstats -- rollup --level county --code 411224000000 --from ${FROM} --to ${TO}`);
+    } finally {
+      await store.close();
+      await deleteTopics(kafka, allTopics({ ...base, topics: topicsFor(`govstats-demo-${runId}`) }));
+    }
+  } finally {
+    await infra.stop();
+  }
+  return 0;
+}
+
+async function deleteTopics(kafka: ReturnType<typeof createKafka>, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics }).catch(() => undefined);
+  await admin.disconnect();
+}
+
+const COLUMNS: { type: string; measure: string; header: string; scale?: number }[] = [
+  { type: 'grid-visit', measure: 'visits', header: '走访巡查' },
+  { type: 'grid-visit', measure: 'households_visited', header: '入户户数' },
+  { type: 'grid-visit', measure: 'hazards_found', header: '发现隐患' },
+  { type: 'dispute-case', measure: 'received', header: '受理纠纷' },
+  { type: 'dispute-case', measure: 'resolved', header: '化解' },
+  { type: 'dispute-case', measure: 'resolution_rate', header: '化解率%', scale: 100 },
+  { type: 'dispute-case', measure: 'village_resolution_share', header: '村内化解%', scale: 100 },
+  { type: 'training-attendance', measure: 'attendances', header: '培训人次' },
+  { type: 'training-attendance', measure: 'attendees', header: '参训人数' },
+  { type: 'cooperative-sale', measure: 'revenue_yuan', header: '合作社销售额(万元)', scale: 1 / 10_000 },
+];
+
+/** One row per place: the city, its counties, its townships. */
+async function rollupTable(store: Store): Promise<string> {
+  const rows: { code: string; cells: (string | number | null)[] }[] = [];
+  for (const level of ['city', 'county', 'township'] as RollupLevel[]) {
+    const byType = new Map<string, Map<string, Record<string, number | null>>>();
+    const places = new Map<string, string>();
+    for (const type of EVENT_TYPES) {
+      const result = await queryRollup(store, type, { level, within: CITY, from: FROM, to: TO });
+      byType.set(type.name, new Map(result.map((r) => [r.code, r.figures])));
+      for (const r of result) places.set(r.code, r.place);
+    }
+    for (const [code, place] of places) {
+      const cells = COLUMNS.map((c) => {
+        const value = byType.get(c.type)?.get(code)?.[c.measure] ?? null;
+        return value === null ? null : Math.round(value * (c.scale ?? 1) * 10) / 10;
+      });
+      rows.push({ code, cells: [`${level === 'township' ? '    ' : level === 'county' ? '  ' : ''}${place}`, ...cells] });
+    }
+  }
+  // Codes sort into the hierarchy: each county is followed by its townships.
+  rows.sort((a, b) => a.code.localeCompare(b.code));
+  return renderTable(['地区', ...COLUMNS.map((c) => c.header)], rows.map((r) => r.cells));
+}

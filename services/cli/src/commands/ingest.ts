@@ -1,0 +1,50 @@
+import { parseArgs } from 'node:util';
+import { createIngestService, type IngestStats } from '@govstats/ingest';
+import { createLogger } from '@govstats/log';
+import type { Config } from '@govstats/config';
+import type { Store } from '@govstats/store';
+import type { Kafka } from 'kafkajs';
+import { config, connectKafka, connectStore, createTopics } from '../runtime.ts';
+import { migrateStore } from './migrate.ts';
+
+export const usage = `govstats ingest [--until-idle]
+  Consumes every event topic as one consumer group, validates, loads ClickHouse in batches and
+  dead-letters what it refuses. --until-idle drains the topics and exits; otherwise it runs until
+  SIGINT/SIGTERM.`;
+
+const log = createLogger('cli.ingest');
+
+export async function drainTopics(cfg: Config, kafka: Kafka, store: Store, onBatch?: (s: IngestStats) => void): Promise<{ stats: IngestStats; seconds: number }> {
+  await createTopics(cfg, kafka);
+  const started = performance.now();
+  const stats = await createIngestService({ config: cfg, kafka, store, onBatch }).drain();
+  return { stats, seconds: (performance.now() - started) / 1000 };
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'until-idle': { type: 'boolean' } } });
+  const cfg = config();
+  const kafka = await connectKafka(cfg);
+  const store = await connectStore(cfg, true);
+  try {
+    await migrateStore(cfg, store);
+    if (values['until-idle']) {
+      const { stats, seconds } = await drainTopics(cfg, kafka, store);
+      process.stdout.write(`${JSON.stringify({ ...stats, seconds: Number(seconds.toFixed(2)), eventsPerSecond: Math.round(stats.messages / seconds) })}\n`);
+      return 0;
+    }
+    await createTopics(cfg, kafka);
+    const service = createIngestService({ config: cfg, kafka, store });
+    await service.start();
+    const report = setInterval(() => log.info(service.stats(), 'ingest progress'), 10_000);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    clearInterval(report);
+    await service.stop();
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

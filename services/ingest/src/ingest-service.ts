@@ -1,0 +1,165 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kafka } from 'kafkajs';
+import type { Config } from '@govstats/config';
+import { createBatchSource, createKafkaSink, type KafkaSink, type SourceBatch } from '@govstats/kafka';
+import { createLogger } from '@govstats/log';
+import { EVENT_TYPES, type EventTypeDefinition } from '@govstats/schemas';
+import { insertRows, type Store } from '@govstats/store';
+import { deadLetter, type Rejected } from './dead-letters.ts';
+import { decodeMessage } from './decode-message.ts';
+import { executeLoad, planLoad, type AcceptedEvent, type LoadPlan } from './load-events.ts';
+
+export interface IngestStats {
+  batches: number;
+  messages: number;
+  loaded: number;
+  duplicates: number;
+  deadLettered: number;
+  loadedByType: Record<string, number>;
+  retries: number;
+  startedAt: number;
+}
+
+export interface IngestServiceOptions {
+  config: Config;
+  kafka: Kafka;
+  store: Store;
+  clock?: () => number;
+  onBatch?: (stats: IngestStats) => void;
+}
+
+export interface IngestService {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Consumes until every subscribed partition is caught up, then stops. */
+  drain(): Promise<IngestStats>;
+  stats(): IngestStats;
+}
+
+/** A batch decoded and planned once, reused as is by every retry of that batch. */
+interface PreparedBatch {
+  rejected: Rejected[];
+  plan: LoadPlan;
+  now: number;
+  startedAt: number;
+}
+
+const log = createLogger('ingest');
+
+/** Topics ingest reads: one per event type, plus lines producers could not route. */
+export function ingestTopics(config: Config): Map<string, EventTypeDefinition | undefined> {
+  const topics = new Map<string, EventTypeDefinition | undefined>(EVENT_TYPES.map((t) => [config.topics.forEventType(t.name), t]));
+  topics.set(config.topics.unrouted, undefined);
+  return topics;
+}
+
+export function createIngestService(options: IngestServiceOptions): IngestService {
+  const { config, kafka, store } = options;
+  const clock = options.clock ?? Date.now;
+  const stats: IngestStats = { batches: 0, messages: 0, loaded: 0, duplicates: 0, deadLettered: 0, loadedByType: {}, retries: 0, startedAt: clock() };
+  const prepared = new Map<string, PreparedBatch>();
+  const topics = ingestTopics(config);
+  let sink: KafkaSink | undefined;
+
+  async function prepare(batch: SourceBatch): Promise<PreparedBatch> {
+    const now = clock();
+    const accepted: AcceptedEvent[] = [];
+    const rejected: Rejected[] = [];
+    const context = {
+      topic: batch.topic,
+      partition: batch.partition,
+      topicType: topics.get(batch.topic),
+      maxEventBytes: config.ingest.maxEventBytes,
+      futureToleranceMs: config.ingest.futureToleranceMs,
+      now,
+    };
+    for (const message of batch.messages) {
+      const decoded = decodeMessage(message, context);
+      if (decoded.ok) accepted.push(decoded);
+      else rejected.push({ message, decoded });
+    }
+    return { rejected, plan: await planLoad(store, accepted), now, startedAt: now };
+  }
+
+  async function handle(batch: SourceBatch): Promise<void> {
+    const first = batch.messages[0]!.offset;
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    const key = `${batch.topic}:${batch.partition}:${first}-${last}`;
+    let work = prepared.get(key);
+    if (!work) {
+      work = await prepare(batch);
+      prepared.set(key, work);
+    }
+    await deadLetter(batch, work.rejected, { sink: sink!, store, topic: config.topics.deadLetter, now: work.now });
+    await executeLoad(store, work.plan);
+    const loaded = work.plan.inserts.reduce((n, i) => n + i.rows.length, 0);
+    await insertRows(
+      store.client,
+      'ingest_batches',
+      [{
+        batch_id: key,
+        consumer_group: config.ingest.groupId,
+        kafka_topic: batch.topic,
+        kafka_partition: batch.partition,
+        first_offset: first,
+        last_offset: last,
+        messages: batch.messages.length,
+        loaded,
+        duplicates: work.plan.duplicates,
+        dead_lettered: work.rejected.length,
+        started_at: new Date(work.startedAt).toISOString(),
+        finished_at: new Date(clock()).toISOString(),
+      }],
+      { deduplicationToken: `batch:${config.ingest.groupId}:${key}` },
+    );
+    prepared.delete(key);
+    stats.batches++;
+    stats.messages += batch.messages.length;
+    stats.loaded += loaded;
+    stats.duplicates += work.plan.duplicates;
+    stats.deadLettered += work.rejected.length;
+    for (const insert of work.plan.inserts) {
+      stats.loadedByType[insert.eventType.name] = (stats.loadedByType[insert.eventType.name] ?? 0) + insert.rows.length;
+    }
+    log.debug({ batch: key, loaded, duplicates: work.plan.duplicates, deadLettered: work.rejected.length }, 'batch loaded');
+    options.onBatch?.({ ...stats });
+  }
+
+  const source = createBatchSource(kafka, {
+    groupId: config.ingest.groupId,
+    topics: [...topics.keys()],
+    maxBytesPerPartition: config.ingest.maxBytesPerPartition,
+    handle,
+    onRetry(error, attempt, delayMs, batch) {
+      stats.retries++;
+      log.warn(
+        { err: error, attempt, delayMs, topic: batch.topic, partition: batch.partition },
+        'batch not loaded; retrying the same batch (offsets stay uncommitted until it succeeds)',
+      );
+    },
+  });
+
+  return {
+    async start() {
+      sink = await createKafkaSink(kafka);
+      await source.start();
+      log.info({ groupId: config.ingest.groupId, store: store.mode }, 'ingest consuming');
+    },
+    async stop() {
+      await source.stop();
+      await sink?.close();
+      log.info({ ...stats }, 'ingest stopped');
+    },
+    async drain() {
+      await this.start();
+      // Idle = nothing in flight and no lag, twice in a row (a fetch may be between the two).
+      for (let idleChecks = 0; idleChecks < 2; ) {
+        await sleep(500);
+        idleChecks = !source.busy() && (await source.lag()) === 0 ? idleChecks + 1 : 0;
+      }
+      await this.stop();
+      return { ...stats };
+    },
+    stats: () => ({ ...stats }),
+  };
+}
