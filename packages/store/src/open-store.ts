@@ -30,7 +30,7 @@ const log = createLogger('store');
 const LEASE_WAIT_MS = 15_000;
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  if (options.url) return openServerStore(options);
+  if (options.url) return await openServerStore(options);
   mkdirSync(options.dataDir, { recursive: true });
   const deadline = Date.now() + LEASE_WAIT_MS;
   for (;;) {
@@ -52,15 +52,19 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
 }
 
-function openServerStore(options: StoreOptions): Store {
-  const client = createClient({
-    url: options.url,
-    username: options.username,
-    password: options.password,
-    database: options.database,
-    request_timeout: 300_000,
-    clickhouse_settings: { date_time_input_format: 'best_effort' },
-  });
+async function openServerStore(options: StoreOptions): Promise<Store> {
+  const connect = (database?: string) =>
+    createClient({ url: options.url, username: options.username, password: options.password, database, request_timeout: 300_000 });
+  if (options.database) {
+    // The database must exist before a client can use it as its default.
+    const bootstrap = connect();
+    try {
+      await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${options.database}` });
+    } finally {
+      await bootstrap.close();
+    }
+  }
+  const client = connect(options.database);
   const location = new URL(options.url!).host;
   return { client, mode: 'server', location, close: () => client.close() };
 }

@@ -10,7 +10,7 @@ export type Measure =
   | { kind: 'sum'; name: string; description: string; expr: string; type: string; where?: string }
   /** Exact number of distinct values (people, households, sessions), mergeable across days. */
   | { kind: 'distinct'; name: string; description: string; expr: string; where?: string }
-  /** Exact median of a Float64 expression, mergeable across days. */
+  /** Exact median (midpoint of the two middle values for an even count), mergeable across days. */
   | { kind: 'median'; name: string; description: string; expr: string; where?: string };
 
 /** A measure computed from other merged measures, e.g. a rate. Never stored. */

@@ -19,7 +19,7 @@ export function stateType(measure: Measure): string {
     case 'distinct':
       return 'AggregateFunction(uniqExactIf, String, UInt8)';
     case 'median':
-      return 'AggregateFunction(quantileExactIf(0.5), Float64, UInt8)';
+      return 'AggregateFunction(quantileExactInclusiveIf(0.5), Float64, UInt8)';
   }
 }
 
@@ -33,7 +33,7 @@ export function stateExpr(measure: Measure): string {
     case 'distinct':
       return `uniqExactIfState(toString(${measure.expr}), ${where})`;
     case 'median':
-      return `quantileExactIfState(0.5)(toFloat64(${measure.expr}), ${where})`;
+      return `quantileExactInclusiveIfState(0.5)(toFloat64(${measure.expr}), ${where})`;
   }
 }
 
@@ -46,7 +46,7 @@ export function mergeExpr(measure: Measure, tableAlias = ''): string {
     case 'distinct':
       return `uniqExactIfMerge(${column})`;
     case 'median': {
-      const median = `quantileExactIfMerge(0.5)(${column})`;
+      const median = `quantileExactInclusiveIfMerge(0.5)(${column})`;
       return `if(isFinite(${median}), round(${median}, 2), NULL)`;
     }
   }

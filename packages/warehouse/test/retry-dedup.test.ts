@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENT_TYPES } from '@govstats/schemas';
+import { insertRows, openStore, queryRows, type Store } from '@govstats/store';
+import { SINGLE_NODE, allMigrations, migrate, queryPlaceFigures } from '../src/index.ts';
+
+const gridVisit = EVENT_TYPES.find((t) => t.name === 'grid-visit')!;
+
+function row(id: string, minutes: number) {
+  return {
+    event_id: id, contract_version: 1, source: 'test', village_code: '411224104201',
+    event_time: '2024-05-01T02:00:00.000Z', ingested_at: '2024-05-01T03:00:00.000Z',
+    kafka_topic: 't', kafka_partition: 0, kafka_offset: 0,
+    grid_id: 'G01', member_id: 'gm000001', household_id: '', kind: 'patrol', issues_found: 0, hazards_found: 0, duration_minutes: minutes,
+  };
+}
+
+/** The retry pitfall from the design brief, checked on the real engine rather than assumed. */
+describe('a retried insert on the real ClickHouse engine', () => {
+  let store: Store;
+  let dir: string;
+  const visits = async (level: 'city' | 'village', code: string) =>
+    (await queryPlaceFigures(store, gridVisit, { level, code, from: '2024-05-01', to: '2024-05-01' })).visits;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'govstats-dedup-'));
+    store = await openStore({ dataDir: dir });
+    await migrate(store, allMigrations(SINGLE_NODE), SINGLE_NODE);
+  });
+
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('with the same token counts once in the raw table and in the rollups of every level', async () => {
+    const batch = [row('r1', 10), row('r2', 20)];
+    await insertRows(store.client, 'grid_visits', batch, { deduplicationToken: 'batch-1' });
+    await insertRows(store.client, 'grid_visits', batch, { deduplicationToken: 'batch-1' });
+    const [raw] = await queryRows<{ n: string }>(store.client, "SELECT count() AS n FROM grid_visits WHERE event_id IN ('r1', 'r2')");
+    expect(Number(raw!.n)).toBe(2);
+    expect(await visits('village', '411224104201')).toBe(2);
+    expect(await visits('city', '411200000000')).toBe(2);
+  });
+
+  it('with another token is a new block and counts again (what the ledger lookup exists for)', async () => {
+    await insertRows(store.client, 'grid_visits', [row('r1', 10)], { deduplicationToken: 'batch-2' });
+    expect(await visits('city', '411200000000')).toBe(3);
+  });
+
+  it('does not leave the token behind for later inserts on the shared embedded session', async () => {
+    await insertRows(store.client, 'grid_visits', [row('r3', 5)]);
+    await insertRows(store.client, 'grid_visits', [row('r4', 6)]);
+    expect(await visits('city', '411200000000')).toBe(5);
+  });
+});

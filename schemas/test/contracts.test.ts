@@ -1,0 +1,107 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  EVENT_TYPES,
+  Random,
+  ancestorCode,
+  cloudEventType,
+  levelOfCode,
+  renderJsonSchemas,
+  validateEvent,
+  type SampleVillage,
+} from '../src/index.ts';
+
+const village: SampleVillage = {
+  code: '411224104201',
+  grids: [{ id: 'G01', members: ['gm000001', 'gm000002'] }],
+  households: ['hh000001', 'hh000002'],
+  residents: ['p0000001', 'p0000002', 'p0000003'],
+  cooperatives: [{ id: 'coop0001', products: [{ name: '香菇', unit: 'kg', pricePerUnitFen: 1600 }] }],
+};
+
+function envelopeFor(typeName: string, data: unknown, overrides: Record<string, unknown> = {}) {
+  const type = EVENT_TYPES.find((t) => t.name === typeName)!;
+  return { specversion: '1.0', id: 'evt-1', source: 'urn:test', type: cloudEventType(type), time: '2024-03-02T10:00:00+08:00', subject: village.code, data, ...overrides };
+}
+
+const validData: Record<string, Record<string, unknown>> = {
+  'grid-visit': { grid_id: 'G01', member_id: 'gm000001', household_id: 'hh000001', kind: 'household_visit', issues_found: 1, hazards_found: 0, duration_minutes: 30 },
+  'dispute-case': { case_id: 'C1', category: 'neighbourhood', step: 'resolved', handling_level: 'village', received_at: '2024-03-01T09:00:00+08:00' },
+  'training-attendance': { session_id: 'S1', course: '网格化管理业务培训', organising_level: 'township', attendee_id: 'p0000001', role: 'party_member', mode: 'on_site', hours: 2.5 },
+  'cooperative-sale': { cooperative_id: 'coop0001', product: '香菇', quantity: 12.5, unit: 'kg', amount_fen: 20000, channel: 'e_commerce' },
+};
+
+describe('contracts', () => {
+  it.each(EVENT_TYPES.map((t) => t.name))('accepts a well-formed %s event and maps it onto its raw table', (name) => {
+    const result = validateEvent(envelopeFor(name, validData[name]));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const columns = new Set(result.eventType.rawTable.columns.map((c) => c.name));
+    expect(new Set(Object.keys(result.columns))).toEqual(columns);
+  });
+
+  it.each(EVENT_TYPES.map((t) => t.name))('accepts every event the %s generator makes for a month', (name) => {
+    const type = EVENT_TYPES.find((t) => t.name === name)!;
+    const random = new Random(7);
+    let checked = 0;
+    for (let day = 0; day < 31; day++) {
+      for (const sampled of type.sampleDay({ random, village, dayStart: Date.parse('2024-03-01T00:00:00+08:00') + day * 86_400_000 })) {
+        const result = validateEvent(envelopeFor(name, sampled.data, { time: new Date(sampled.time).toISOString() }));
+        expect(result.ok, JSON.stringify(result)).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['a county code as subject', envelopeFor('grid-visit', validData['grid-visit'], { subject: '411224000000' }), 'invalid_envelope', 'subject'],
+    ['a time without offset', envelopeFor('grid-visit', validData['grid-visit'], { time: '2024-03-02 10:00:00' }), 'invalid_envelope', 'time'],
+    ['an absurd year', envelopeFor('grid-visit', validData['grid-visit'], { time: '1970-01-01T00:00:00Z' }), 'invalid_envelope', 'time'],
+    ['an unknown type', envelopeFor('grid-visit', validData['grid-visit'], { type: 'govstats.patrol-log.v1' }), 'unknown_event_type', 'patrol-log'],
+    ['an unknown version', envelopeFor('grid-visit', validData['grid-visit'], { type: 'govstats.grid-visit.v7' }), 'unsupported_version', 'v7'],
+    ['an extra envelope attribute', envelopeFor('grid-visit', validData['grid-visit'], { extra: 1 }), 'invalid_envelope', 'extra'],
+    ['a zero-minute visit', envelopeFor('grid-visit', { ...validData['grid-visit'], duration_minutes: 0 }), 'invalid_data', 'data.duration_minutes'],
+    ['a household visit without household', envelopeFor('grid-visit', { ...validData['grid-visit'], household_id: null }), 'invalid_data', 'household_id'],
+    ['a resolution without received_at', envelopeFor('dispute-case', { ...validData['dispute-case'], received_at: undefined }), 'invalid_data', 'received_at'],
+    ['a case received after it was resolved', envelopeFor('dispute-case', { ...validData['dispute-case'], received_at: '2024-03-05T00:00:00+08:00' }), 'invalid_data', 'after the event time'],
+    ['fractional fen', envelopeFor('cooperative-sale', { ...validData['cooperative-sale'], amount_fen: 10.5 }), 'invalid_data', 'amount_fen'],
+    ['an unknown sales channel', envelopeFor('cooperative-sale', { ...validData['cooperative-sale'], channel: 'barter' }), 'invalid_data', 'channel'],
+    ['hours not in quarter hours', envelopeFor('training-attendance', { ...validData['training-attendance'], hours: 1.1 }), 'invalid_data', 'quarter'],
+    ['a name as attendee id', envelopeFor('training-attendance', { ...validData['training-attendance'], attendee_id: '张三' }), 'invalid_data', 'attendee_id'],
+    ['not an object', 'hello', 'invalid_envelope', '(root)'],
+  ])('refuses %s', (_label, event, reason, mentions) => {
+    const result = validateEvent(event);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toBe(reason);
+    expect(result.detail).toContain(mentions);
+  });
+});
+
+describe('division codes', () => {
+  it('reads the level from the code', () => {
+    expect(levelOfCode('410000000000')).toBe('province');
+    expect(levelOfCode('411200000000')).toBe('city');
+    expect(levelOfCode('411224000000')).toBe('county');
+    expect(levelOfCode('411224104000')).toBe('township');
+    expect(levelOfCode('411224104201')).toBe('village');
+    expect(levelOfCode('411224000201')).toBeUndefined();
+    expect(levelOfCode('41122410420')).toBeUndefined();
+  });
+
+  it('finds ancestors by prefix', () => {
+    expect(ancestorCode('411224104201', 'city')).toBe('411200000000');
+    expect(ancestorCode('411224104201', 'township')).toBe('411224104000');
+  });
+});
+
+describe('JSON Schemas', () => {
+  it('checked-in schemas match the zod contracts (run `npm run schemas` after changing a contract)', () => {
+    const dir = join(import.meta.dirname, '..', 'json');
+    const generated = renderJsonSchemas();
+    expect(readdirSync(dir).sort()).toEqual([...generated.keys()].sort());
+    for (const [name, content] of generated) expect(readFileSync(join(dir, name), 'utf8'), name).toBe(content);
+  });
+});
