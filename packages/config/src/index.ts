@@ -32,6 +32,14 @@ const environment = z.object({
   INGEST_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(65_536).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
   MAX_EVENT_BYTES: z.coerce.number().int().min(1024).max(8 * 1024 * 1024).default(256 * 1024),
   FUTURE_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+  BULLETIN_CITIES: z
+    .string()
+    .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^\d{4}0{8}$/, 'each city must be a 12-digit city code like 411200000000')))
+    .default(['411200000000']),
+  BULLETIN_DELAY_DAYS: z.coerce.number().int().min(0).max(90).default(5),
+  BULLETIN_SINCE: z.iso.date().default('2024-01-01'),
+  BULLETIN_OUT_DIR: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -60,6 +68,12 @@ export interface Config {
     futureToleranceMs: number;
   };
   topics: Topics;
+  bulletin: {
+    cities: string[];
+    delayDays: number;
+    since: string;
+    outDir: string;
+  };
 }
 
 /** Topic names under one prefix, so separate pipelines (or a demo run) can share a broker. */
@@ -114,5 +128,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       futureToleranceMs: e.FUTURE_TOLERANCE_SECONDS * 1000,
     },
     topics: topicsFor(e.KAFKA_TOPIC_PREFIX),
+    bulletin: {
+      cities: e.BULLETIN_CITIES,
+      delayDays: e.BULLETIN_DELAY_DAYS,
+      since: e.BULLETIN_SINCE,
+      outDir: e.BULLETIN_OUT_DIR ?? join(e.GOVSTATS_HOME, 'bulletins'),
+    },
   };
 }

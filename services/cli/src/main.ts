@@ -1,4 +1,5 @@
 import { createLogger } from '@govstats/log';
+import * as bulletin from './commands/bulletin.ts';
 import * as demo from './commands/demo.ts';
 import * as dlq from './commands/dlq.ts';
 import * as infra from './commands/infra.ts';
@@ -13,7 +14,7 @@ interface Command {
   run(args: string[]): Promise<number>;
 }
 
-const COMMANDS: Record<string, Command> = { infra, migrate, produce, ingest, rollup, dlq, demo };
+const COMMANDS: Record<string, Command> = { infra, migrate, produce, ingest, rollup, dlq, bulletin, demo };
 
 function help(): string {
   return `govstats — grassroots-governance statistics pipeline\n\n${Object.values(COMMANDS).map((c) => c.usage).join('\n\n')}\n`;

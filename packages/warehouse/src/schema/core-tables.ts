@@ -76,5 +76,20 @@ ORDER BY (kafka_topic, kafka_partition, first_offset, batch_id)
 SETTINGS ${dedupSettings(options)}`,
       ],
     },
+    {
+      id: '0005_bulletins',
+      description: 'every issued statistical bulletin: city, period, revision, checksum, content',
+      statements: [
+        `CREATE TABLE IF NOT EXISTS bulletins${cluster} (
+  city_code FixedString(12),
+  period String,
+  revision UInt32,
+  generated_at DateTime64(3, 'UTC'),
+  checksum String,
+  content String COMMENT 'the figures as JSON, for revision diffs'
+) ENGINE = ${engine('ReplacingMergeTree', options)}
+ORDER BY (city_code, period, revision)`,
+      ],
+    },
   ];
 }

@@ -1,0 +1,52 @@
+import { EVENT_TYPES } from '@govstats/schemas';
+import { queryRows, type Store } from '@govstats/store';
+import { STATS_TIMEZONE } from '../schema/ddl-options.ts';
+
+export interface PeriodWindow {
+  /** Inclusive local dates, YYYY-MM-DD. */
+  from: string;
+  to: string;
+}
+
+/** Events of the period (by event time) loaded only after the period had closed. */
+export async function countLateArrivals(store: Store, cityCode: string, window: PeriodWindow): Promise<number> {
+  let late = 0;
+  for (const type of EVENT_TYPES) {
+    const [row] = await queryRows<{ n: string }>(
+      store.client,
+      `SELECT count() AS n FROM ${type.rawTable.name}
+WHERE startsWith(village_code, {prefix:String})
+  AND toDate(event_time, '${STATS_TIMEZONE}') BETWEEN {from:Date} AND {to:Date}
+  AND toDate(ingested_at, '${STATS_TIMEZONE}') > {to:Date}`,
+      { prefix: cityCode.slice(0, 4), from: window.from, to: window.to },
+    );
+    late += Number(row?.n ?? 0);
+  }
+  return late;
+}
+
+/** Messages dead-lettered during the period (they carry no trustworthy event time of their own). */
+export async function countDeadLettered(store: Store, window: PeriodWindow): Promise<number> {
+  const [row] = await queryRows<{ n: string }>(
+    store.client,
+    `SELECT count() AS n FROM dead_letters FINAL WHERE toDate(dead_lettered_at, '${STATS_TIMEZONE}') BETWEEN {from:Date} AND {to:Date}`,
+    { ...window },
+  );
+  return Number(row?.n ?? 0);
+}
+
+/** Villages and communities of the city in the division dimension with no event of any type in the period. */
+export async function silentVillages(store: Store, cityCode: string, window: PeriodWindow): Promise<{ total: number; silent: { code: string; name: string }[] }> {
+  const reported = EVENT_TYPES.map(
+    (t) => `SELECT DISTINCT code FROM ${t.rollup.table} WHERE level = 'village' AND day BETWEEN {from:Date} AND {to:Date}`,
+  ).join(' UNION DISTINCT ');
+  const rows = await queryRows<{ code: string; name: string; reported: number }>(
+    store.client,
+    `SELECT d.code AS code, argMax(d.short_name, d.updated_at) AS name, d.code IN (${reported}) AS reported
+FROM divisions AS d
+WHERE d.level = 'village' AND startsWith(d.code, {prefix:String})
+GROUP BY d.code ORDER BY d.code`,
+    { prefix: cityCode.slice(0, 4), from: window.from, to: window.to },
+  );
+  return { total: rows.length, silent: rows.filter((r) => !Number(r.reported)).map((r) => ({ code: r.code, name: r.name })) };
+}

@@ -1,0 +1,75 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import { createLogger } from '@govstats/log';
+import { queryRows, type Store } from '@govstats/store';
+import type { PeriodKind } from './document.ts';
+import { issueBulletin, type IssuedBulletin } from './issue-bulletin.ts';
+import { duePeriods } from './schedule.ts';
+
+export interface BulletinScheduleOptions {
+  /** 4-digit-prefix city codes, 12 digits each. */
+  cities: string[];
+  kinds: PeriodKind[];
+  /** Days after a period closes before its bulletin is issued. */
+  delayDays: number;
+  /** First day whose periods get bulletins (YYYY-MM-DD). */
+  since: string;
+  /** Recent periods per kind checked again on every run: late events there give a new revision. */
+  recheck: number;
+  outDir: string;
+  /** Cron expression, Asia/Shanghai time. Default: 03:00 every day. */
+  cron?: string;
+}
+
+export interface BulletinService {
+  /** Issues what is due and not issued yet (catch-up) and re-checks recent periods. */
+  runDue(): Promise<IssuedBulletin[]>;
+  start(): Promise<IssuedBulletin[]>;
+  stop(): void;
+}
+
+const log = createLogger('bulletin-service');
+
+export function createBulletinService(store: Store, options: BulletinScheduleOptions, clock: () => number = Date.now): BulletinService {
+  let task: ScheduledTask | undefined;
+  let running: Promise<IssuedBulletin[]> | undefined;
+
+  async function runDue(): Promise<IssuedBulletin[]> {
+    const now = clock();
+    const results: IssuedBulletin[] = [];
+    for (const cityCode of options.cities) {
+      const issued = new Set(
+        (await queryRows<{ period: string }>(store.client, 'SELECT DISTINCT period FROM bulletins WHERE city_code = {city:String}', { city: cityCode })).map((r) => r.period),
+      );
+      for (const kind of options.kinds) {
+        const due = duePeriods(kind, now, options.since, options.delayDays);
+        const recent = new Set(due.slice(-options.recheck).map((p) => p.key));
+        for (const period of due.filter((p) => !issued.has(p.key) || recent.has(p.key))) {
+          results.push(await issueBulletin(store, { cityCode, period, outDir: options.outDir, now }));
+        }
+      }
+    }
+    const counts = { new: 0, revised: 0, unchanged: 0 };
+    for (const r of results) counts[r.status]++;
+    log.info(counts, 'bulletin run finished');
+    return results;
+  }
+
+  /** One run at a time: a slow run and the next cron tick must not issue the same revision twice. */
+  const runExclusive = () => (running ??= runDue().finally(() => (running = undefined)));
+
+  return {
+    runDue: runExclusive,
+    async start() {
+      const caughtUp = await runExclusive();
+      task = cron.schedule(options.cron ?? '0 3 * * *', () => void runExclusive().catch((error: unknown) => log.error({ err: error }, 'bulletin run failed')), {
+        timezone: 'Asia/Shanghai',
+        name: 'govstats-bulletins',
+        noOverlap: true,
+      });
+      return caughtUp;
+    },
+    stop() {
+      void task?.stop();
+    },
+  };
+}

@@ -1,0 +1,6 @@
+export type * from './document.ts';
+export { parsePeriod, previousPeriod, yearAgoPeriod, makePeriod, periodEnd } from './period.ts';
+export { collectFigures, type BulletinContent } from './collect-figures.ts';
+export { issueBulletin, type IssuedBulletin } from './issue-bulletin.ts';
+export { createBulletinService, type BulletinService, type BulletinScheduleOptions } from './bulletin-service.ts';
+export { duePeriods } from './schedule.ts';

@@ -1,0 +1,75 @@
+import type { BulletinDocument } from '../document.ts';
+
+/*
+ * Every figure of the bulletin in long format, one row per figure:
+ *
+ *   section,place_code,place_name,measure,label,unit,value,previous,year_ago
+ *
+ * - headline figures: the city as place, with previous and year_ago;
+ * - place tables: one row per place and column, plus the table's total with the city as place;
+ * - breakdowns: place_code empty, place_name = the row's name (a product, a channel, …);
+ * - data quality: the counts, with the city as place.
+ * `section` is the title of the section, table or breakdown the figure comes from. Values are the
+ * document's numbers unformatted (full precision, `.` decimal point, no grouping); `%` values are
+ * 0..1 ratios as in the document; an empty cell is a null.
+ *
+ * Quoting follows RFC 4180: fields containing a comma, a double quote, CR or LF are quoted, quotes
+ * doubled, and records end with CRLF.
+ *
+ * Encoding: UTF-8 *with* a byte order mark (U+FEFF) at the start. Excel (notably on Chinese
+ * Windows) opens a BOM-less .csv in the legacy ANSI code page (GBK), which turns every Chinese
+ * label and place name into mojibake; the BOM makes it read UTF-8. Tools that do not expect a BOM
+ * (some CSV parsers, `cut`) must strip the first character — a deliberate trade-off, since the
+ * people opening these files mostly use Excel.
+ */
+
+export const CSV_HEADER = ['section', 'place_code', 'place_name', 'measure', 'label', 'unit', 'value', 'previous', 'year_ago'] as const;
+
+export const BOM = '\uFEFF';
+
+type CsvRecord = [string, string, string, string, string, string, number | null, number | null, number | null];
+
+/** One field per RFC 4180. */
+export function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The figures of the document as records, in the order of the bulletin. */
+export function csvRecords(doc: BulletinDocument): CsvRecord[] {
+  const { code: cityCode, name: cityName } = doc.city;
+  const records: CsvRecord[] = [];
+  for (const section of doc.headline) {
+    for (const f of section.figures) {
+      records.push([section.title, cityCode, cityName, f.key, f.label, f.unit, f.value, f.previous, f.yearAgo]);
+    }
+  }
+  for (const table of doc.tables) {
+    for (const row of table.rows) {
+      for (const c of table.columns) records.push([table.title, row.code, row.name, c.key, c.label, c.unit, row.values[c.key] ?? null, null, null]);
+    }
+    for (const c of table.columns) records.push([table.title, cityCode, cityName, c.key, c.label, c.unit, table.total[c.key] ?? null, null, null]);
+  }
+  for (const breakdown of doc.breakdowns) {
+    for (const row of breakdown.rows) {
+      for (const c of breakdown.columns) records.push([breakdown.title, '', row.name, c.key, c.label, c.unit, row.values[c.key] ?? null, null, null]);
+    }
+  }
+  const q = doc.quality;
+  const quality: [string, string, string, number][] = [
+    ['events_ingested', '接入事件', '条', q.eventsIngested],
+    ['dead_lettered', '拒收消息（死信）', '条', q.deadLettered],
+    ['arrived_late', '迟到事件', '条', q.arrivedLate],
+    ['villages_total', '村（社区）总数', '个', q.villagesTotal],
+    ['villages_silent', '无上报村（社区）', '个', q.silentVillages.length],
+  ];
+  for (const [measure, label, unit, value] of quality) records.push(['数据质量', cityCode, cityName, measure, label, unit, value, null, null]);
+  return records;
+}
+
+/** Renders every figure as long-format CSV (UTF-8 with BOM, CRLF). */
+export function renderCsv(doc: BulletinDocument): string {
+  const lines = [CSV_HEADER.join(','), ...csvRecords(doc).map((record) => record.map(csvField).join(','))];
+  return `${BOM}${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import type { BulletinContent } from './collect-figures.ts';
+
+/** Checksum of the figures only: the same data gives the same checksum, whenever generated. */
+export function contentChecksum(content: BulletinContent): string {
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
+
+/** What changed between two revisions, in the words a reader of the bulletin needs. */
+export function describeChanges(before: BulletinContent, after: BulletinContent): string[] {
+  const changes: string[] = [];
+  for (const section of after.headline) {
+    const old = before.headline.find((s) => s.domain === section.domain);
+    for (const figure of section.figures) {
+      const was = old?.figures.find((f) => f.key === figure.key)?.value ?? null;
+      if (was !== figure.value) changes.push(`${figure.label}由${show(was)}${figure.unit}修订为${show(figure.value)}${figure.unit}`);
+    }
+  }
+  for (const table of after.tables) {
+    const old = before.tables.find((t) => t.level === table.level);
+    for (const row of table.rows) {
+      const oldRow = old?.rows.find((r) => r.code === row.code);
+      const changed = table.columns.filter((c) => (oldRow?.values[c.key] ?? null) !== (row.values[c.key] ?? null));
+      if (changed.length > 0) changes.push(`${table.title}：${row.name}的${changed.map((c) => c.label).join('、')}有修订`);
+    }
+  }
+  if (before.quality.arrivedLate !== after.quality.arrivedLate) {
+    changes.push(`迟报数据由${before.quality.arrivedLate}条增至${after.quality.arrivedLate}条`);
+  }
+  return changes;
+}
+
+function show(value: number | null): string {
+  return value === null ? '—' : value.toLocaleString('en-US', { maximumFractionDigits: 4 });
+}
