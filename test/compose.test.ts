@@ -165,8 +165,8 @@ function composeAvailable(): boolean {
 
 describe('docker-compose.yml', () => {
   it('has the expected services, two of them built from this repository', () => {
-    expect(Object.keys(services).sort()).toEqual(['clickhouse', 'ingest', 'kafka', 'migrate']);
-    expect(appServices.map(([name]) => name).sort()).toEqual(['ingest', 'migrate']);
+    expect(Object.keys(services).sort()).toEqual(['bulletin', 'clickhouse', 'ingest', 'kafka', 'migrate']);
+    expect(appServices.map(([name]) => name).sort()).toEqual(['bulletin', 'ingest', 'migrate']);
   });
 
   it('pins every image to an explicit tag other than latest, unless the service is built', () => {
@@ -258,6 +258,7 @@ describe('docker-compose.yml', () => {
     }
     expect(dependenciesOf(service('migrate'))).toEqual({ clickhouse: 'service_healthy' });
     expect(dependenciesOf(service('ingest'))).toEqual({ kafka: 'service_healthy', migrate: 'service_completed_successfully' });
+    expect(dependenciesOf(service('bulletin'))).toEqual({ migrate: 'service_completed_successfully' });
   });
 
   it('declares every named volume the services mount', () => {
