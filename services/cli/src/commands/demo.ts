@@ -21,6 +21,8 @@ export const usage = `govstats demo
   tables by city, county and township with the dead-letter summary.`;
 
 const CITY = '411200000000';
+/** Four townships of 三门峡市 in full, and the villages and communities its published report names. */
+const DEMO_PLACES = ['411224104', '411203100', '411203101', '411221103', '411282105203', '411282200212', '411281006009', '411281007003'];
 const FROM = '2024-07-01';
 const TO = '2024-09-30';
 
@@ -61,7 +63,7 @@ export async function run(): Promise<number> {
       say(`3/6 sample: villages of 三门峡市, ${FROM} – ${TO}`);
       const file = join(demoHome, 'sample.ndjson');
       const counts = emptySampleCounts();
-      const villages = divisionCatalogue().filter((d) => d.level === 'village' && d.code.startsWith(CITY.slice(0, 4)));
+      const villages = divisionCatalogue().filter((d) => d.level === 'village' && DEMO_PLACES.some((prefix) => d.code.startsWith(prefix)));
       const out = createWriteStream(file);
       for (const line of generateSample({ villages, from: FROM, to: TO, seed: 2024, invalidShare: 0.004, duplicateShare: 0.003 }, counts)) {
         if (!out.write(`${line}\n`)) await once(out, 'drain');
