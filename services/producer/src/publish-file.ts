@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Topics } from '@govstats/config';
 import type { KafkaSink, OutgoingMessage } from '@govstats/kafka';
 import { routeLine } from './route.ts';
@@ -10,19 +11,24 @@ export interface PublishReport {
   byTopic: Record<string, number>;
 }
 
+export interface PublishOptions {
+  topics: Topics;
+  onProgress?: (report: PublishReport) => void;
+  /** At most this many lines per second; unset = as fast as the broker acknowledges. */
+  rate?: number;
+}
+
 const CHUNK = 2_000;
 
 /**
- * Streams an NDJSON file of envelopes into Kafka, a chunk at a time, so a file of any size is
- * published with bounded memory. Counts only what the broker acknowledged.
+ * Publishes NDJSON lines of envelopes a chunk at a time, so a stream of any length goes out with
+ * bounded memory. Counts only what the broker acknowledged.
  */
-export async function publishFile(
-  path: string,
-  sink: KafkaSink,
-  options: { topics: Topics; onProgress?: (report: PublishReport) => void },
-): Promise<PublishReport> {
+export async function publishLines(lines: AsyncIterable<string> | Iterable<string>, sink: KafkaSink, options: PublishOptions): Promise<PublishReport> {
   const report: PublishReport = { lines: 0, accepted: 0, byTopic: {} };
   const pending = new Map<string, OutgoingMessage[]>();
+  const chunk = options.rate ? Math.max(1, Math.min(CHUNK, Math.floor(options.rate / 10))) : CHUNK;
+  const started = performance.now();
   let buffered = 0;
 
   const flush = async () => {
@@ -34,9 +40,12 @@ export async function publishFile(
     pending.clear();
     buffered = 0;
     options.onProgress?.({ ...report, byTopic: { ...report.byTopic } });
+    if (options.rate) {
+      const due = started + (report.lines / options.rate) * 1000;
+      if (due > performance.now()) await sleep(due - performance.now());
+    }
   };
 
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === '') continue;
     report.lines++;
@@ -44,8 +53,13 @@ export async function publishFile(
     const queue = pending.get(route.topic) ?? [];
     queue.push({ key: route.key, value: line });
     pending.set(route.topic, queue);
-    if (++buffered >= CHUNK) await flush();
+    if (++buffered >= chunk) await flush();
   }
   await flush();
   return report;
+}
+
+/** Streams an NDJSON file of envelopes into Kafka. */
+export function publishFile(path: string, sink: KafkaSink, options: PublishOptions): Promise<PublishReport> {
+  return publishLines(createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity }), sink, options);
 }

@@ -1,16 +1,19 @@
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { createKafkaSink } from '@govstats/kafka';
-import { publishFile, type PublishReport } from '@govstats/producer';
+import { emptyScenarioCounts, loadScenario, prepareScenario, publishFile, publishLines, scenarioLines, ScenarioConflict, type PublishReport, type ScenarioCounts } from '@govstats/producer';
 import type { Config } from '@govstats/config';
 import type { Kafka } from 'kafkajs';
-import { renderTable } from '../output/table.ts';
+import { formatNumber, renderTable } from '../output/table.ts';
 import { UsageError, config, connectKafka, createTopics } from '../runtime.ts';
 
-export const usage = `govstats produce --file EVENTS.ndjson
-  Publishes a file of CloudEvents envelopes, one per line, keyed by village code, and reports how
-  many the broker acknowledged. Lines are routed by their type; lines without a known type go to
-  the unrouted topic, where ingest dead-letters them.`;
+export const usage = `govstats produce --file EVENTS.ndjson [--rate EVENTS_PER_S]
+govstats produce --scenario FILE [--seed N] [--rate EVENTS_PER_S] [--dry-run --out FILE.ndjson]
+  Publishes envelopes keyed by village code and reports how many the broker acknowledged. Lines
+  are routed by their type; lines without a known type go to the unrouted topic, where ingest
+  dead-letters them. A scenario (services/producer/scenarios/) is generated as it streams: the
+  same seed gives the same events; --dry-run writes them to --out instead of Kafka.`;
 
 export async function produceFile(cfg: Config, kafka: Kafka, file: string, onProgress?: (r: PublishReport) => void): Promise<PublishReport> {
   await createTopics(cfg, kafka);
@@ -22,12 +25,71 @@ export async function produceFile(cfg: Config, kafka: Kafka, file: string, onPro
   }
 }
 
+/** Generates a scenario into Kafka; throws ScenarioConflict before publishing anything. */
+export async function produceScenario(
+  cfg: Config,
+  kafka: Kafka,
+  file: string,
+  options: { seed?: number; rate?: number; onProgress?: (r: PublishReport) => void } = {},
+): Promise<{ report: PublishReport; counts: ScenarioCounts }> {
+  const prepared = prepareScenario(loadScenario(file), options.seed);
+  await createTopics(cfg, kafka);
+  const sink = await createKafkaSink(kafka);
+  const counts = emptyScenarioCounts();
+  try {
+    const report = await publishLines(scenarioLines(prepared, counts), sink, { topics: cfg.topics, rate: options.rate, onProgress: options.onProgress });
+    return { report, counts };
+  } finally {
+    await sink.close();
+  }
+}
+
+const progress = (r: PublishReport) => {
+  if (process.stderr.isTTY) process.stderr.write(`\r  published ${formatNumber(r.accepted)}`);
+  else if (r.lines % 100_000 < 2_000) process.stderr.write(`  published ${formatNumber(r.accepted)}\n`);
+};
+
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { file: { type: 'string' } } });
-  if (!values.file) throw new UsageError(`--file is required\n${usage}`);
-  if (!existsSync(values.file)) throw new UsageError(`no such file: ${values.file}`);
+  const { values } = parseArgs({
+    args,
+    options: { file: { type: 'string' }, scenario: { type: 'string' }, seed: { type: 'string' }, rate: { type: 'string' }, 'dry-run': { type: 'boolean' }, out: { type: 'string' } },
+  });
+  const rate = values.rate === undefined ? undefined : Number(values.rate);
+  if (rate !== undefined && !(rate > 0)) throw new UsageError('--rate must be a positive number of events per second');
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed must be a whole number');
+  if (Boolean(values.file) === Boolean(values.scenario)) throw new UsageError(`give either --file or --scenario\n${usage}`);
+  const path = (values.file ?? values.scenario)!;
+  if (!existsSync(path)) throw new UsageError(`no such file: ${path}`);
+
+  if (values.scenario) {
+    let prepared;
+    try {
+      prepared = prepareScenario(loadScenario(path), seed);
+    } catch (error) {
+      if (error instanceof ScenarioConflict) throw new UsageError(`scenario refused, nothing produced: ${error.message}`);
+      throw new UsageError((error as Error).message);
+    }
+    if (values['dry-run']) {
+      if (!values.out) throw new UsageError('--dry-run needs --out FILE.ndjson');
+      const counts = emptyScenarioCounts();
+      const out = createWriteStream(values.out);
+      for (const line of scenarioLines(prepared, counts)) if (!out.write(`${line}\n`)) await once(out, 'drain');
+      out.end();
+      await once(out, 'finish');
+      process.stdout.write(`${JSON.stringify(counts)}\n`);
+      return 0;
+    }
+    const cfg = config();
+    const { report, counts } = await produceScenario(cfg, await connectKafka(cfg), path, { seed, rate, onProgress: progress });
+    process.stdout.write(`${JSON.stringify({ ...counts, accepted: report.accepted })}\n`);
+    return report.accepted === report.lines ? 0 : 1;
+  }
   const cfg = config();
-  const report = await produceFile(cfg, await connectKafka(cfg), values.file);
+  const kafka = await connectKafka(cfg);
+  await createTopics(cfg, kafka);
+  const sink = await createKafkaSink(kafka);
+  const report = await publishFile(path, sink, { topics: cfg.topics, rate, onProgress: progress }).finally(() => sink.close());
   process.stdout.write(`published ${report.accepted} of ${report.lines} lines (acknowledged by all in-sync replicas)\n`);
   process.stdout.write(`${renderTable(['topic', 'messages'], Object.entries(report.byTopic).map(([t, n]) => [t, n]))}\n`);
   return report.accepted === report.lines ? 0 : 1;

@@ -1,0 +1,58 @@
+import { DAY } from '@govstats/schemas';
+import { chinaMidnight } from '../sample/generate-sample.ts';
+
+/**
+ * The days of a period with cumulative activity weights. A count spread with `slice` lands on
+ * days in proportion to the weights and adds up exactly, with no per-day state to keep.
+ */
+export interface Calendar {
+  days: number[];
+  /** Cumulative weights, length days + 1: working days count fully, weekends and the Spring Festival month less. */
+  work: number[];
+  /** Cumulative weights for activity that goes on every day (sales). */
+  every: number[];
+}
+
+const MONTH_FACTOR = [0.8, 0.6, 1, 1, 1.05, 1.05, 1, 1, 1.05, 1, 1.05, 0.95];
+
+export function buildCalendar(from: string, to: string): Calendar {
+  const days: number[] = [];
+  for (let day = chinaMidnight(from); day <= chinaMidnight(to); day += DAY) days.push(day);
+  const work = [0];
+  const every = [0];
+  for (const day of days) {
+    const local = new Date(day + 8 * 3_600_000);
+    const month = MONTH_FACTOR[local.getUTCMonth()]!;
+    const weekend = local.getUTCDay() === 0 || local.getUTCDay() === 6;
+    work.push(work[work.length - 1]! + month * (weekend ? 0.3 : 1));
+    every.push(every[every.length - 1]! + month);
+  }
+  return { days, work, every };
+}
+
+/** Items [first, end) of `total` that fall on day `d`, given cumulative weights (over `limit` days). */
+export function slice(total: number, cumulative: number[], d: number, limit = cumulative.length - 1): [number, number] {
+  if (d >= limit) return [total, total];
+  const whole = cumulative[limit]!;
+  // The epsilon absorbs float error (374 × w / w can be 373.99999999999994); the last day takes the rest.
+  const at = (i: number) => (i >= limit ? total : Math.floor((total * cumulative[i]!) / whole + 1e-9));
+  return [at(d), at(d + 1)];
+}
+
+/** Bresenham-style: is item `i` of `total` one of `count` spread evenly among them? */
+export function spreadHit(i: number, total: number, count: number): boolean {
+  if (total <= 0) return false;
+  return Math.floor(((i + 1) * count) / total) > Math.floor((i * count) / total);
+}
+
+/** How many of the first `i` items of `total` are among `count` spread evenly. */
+export function spreadBefore(i: number, total: number, count: number): number {
+  if (total <= 0) return 0;
+  return Math.floor((i * count) / total);
+}
+
+/** Share number `i` of `total` split into `parts` whole pieces that add up exactly. */
+export function part(total: number, parts: number, i: number): number {
+  if (parts <= 0) return 0;
+  return Math.floor(((i + 1) * total) / parts) - Math.floor((i * total) / parts);
+}
