@@ -2,8 +2,6 @@ export { toEnvelope, chinaTime, type EventRecord } from './envelope.ts';
 export { createEventProducer, type EventProducer } from './event-producer.ts';
 export { publishFile, publishLines, type PublishReport, type PublishOptions } from './publish-file.ts';
 export { routeLine } from './route.ts';
-export { generateSample, emptySampleCounts, chinaMidnight, type SampleOptions, type SampleCounts } from './sample/generate-sample.ts';
-export { sampleVillage } from './sample/sample-villages.ts';
 export { loadScenario, scenarioSchema, targetLabel, TARGET_MEASURES, type Scenario, type Target } from './scenario/scenario-file.ts';
 export { ScenarioConflict } from './scenario/allocate.ts';
 export { prepareScenario, type PreparedScenario } from './scenario/generate-scenario.ts';

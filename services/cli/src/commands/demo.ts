@@ -1,11 +1,9 @@
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { once } from 'node:events';
-import { topicsFor, type Config } from '@govstats/config';
-import { divisionCatalogue } from '@govstats/divisions';
+import { issueBulletin, parsePeriod } from '@govstats/bulletin';
+import { REPO_ROOT, topicsFor, type Config } from '@govstats/config';
 import { createKafka } from '@govstats/kafka';
 import { resolveInfrastructure } from '@govstats/local-infra';
-import { emptySampleCounts, generateSample } from '@govstats/producer';
 import { EVENT_TYPES, type RollupLevel } from '@govstats/schemas';
 import { openStore, type Store } from '@govstats/store';
 import { deadLetterSummary, queryRollup } from '@govstats/warehouse';
@@ -13,18 +11,19 @@ import { formatNumber, renderTable } from '../output/table.ts';
 import { allTopics, config } from '../runtime.ts';
 import { drainTopics } from './ingest.ts';
 import { migrateStore } from './migrate.ts';
-import { produceFile } from './produce.ts';
+import { produceScenario } from './produce.ts';
 
 export const usage = `govstats demo
-  Runs the whole pipeline on a sample of 三门峡市 (Sanmenxia), Q3 2024: local infrastructure,
-  schema, a realistic event stream with some broken and duplicated events, ingest, and rollup
-  tables by city, county and township with the dead-letter summary.`;
+  Runs the whole pipeline on the 三门峡市 (Sanmenxia) scenario, 1 January – 27 September 2024,
+  which reproduces the city's published figures: local infrastructure, schema, ~670k events with
+  some broken and duplicated ones, ingest, rollup tables by city, county and township, the
+  dead-letter summary, and the 2024 Q2 statistical bulletin.`;
 
 const CITY = '411200000000';
-/** Four townships of 三门峡市 in full, and the villages and communities its published report names. */
-const DEMO_PLACES = ['411224104', '411203100', '411203101', '411221103', '411282105203', '411282200212', '411281006009', '411281007003'];
-const FROM = '2024-07-01';
-const TO = '2024-09-30';
+const SCENARIO = join(REPO_ROOT, 'services', 'producer', 'scenarios', 'sanmenxia-2024.yaml');
+const FROM = '2024-01-01';
+const TO = '2024-09-27';
+const BULLETIN_PERIOD = '2024-Q2';
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -41,7 +40,7 @@ export async function run(): Promise<number> {
   rmSync(demoHome, { recursive: true, force: true });
   mkdirSync(demoHome, { recursive: true });
 
-  say('1/6 infrastructure');
+  say('1/7 infrastructure');
   const infra = await resolveInfrastructure();
   try {
     // A run of its own: fresh topics and consumer group on the broker, fresh embedded data directory.
@@ -56,38 +55,33 @@ export async function run(): Promise<number> {
     const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: cfg.kafka.clientId });
     const store = await openStore({ ...cfg.clickhouse, host: true });
     try {
-      say('2/6 schema');
+      say('2/7 schema');
       const outcomes = await migrateStore(cfg, store);
       say(`    ${outcomes.filter((o) => o.action !== 'unchanged').length} migrations applied`);
 
-      say(`3/6 sample: villages of 三门峡市, ${FROM} – ${TO}`);
-      const file = join(demoHome, 'sample.ndjson');
-      const counts = emptySampleCounts();
-      const villages = divisionCatalogue().filter((d) => d.level === 'village' && DEMO_PLACES.some((prefix) => d.code.startsWith(prefix)));
-      const out = createWriteStream(file);
-      for (const line of generateSample({ villages, from: FROM, to: TO, seed: 2024, invalidShare: 0.004, duplicateShare: 0.003 }, counts)) {
-        if (!out.write(`${line}\n`)) await once(out, 'drain');
-      }
-      out.end();
-      await once(out, 'finish');
-      say(`    ${formatNumber(counts.lines)} lines for ${villages.length} villages: ${formatNumber(counts.valid)} valid, ${counts.invalid} broken, ${counts.duplicates} duplicated → ${file}`);
-
-      say('4/6 produce');
-      const produced = await produceFile(cfg, kafka, file, (r) => progress(`published ${formatNumber(r.accepted)}`));
+      say('3/7 scenario: 三门峡市, 2024-01-01 – 2024-09-27, reproducing its published figures');
+      say('4/7 produce (with 0.2% broken and 0.2% repeated events injected)');
+      const { report: produced, counts } = await produceScenario(cfg, kafka, SCENARIO, {
+        inject: { invalid: 0.002, duplicates: 0.002 },
+        onProgress: (r) => progress(`published ${formatNumber(r.accepted)}`),
+      });
       progress('', true);
-      say(`    ${formatNumber(produced.accepted)} of ${formatNumber(produced.lines)} acknowledged by the broker`);
+      say(`    ${formatNumber(produced.accepted)} of ${formatNumber(counts.lines)} lines acknowledged: ${formatNumber(counts.events)} events, ${counts.invalid} broken, ${counts.duplicates} repeated`);
 
-      say('5/6 ingest');
+      say('5/7 ingest');
       const { stats, seconds } = await drainTopics(cfg, kafka, store, (s) =>
         progress(`${formatNumber(s.messages)} read · ${formatNumber(s.loaded)} loaded · ${s.duplicates} duplicates skipped · ${s.deadLettered} dead-lettered`),
       );
       progress('', true);
       say(`    ${formatNumber(stats.loaded)} loaded, ${stats.duplicates} duplicates skipped, ${stats.deadLettered} dead-lettered in ${seconds.toFixed(1)} s (${formatNumber(Math.round(stats.messages / seconds))} events/s)`);
 
-      say(`6/6 rollups, ${FROM} – ${TO}\n`);
+      say(`6/7 rollups, ${FROM} – ${TO}\n`);
       say(await rollupTable(store));
       const dead = await deadLetterSummary(store);
       say(`\ndead letters (${dead.reduce((n, r) => n + r.count, 0)})\n${renderTable(['reason', 'topic', 'count'], dead.map((r) => [r.reason, r.topic, r.count]))}`);
+      say(`\n7/7 bulletin ${BULLETIN_PERIOD}`);
+      const bulletin = await issueBulletin(store, { cityCode: CITY, period: parsePeriod(BULLETIN_PERIOD), outDir: join(demoHome, 'bulletins'), now: Date.now() });
+      for (const file of bulletin.files) say(`    ${file}`);
       say(`\nExplore: CHDB_PATH=${cfg.clickhouse.dataDir} npm run govstats -- rollup --level county --code 411224000000 --from ${FROM} --to ${TO}`);
     } finally {
       await store.close();

@@ -2,7 +2,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { createKafkaSink } from '@govstats/kafka';
-import { emptyScenarioCounts, loadScenario, prepareScenario, publishFile, publishLines, scenarioLines, ScenarioConflict, type PublishReport, type ScenarioCounts } from '@govstats/producer';
+import { emptyScenarioCounts, loadScenario, prepareScenario, publishFile, publishLines, scenarioLines, ScenarioConflict, type PublishReport, type Scenario, type ScenarioCounts } from '@govstats/producer';
 import type { Config } from '@govstats/config';
 import type { Kafka } from 'kafkajs';
 import { formatNumber, renderTable } from '../output/table.ts';
@@ -15,11 +15,11 @@ govstats produce --scenario FILE [--seed N] [--rate EVENTS_PER_S] [--dry-run --o
   dead-letters them. A scenario (services/producer/scenarios/) is generated as it streams: the
   same seed gives the same events; --dry-run writes them to --out instead of Kafka.`;
 
-export async function produceFile(cfg: Config, kafka: Kafka, file: string, onProgress?: (r: PublishReport) => void): Promise<PublishReport> {
+export async function produceFile(cfg: Config, kafka: Kafka, file: string, options: { rate?: number; onProgress?: (r: PublishReport) => void } = {}): Promise<PublishReport> {
   await createTopics(cfg, kafka);
   const sink = await createKafkaSink(kafka);
   try {
-    return await publishFile(file, sink, { topics: cfg.topics, onProgress });
+    return await publishFile(file, sink, { topics: cfg.topics, ...options });
   } finally {
     await sink.close();
   }
@@ -30,9 +30,10 @@ export async function produceScenario(
   cfg: Config,
   kafka: Kafka,
   file: string,
-  options: { seed?: number; rate?: number; onProgress?: (r: PublishReport) => void } = {},
+  options: { seed?: number; rate?: number; inject?: Partial<Scenario['inject']>; onProgress?: (r: PublishReport) => void } = {},
 ): Promise<{ report: PublishReport; counts: ScenarioCounts }> {
-  const prepared = prepareScenario(loadScenario(file), options.seed);
+  const scenario = loadScenario(file);
+  const prepared = prepareScenario({ ...scenario, inject: { ...scenario.inject, ...options.inject } }, options.seed);
   await createTopics(cfg, kafka);
   const sink = await createKafkaSink(kafka);
   const counts = emptyScenarioCounts();
@@ -86,10 +87,7 @@ export async function run(args: string[]): Promise<number> {
     return report.accepted === report.lines ? 0 : 1;
   }
   const cfg = config();
-  const kafka = await connectKafka(cfg);
-  await createTopics(cfg, kafka);
-  const sink = await createKafkaSink(kafka);
-  const report = await publishFile(path, sink, { topics: cfg.topics, rate, onProgress: progress }).finally(() => sink.close());
+  const report = await produceFile(cfg, await connectKafka(cfg), path, { rate, onProgress: progress });
   process.stdout.write(`published ${report.accepted} of ${report.lines} lines (acknowledged by all in-sync replicas)\n`);
   process.stdout.write(`${renderTable(['topic', 'messages'], Object.entries(report.byTopic).map(([t, n]) => [t, n]))}\n`);
   return report.accepted === report.lines ? 0 : 1;

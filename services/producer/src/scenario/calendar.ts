@@ -1,5 +1,4 @@
 import { DAY } from '@govstats/schemas';
-import { chinaMidnight } from '../sample/generate-sample.ts';
 
 /**
  * The days of a period with cumulative activity weights. A count spread with `slice` lands on
@@ -55,4 +54,11 @@ export function spreadBefore(i: number, total: number, count: number): number {
 export function part(total: number, parts: number, i: number): number {
   if (parts <= 0) return 0;
   return Math.floor(((i + 1) * total) / parts) - Math.floor((i * total) / parts);
+}
+
+/** Midnight in Asia/Shanghai of a YYYY-MM-DD date, as epoch milliseconds. */
+export function chinaMidnight(date: string): number {
+  const ms = Date.parse(`${date}T00:00:00+08:00`);
+  if (Number.isNaN(ms)) throw new Error(`not a date (YYYY-MM-DD): ${date}`);
+  return ms;
 }

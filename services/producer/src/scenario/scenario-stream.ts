@@ -1,5 +1,5 @@
 import { Random, type Envelope } from '@govstats/schemas';
-import { corruptEvent } from '../sample/corrupt.ts';
+import { corruptEvent } from './corrupt.ts';
 import { scenarioEvents, type PreparedScenario } from './generate-scenario.ts';
 
 export interface ScenarioCounts {

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { emptyScenarioCounts, prepareScenario, scenarioLines, scenarioSchema, ScenarioConflict, type Scenario } from '../src/index.ts';
+
+const XIUWEN = '140702105000';
+const DONGHAO = '140702105220';
+
+function scenario(overrides: Partial<Record<keyof Scenario, unknown>>): Scenario {
+  return scenarioSchema.parse({ name: 'test', period: { from: '2023-01-01', to: '2023-03-31' }, places: [XIUWEN], ...overrides });
+}
+
+function refusal(s: Scenario): ScenarioConflict {
+  try {
+    prepareScenario(s);
+  } catch (error) {
+    if (error instanceof ScenarioConflict) return error;
+    throw error;
+  }
+  throw new Error('the scenario was accepted');
+}
+
+const target = (level: string, code: string, measure: string, value: number, extra: Record<string, unknown> = {}) => ({ level, code, measure, value, ...extra });
+
+describe('scenario targets that cannot all hold are refused, naming them', () => {
+  it('more resolved than received', () => {
+    const error = refusal(scenario({ targets: [target('township', XIUWEN, 'dispute-case.resolved', 30), target('township', XIUWEN, 'dispute-case.received', 20)] }));
+    expect(error.message).toMatch(/more disputes resolved than received/);
+    expect(error.message).toContain('dispute-case.resolved = 30');
+    expect(error.message).toContain('dispute-case.received = 20');
+  });
+
+  it('fewer attendances than distinct attendees', () => {
+    const error = refusal(scenario({ targets: [target('village', DONGHAO, 'training-attendance.attendees', 50), target('village', DONGHAO, 'training-attendance.attendances', 40)] }));
+    expect(error.message).toMatch(/fewer attendances than distinct attendees/);
+    expect(error.message).toContain('training-attendance.attendees = 50');
+  });
+
+  it('a township total above its city’s', () => {
+    const error = refusal(
+      scenario({ places: ['411200000000'], targets: [target('township', '411224104000', 'grid-visit.hazards_found', 300), target('city', '411200000000', 'grid-visit.hazards_found', 200)] }),
+    );
+    expect(error.message).toMatch(/already add up to more than the target itself/);
+    expect(error.message).toContain('township 411224104000: grid-visit.hazards_found = 300');
+    expect(error.message).toContain('city 411200000000: grid-visit.hazards_found = 200');
+  });
+
+  it('a village resolving more in the village than its share of the township’s resolutions', () => {
+    // 5 resolutions spread over 22 villages leave 东郝村 at most one; it cannot resolve 3 itself.
+    const error = refusal(scenario({ targets: [target('township', XIUWEN, 'dispute-case.resolved', 5), target('village', DONGHAO, 'dispute-case.resolved_in_village', 3)] }));
+    expect(error.message).toMatch(/within its bound dispute-case.resolved/);
+    expect(error.message).toContain(`village ${DONGHAO}: dispute-case.resolved_in_village = 3`);
+    expect(error.message).toContain(`township ${XIUWEN}: dispute-case.resolved = 5`);
+  });
+
+  it('a place outside the scenario', () => {
+    expect(refusal(scenario({ targets: [target('city', '411200000000', 'grid-visit.visits', 5)] })).message).toMatch(/no village or community of the scenario lies in 411200000000/);
+  });
+
+  it('an unsupported filter', () => {
+    expect(refusal(scenario({ targets: [target('township', XIUWEN, 'grid-visit.visits', 5, { filter: { kind: 'patrol' } })] })).message).toMatch(/filter not supported/);
+  });
+
+  it('refuses a malformed file with the problem and its path', () => {
+    expect(() => scenarioSchema.parse({ name: 'x', period: { from: '2023-02-01', to: '2023-01-01' }, places: ['14'] })).toThrow(/places|from must not be after to/);
+  });
+});
+
+describe('scenario streams', () => {
+  const small = scenario({ targets: [target('township', XIUWEN, 'grid-visit.hazards_found', 40)] });
+
+  it('are the same for a seed and differ for another', () => {
+    const first = [...scenarioLines(prepareScenario(small), emptyScenarioCounts())];
+    const again = [...scenarioLines(prepareScenario(small), emptyScenarioCounts())];
+    const other = [...scenarioLines(prepareScenario(small, 99), emptyScenarioCounts())];
+    expect(first.length).toBeGreaterThan(1000);
+    expect(again).toEqual(first);
+    expect(other).not.toEqual(first);
+  });
+
+  it('add injected faults on top of the valid events', () => {
+    const clean = emptyScenarioCounts();
+    const validLines = [...scenarioLines(prepareScenario(small), clean)];
+    const faulty = emptyScenarioCounts();
+    const lines = [...scenarioLines(prepareScenario({ ...small, inject: { invalid: 0.01, duplicates: 0.01, out_of_order: 0.02, late: 0.01 } }), faulty)];
+    expect(faulty.events).toBe(clean.events);
+    expect(faulty.invalid).toBeGreaterThan(0);
+    expect(faulty.duplicates).toBeGreaterThan(0);
+    expect(faulty.outOfOrder).toBeGreaterThan(0);
+    expect(faulty.late).toBeGreaterThan(0);
+    expect(lines.length).toBe(clean.events + faulty.invalid + faulty.duplicates);
+    // Every valid event is still there, once at least.
+    expect(new Set(lines).size).toBeGreaterThanOrEqual(new Set(validLines).size);
+    for (const line of validLines.slice(0, 500)) expect(lines).toContain(line);
+  });
+});
