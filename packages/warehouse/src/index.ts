@@ -7,3 +7,4 @@ export { measureNames } from './schema/measure-sql.ts';
 export { queryRollup, queryPlaceFigures, codeMatchesLevel, placeName, type RollupFilter, type RollupRow } from './queries/rollup-query.ts';
 export { listDeadLetters, deadLetterSummary, type DeadLetter, type DeadLetterSummaryRow } from './queries/dead-letter-query.ts';
 export { countLateArrivals, countDeadLettered, silentVillages, type PeriodWindow } from './queries/data-quality.ts';
+export { reconcile, type RollupDifference } from './queries/reconcile.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '@govstats/schemas';
 import { insertRows, openStore, queryRows, type Store } from '@govstats/store';
-import { SINGLE_NODE, allMigrations, migrate, queryPlaceFigures } from '../src/index.ts';
+import { SINGLE_NODE, allMigrations, migrate, queryPlaceFigures, reconcile } from '../src/index.ts';
 
 const gridVisit = EVENT_TYPES.find((t) => t.name === 'grid-visit')!;
 
@@ -54,5 +54,25 @@ describe('a retried insert on the real ClickHouse engine', () => {
     await insertRows(store.client, 'grid_visits', [row('r3', 5)]);
     await insertRows(store.client, 'grid_visits', [row('r4', 6)]);
     expect(await visits('city', '411200000000')).toBe(5);
+  });
+
+  it('is caught by reconcile: r1 counted twice shows as a difference at every level', async () => {
+    const differences = await reconcile(store, { from: '2024-05-01', to: '2024-05-01' }, [gridVisit]);
+    const visits = differences.filter((d) => d.measure === 'visits');
+    expect(visits.map((d) => [d.level, d.code, d.fromRaw, d.inRollup])).toEqual([
+      ['city', '411200000000', 4, 5],
+      ['county', '411224000000', 4, 5],
+      ['township', '411224104000', 4, 5],
+      ['village', '411224104201', 4, 5],
+    ]);
+    expect(differences.find((d) => d.measure === 'minutes_spent' && d.level === 'city')).toMatchObject({ fromRaw: 41, inRollup: 51 });
+  });
+
+  it('reports nothing for a day loaded cleanly, retried insert included', async () => {
+    const next = [{ ...row('r6', 7), event_time: '2024-05-02T02:00:00.000Z' }, { ...row('r7', 8), event_time: '2024-05-02T03:00:00.000Z' }];
+    await insertRows(store.client, 'grid_visits', next, { deduplicationToken: 'batch-3' });
+    await insertRows(store.client, 'grid_visits', next, { deduplicationToken: 'batch-3' });
+    expect((await queryPlaceFigures(store, gridVisit, { level: 'city', code: '411200000000', from: '2024-05-02', to: '2024-05-02' })).visits).toBe(2);
+    expect(await reconcile(store, { from: '2024-05-02', to: '2024-05-02' })).toEqual([]);
   });
 });

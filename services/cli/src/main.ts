@@ -6,6 +6,7 @@ import * as infra from './commands/infra.ts';
 import * as ingest from './commands/ingest.ts';
 import * as migrate from './commands/migrate.ts';
 import * as produce from './commands/produce.ts';
+import * as reconcile from './commands/reconcile.ts';
 import * as rollup from './commands/rollup.ts';
 import { UsageError } from './runtime.ts';
 
@@ -14,7 +15,7 @@ interface Command {
   run(args: string[]): Promise<number>;
 }
 
-const COMMANDS: Record<string, Command> = { infra, migrate, produce, ingest, rollup, dlq, bulletin, demo };
+const COMMANDS: Record<string, Command> = { infra, migrate, produce, ingest, rollup, dlq, reconcile, bulletin, demo };
 
 function help(): string {
   return `govstats — grassroots-governance statistics pipeline\n\n${Object.values(COMMANDS).map((c) => c.usage).join('\n\n')}\n`;

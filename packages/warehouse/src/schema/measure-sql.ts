@@ -52,6 +52,23 @@ export function mergeExpr(measure: Measure, tableAlias = ''): string {
   }
 }
 
+/** The same figure computed straight from raw rows, for reconciliation; rounded as mergeExpr rounds. */
+export function rawExpr(measure: Measure): string {
+  const where = measure.where ? `toUInt8(${measure.where})` : 'toUInt8(1)';
+  switch (measure.kind) {
+    case 'count':
+      return measure.where ? `toUInt64(countIf(${measure.where}))` : 'toUInt64(count())';
+    case 'sum':
+      return `CAST(sumIf(${measure.expr}, ${where}) AS ${measure.type})`;
+    case 'distinct':
+      return `uniqExactIf(toString(${measure.expr}), ${where})`;
+    case 'median': {
+      const median = `quantileExactInclusiveIf(0.5)(toFloat64(${measure.expr}), ${where})`;
+      return `if(isFinite(${median}), round(${median}, 2), NULL)`;
+    }
+  }
+}
+
 /** `merged AS name, …, derived AS name` — the select list every rollup reader uses. */
 export function measureSelectList(rollup: RollupSpec, tableAlias = ''): string {
   return [
