@@ -156,6 +156,16 @@ describe('pipeline end to end: real Kafka broker, real ClickHouse engine', () =>
       { topic: topic('training-attendance'), key: A, value: json({ ...VALID[16], id: 'too-big', padding: 'x'.repeat(300_000) }) },
       { topic: topic('grid-visit'), key: A, value: json(visit('from-future', A, '2099-01-01T09:00:00', 'G01', 'gm_a00001', null, 'patrol', 0, 0, 10)) },
       { topic: topic('grid-visit'), key: A, value: json({ ...c1Received, id: 'wrong-topic' }) },
+      // Well-formed village code that no division table knows.
+      { topic: topic('grid-visit'), key: '411224104999', value: json({ ...g1, id: 'unknown-village', subject: '411224104999' }) },
+      // Statement-like text in a free-text field.
+      {
+        topic: topic('training-attendance'),
+        key: A,
+        value: json(envelope('training-attendance', 'sql-course', A, '2024-03-08T09:00:00', {
+          session_id: 's1', course: "培训'; DROP TABLE grid_visits; --", organising_level: 'township', attendee_id: 'p_0000009', role: 'resident', mode: 'on_site', hours: 1,
+        })),
+      },
     ];
     // g1 is sent twice: the same event delivered twice must count once.
     await publish([...valid, ...hostile, { topic: topic('grid-visit'), key: A, value: json(g1) }]);
@@ -170,13 +180,13 @@ describe('pipeline end to end: real Kafka broker, real ClickHouse engine', () =>
     await pipeline?.close();
   });
 
-  it('loads every valid event once, skips the duplicate and dead-letters the hostile messages', () => {
+  it('loads every valid event once, skips the duplicate and dead-letters the ten hostile messages', () => {
     expect(faultsInjected).toBe(1);
     expect(firstRun.retries).toBeGreaterThanOrEqual(1);
-    expect(firstRun.messages).toBe(VALID.length + 8 + 1);
+    expect(firstRun.messages).toBe(VALID.length + 10 + 1);
     expect(firstRun.loaded).toBe(VALID.length);
     expect(firstRun.duplicates).toBe(1);
-    expect(firstRun.deadLettered).toBe(8);
+    expect(firstRun.deadLettered).toBe(10);
     expect(firstRun.loadedByType).toEqual({ 'grid-visit': 8, 'dispute-case': 8, 'training-attendance': 5, 'cooperative-sale': 3 });
   });
 
@@ -194,16 +204,18 @@ describe('pipeline end to end: real Kafka broker, real ClickHouse engine', () =>
 
   it('records every refusal with its reason', async () => {
     const summary = await deadLetterSummary(pipeline.store);
-    const byReason = Object.fromEntries(summary.map((r) => [r.reason, r.count]));
+    const byReason: Record<string, number> = {};
+    for (const row of summary) byReason[row.reason] = (byReason[row.reason] ?? 0) + row.count;
     expect(byReason).toEqual({
       unparseable: 1,
       invalid_envelope: 1,
       unknown_event_type: 1,
-      invalid_data: 1,
+      invalid_data: 2,
       unsupported_version: 1,
       oversized: 1,
       future_time: 1,
       wrong_topic: 1,
+      unknown_division: 1,
     });
   });
 
@@ -232,7 +244,8 @@ describe('pipeline end to end: real Kafka broker, real ClickHouse engine', () =>
     expect(rollup.figures['dispute-case']).toEqual(here.dispute);
     expect(rollup.figures['dispute-case'].median_days_to_resolve).toBe(6.5);
     const dlq = JSON.parse((await cli('dlq', '--json')).stdout);
-    expect(dlq.total).toBe(8);
+    expect(dlq.total).toBe(10);
+    expect(dlq.deadLetters.find((d: { eventId: string }) => d.eventId === 'sql-course').detail).toContain('injection');
     expect(dlq.deadLetters.find((d: { eventId: string }) => d.eventId === 'bad-minutes').detail).toContain('duration_minutes');
   });
 });

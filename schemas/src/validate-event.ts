@@ -12,6 +12,7 @@ export type RejectionReason =
   | 'invalid_data' // data breaks the contract
   | 'wrong_topic' // valid event published on another type's topic
   | 'future_time' // occurred later than the clock allows
+  | 'unknown_division' // subject is not a village or community in the division dimension
   | 'oversized'; // larger than the accepted message size
 
 export type ValidationResult =

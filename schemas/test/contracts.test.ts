@@ -70,6 +70,9 @@ describe('contracts', () => {
     ['an unknown sales channel', envelopeFor('cooperative-sale', { ...validData['cooperative-sale'], channel: 'barter' }), 'invalid_data', 'channel'],
     ['hours not in quarter hours', envelopeFor('training-attendance', { ...validData['training-attendance'], hours: 1.1 }), 'invalid_data', 'quarter'],
     ['a name as attendee id', envelopeFor('training-attendance', { ...validData['training-attendance'], attendee_id: '张三' }), 'invalid_data', 'attendee_id'],
+    ['markup in a course title', envelopeFor('training-attendance', { ...validData['training-attendance'], course: '<script>alert(1)</script>' }), 'invalid_data', 'injection'],
+    ['a SQL statement in a course title', envelopeFor('training-attendance', { ...validData['training-attendance'], course: "培训'; DROP TABLE grid_visits; --" }), 'invalid_data', 'injection'],
+    ['a tautology in a product name', envelopeFor('cooperative-sale', { ...validData['cooperative-sale'], product: "x' OR '1'='1" }), 'invalid_data', 'injection'],
     ['not an object', 'hello', 'invalid_envelope', '(root)'],
   ])('refuses %s', (_label, event, reason, mentions) => {
     const result = validateEvent(event);
@@ -78,6 +81,11 @@ describe('contracts', () => {
     expect(result.reason).toBe(reason);
     expect(result.detail).toContain(mentions);
   });
+});
+
+it('accepts ordinary quotes and punctuation in labels', () => {
+  const result = validateEvent(envelopeFor('training-attendance', { ...validData['training-attendance'], course: "学习'二十大'精神；乡村振兴（第2期）- 专题" }));
+  expect(result.ok).toBe(true);
 });
 
 describe('division codes', () => {

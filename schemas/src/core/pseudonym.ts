@@ -17,11 +17,19 @@ export const recordId = z
   .max(64)
   .regex(/^[A-Za-z0-9._:-]+$/, 'may contain only letters, digits and . _ : -');
 
-/** Free text shown in reports (course titles, product names): bounded, no control characters. */
+/**
+ * Text that reaches bulletins and BI tools verbatim. Values are never spliced into SQL or HTML
+ * unescaped, but markup or statement-like text in a course title or product name is not a real
+ * label: it is refused so it never reaches a published table.
+ */
+const MARKUP_OR_INJECTION = /<\s*\/?\s*[A-Za-z!?]|javascript:|\bon[a-z]+\s*=|;\s*(drop|delete|insert|update|alter|truncate|select|create|grant|exec)\b|\bunion\s+(all\s+)?select\b|['"`]\s*(or|and)\s+['"`]?\w+['"`]?\s*=|--\s*$|\/\*/i;
+
+/** Free text shown in reports (course titles, product names): bounded, printable, not markup or SQL. */
 export const label = (max: number) =>
   z
     .string()
     .trim()
     .min(1)
     .max(max)
-    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
+    .refine((text) => !MARKUP_OR_INJECTION.test(text), 'looks like markup or an injection attempt, not a label');

@@ -4,6 +4,8 @@ import type { SourceMessage } from '@govstats/kafka';
 export interface DecodeContext {
   topic: string;
   partition: number;
+  /** Village and community codes of the division dimension. */
+  knownVillages: ReadonlySet<string>;
   /** The event type this topic carries; undefined for the unrouted topic. */
   topicType: EventTypeDefinition | undefined;
   maxEventBytes: number;
@@ -45,6 +47,9 @@ export function decodeMessage(message: SourceMessage, context: DecodeContext): D
   const { event, eventType } = result;
   if (context.topicType && context.topicType !== eventType) {
     return refuse('wrong_topic', `${event.type} published on ${context.topic}, which carries ${context.topicType.name}`, event.id, event.type);
+  }
+  if (!context.knownVillages.has(event.subject)) {
+    return refuse('unknown_division', `subject ${event.subject} is not a village or community in the division dimension`, event.id, event.type);
   }
   const occurredAt = Date.parse(event.time);
   if (occurredAt > context.now + context.futureToleranceMs) {

@@ -4,7 +4,7 @@ import type { Config } from '@govstats/config';
 import { createBatchSource, createKafkaSink, type KafkaSink, type SourceBatch } from '@govstats/kafka';
 import { createLogger } from '@govstats/log';
 import { EVENT_TYPES, type EventTypeDefinition } from '@govstats/schemas';
-import { insertRows, type Store } from '@govstats/store';
+import { insertRows, queryRows, type Store } from '@govstats/store';
 import { deadLetter, type Rejected } from './dead-letters.ts';
 import { decodeMessage } from './decode-message.ts';
 import { executeLoad, planLoad, type AcceptedEvent, type LoadPlan } from './load-events.ts';
@@ -46,6 +46,12 @@ interface PreparedBatch {
 
 const log = createLogger('ingest');
 
+async function loadVillageCodes(store: Store): Promise<ReadonlySet<string>> {
+  const rows = await queryRows<{ code: string }>(store.client, "SELECT DISTINCT code FROM divisions WHERE level = 'village'");
+  if (rows.length === 0) throw new Error('the divisions table has no villages: run `govstats migrate` to load the division catalogue');
+  return new Set(rows.map((r) => r.code));
+}
+
 /** Topics ingest reads: one per event type, plus lines producers could not route. */
 export function ingestTopics(config: Config): Map<string, EventTypeDefinition | undefined> {
   const topics = new Map<string, EventTypeDefinition | undefined>(EVENT_TYPES.map((t) => [config.topics.forEventType(t.name), t]));
@@ -60,6 +66,8 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   const prepared = new Map<string, PreparedBatch>();
   const topics = ingestTopics(config);
   let sink: KafkaSink | undefined;
+  let knownVillages: ReadonlySet<string> = new Set();
+  let refreshDivisions: NodeJS.Timeout | undefined;
 
   async function prepare(batch: SourceBatch): Promise<PreparedBatch> {
     const now = clock();
@@ -69,6 +77,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
       topic: batch.topic,
       partition: batch.partition,
       topicType: topics.get(batch.topic),
+      knownVillages,
       maxEventBytes: config.ingest.maxEventBytes,
       futureToleranceMs: config.ingest.futureToleranceMs,
       now,
@@ -141,11 +150,17 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
 
   return {
     async start() {
+      knownVillages = await loadVillageCodes(store);
+      // New places reach the dimension through migrations; pick them up without a restart.
+      refreshDivisions = setInterval(() => {
+        loadVillageCodes(store).then((codes) => (knownVillages = codes), (error: unknown) => log.warn({ err: error }, 'could not refresh division codes'));
+      }, 60_000).unref();
       sink = await createKafkaSink(kafka);
       await source.start();
       log.info({ groupId: config.ingest.groupId, store: store.mode }, 'ingest consuming');
     },
     async stop() {
+      clearInterval(refreshDivisions);
       await source.stop();
       await sink?.close();
       log.info({ ...stats }, 'ingest stopped');
