@@ -232,6 +232,18 @@ describe('pipeline end to end: real Kafka broker, real ClickHouse engine', () =>
     expect((await figures(pipeline, 'city', '140700000000')).grid).toMatchObject({ visits: 2, grid_members_active: 2, minutes_spent: 120 });
   });
 
+  it('ingests contract v2 of grid visits next to v1 into the same rollups', async () => {
+    const v2 = envelope('grid-visit', 'g10-v2', D, '2024-03-20T10:00:00', {
+      grid_id: 'G03', member_id: 'gm_d00003', household_id: 'hh_d00001', kind: 'hazard_check',
+      started_at: '2024-03-20T10:00:00+08:00', ended_at: '2024-03-20T10:50:00+08:00',
+      issues: [], hazards: [{ category: 'gas', handled: true }, { category: 'electrical', handled: false }],
+    }, 2);
+    await publish([{ topic: topic('grid-visit'), key: D, value: json(v2) }]);
+    const third = await createIngestService({ config: pipeline.config, kafka: pipeline.kafka, store: pipeline.store }).drain();
+    expect(third).toMatchObject({ messages: 1, loaded: 1, deadLettered: 0 });
+    expect((await figures(pipeline, 'city', '140700000000')).grid).toMatchObject({ visits: 3, grid_members_active: 3, households_visited: 1, hazards_found: 2, minutes_spent: 170 });
+  });
+
   it('govstats rollup and dlq give the same figures from another process while this one holds the store', async () => {
     const cli = (...args: string[]) =>
       promisify(execFile)(join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx'), [join(import.meta.dirname, '..', 'services', 'cli', 'src', 'main.ts'), ...args], {

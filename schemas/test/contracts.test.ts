@@ -22,7 +22,7 @@ const village: SampleVillage = {
 
 function envelopeFor(typeName: string, data: unknown, overrides: Record<string, unknown> = {}) {
   const type = EVENT_TYPES.find((t) => t.name === typeName)!;
-  return { specversion: '1.0', id: 'evt-1', source: 'urn:test', type: cloudEventType(type), time: '2024-03-02T10:00:00+08:00', subject: village.code, data, ...overrides };
+  return { specversion: '1.0', id: 'evt-1', source: 'urn:test', type: cloudEventType(type, 1), time: '2024-03-02T10:00:00+08:00', subject: village.code, data, ...overrides };
 }
 
 const validData: Record<string, Record<string, unknown>> = {
@@ -80,6 +80,26 @@ describe('contracts', () => {
     if (result.ok) return;
     expect(result.reason).toBe(reason);
     expect(result.detail).toContain(mentions);
+  });
+});
+
+describe('grid-visit contract v2 next to v1', () => {
+  const v2 = {
+    grid_id: 'G01', member_id: 'gm000001', household_id: 'hh000001', kind: 'hazard_check',
+    started_at: '2024-03-02T09:00:00+08:00', ended_at: '2024-03-02T09:45:00+08:00',
+    issues: [{ category: 'road' }], hazards: [{ category: 'fire', handled: true }, { category: 'gas', handled: false }],
+  };
+
+  it('maps itemised hazards and start/end times onto the v1 columns', () => {
+    const result = validateEvent(envelopeFor('grid-visit', v2, { type: 'govstats.grid-visit.v2' }));
+    expect(result).toMatchObject({ ok: true, version: 2, columns: { hazards_found: 2, issues_found: 1, duration_minutes: 45, household_id: 'hh000001' } });
+  });
+
+  it('refuses v1 data sent as v2, and an end before the start', () => {
+    expect(validateEvent(envelopeFor('grid-visit', validData['grid-visit'], { type: 'govstats.grid-visit.v2' }))).toMatchObject({ ok: false, reason: 'invalid_data' });
+    const backwards = validateEvent(envelopeFor('grid-visit', { ...v2, ended_at: '2024-03-02T08:00:00+08:00' }, { type: 'govstats.grid-visit.v2' }));
+    expect(backwards).toMatchObject({ ok: false, reason: 'invalid_data' });
+    expect(backwards.ok ? '' : backwards.detail).toContain('ended_at');
   });
 });
 

@@ -13,8 +13,9 @@ export interface EventProducer {
   publish(records: EventRecord[]): Promise<number>;
 }
 
-export function createEventProducer(type: EventTypeDefinition, sink: KafkaSink, options: { topic: string; source: string }): EventProducer {
-  const version = latestVersion(type);
+export function createEventProducer(type: EventTypeDefinition, sink: KafkaSink, options: { topic: string; source: string; version?: number }): EventProducer {
+  const version = options.version ?? latestVersion(type);
+  if (!contractVersion(type, version)) throw new Error(`${type.name} has no contract v${version}`);
   const contract = contractVersion(type, version)!;
   return {
     type,

@@ -28,7 +28,7 @@ describe('the grid-visit producer service on the real broker', () => {
   });
 
   it('publishes enveloped events keyed by village code, all acknowledged', async () => {
-    const producer = createEventProducer(gridVisit, sink, { topic: topic(), source: 'urn:test' });
+    const producer = createEventProducer(gridVisit, sink, { topic: topic(), source: 'urn:test', version: 1 });
     expect(await producer.publish([record('p-1', 30), record('p-2', 45)])).toBe(2);
 
     const consumer = pipeline.kafka.consumer({ groupId: `${pipeline.config.ingest.groupId}-reader` });
@@ -50,7 +50,7 @@ describe('the grid-visit producer service on the real broker', () => {
   });
 
   it('refuses a batch with a record that breaks the contract and sends none of it', async () => {
-    const producer = createEventProducer(gridVisit, sink, { topic: topic(), source: 'urn:test' });
+    const producer = createEventProducer(gridVisit, sink, { topic: topic(), source: 'urn:test', version: 1 });
     await expect(producer.publish([record('p-3', 30), record('p-4', 0)])).rejects.toThrow(/p-4 breaks contract v1: data.duration_minutes/);
     const admin = pipeline.kafka.admin();
     await admin.connect();

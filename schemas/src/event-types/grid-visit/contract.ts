@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineContractVersion } from '../../core/event-type.ts';
-import { pseudonymousId, recordId } from '../../core/pseudonym.ts';
+import { label, pseudonymousId, recordId } from '../../core/pseudonym.ts';
 
 export const VISIT_KINDS = [
   'household_visit', // 入户走访
@@ -32,6 +32,32 @@ export const gridVisitV1 = z
 
 export type GridVisitV1 = z.output<typeof gridVisitV1>;
 
+export const HAZARD_CATEGORIES = ['fire', 'gas', 'electrical', 'building', 'flood', 'road', 'food', 'other'] as const;
+
+/**
+ * Version 2, sent by the newer grid apps: start and end time instead of a duration, and each
+ * problem and hazard itemised instead of counted. It lands in the same raw columns and rollups as v1.
+ */
+export const gridVisitV2 = z
+  .object({
+    grid_id: recordId,
+    member_id: pseudonymousId,
+    household_id: pseudonymousId.nullable(),
+    kind: z.enum(VISIT_KINDS),
+    started_at: z.iso.datetime({ offset: true }),
+    ended_at: z.iso.datetime({ offset: true }),
+    issues: z.array(z.object({ category: recordId, note: label(200).optional() }).strict()).max(100),
+    hazards: z.array(z.object({ category: z.enum(HAZARD_CATEGORIES), handled: z.boolean() }).strict()).max(100),
+  })
+  .strict()
+  .refine((d) => d.kind !== 'household_visit' || d.household_id !== null, { message: 'a household_visit must name the household', path: ['household_id'] })
+  .refine((d) => {
+    const minutes = (Date.parse(d.ended_at) - Date.parse(d.started_at)) / 60_000;
+    return minutes > 0 && minutes <= 720;
+  }, { message: 'ended_at must be after started_at, at most 12 hours later', path: ['ended_at'] });
+
+export type GridVisitV2 = z.output<typeof gridVisitV2>;
+
 export const gridVisitContracts = [
   defineContractVersion(1, gridVisitV1, (d) => ({
     grid_id: d.grid_id,
@@ -41,5 +67,14 @@ export const gridVisitContracts = [
     issues_found: d.issues_found,
     hazards_found: d.hazards_found,
     duration_minutes: d.duration_minutes,
+  })),
+  defineContractVersion(2, gridVisitV2, (d) => ({
+    grid_id: d.grid_id,
+    member_id: d.member_id,
+    household_id: d.household_id ?? '',
+    kind: d.kind,
+    issues_found: d.issues.length,
+    hazards_found: d.hazards.length,
+    duration_minutes: Math.max(1, Math.round((Date.parse(d.ended_at) - Date.parse(d.started_at)) / 60_000)),
   })),
 ];

@@ -54,7 +54,7 @@ export function* scenarioEvents({ scenario, seed, plans, calendar }: PreparedSce
       const id = (kind: string, n: number) => `s${seed}-${code}-${kind}${n}`;
       const at = (from: number, to: number) => dayStart + from * HOUR + Math.floor(random.next() * (to - from) * HOUR);
       const emit = (type: EventTypeDefinition, eventId: string, time: number, data: Record<string, unknown>) =>
-        toEnvelope(type, { id: eventId, subject: code, time, data }, source);
+        toEnvelope(type, { id: eventId, subject: code, time, data }, source, 1); // the generator writes contract v1 data
 
       const g = plan.grid;
       const [v0, v1] = slice(g.visits, calendar.work, d);
