@@ -30,6 +30,7 @@ const environment = z.object({
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(7).default(1),
   INGEST_GROUP_ID: z.string().min(1).default('govstats-ingest'),
   INGEST_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(65_536).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  INGEST_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
   MAX_EVENT_BYTES: z.coerce.number().int().min(1024).max(8 * 1024 * 1024).default(256 * 1024),
   FUTURE_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   BULLETIN_CITIES: z
@@ -63,6 +64,8 @@ export interface Config {
   };
   ingest: {
     groupId: string;
+    /** /metrics and /healthz of `govstats ingest`; 0 turns them off. */
+    metricsPort: number;
     maxBytesPerPartition: number;
     maxEventBytes: number;
     futureToleranceMs: number;
@@ -123,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     ingest: {
       groupId: e.INGEST_GROUP_ID,
+      metricsPort: e.INGEST_METRICS_PORT,
       maxBytesPerPartition: e.INGEST_MAX_BYTES_PER_PARTITION,
       maxEventBytes: e.MAX_EVENT_BYTES,
       futureToleranceMs: e.FUTURE_TOLERANCE_SECONDS * 1000,

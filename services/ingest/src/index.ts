@@ -1,2 +1,4 @@
 export { createIngestService, ingestTopics, type IngestService, type IngestStats } from './ingest-service.ts';
 export { decodeMessage, type Decoded } from './decode-message.ts';
+export { IngestMetrics } from './metrics.ts';
+export { startHealthServer, type HealthReport } from './health-server.ts';

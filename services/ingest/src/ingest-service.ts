@@ -7,7 +7,9 @@ import { EVENT_TYPES, type EventTypeDefinition } from '@govstats/schemas';
 import { insertRows, queryRows, type Store } from '@govstats/store';
 import { deadLetter, type Rejected } from './dead-letters.ts';
 import { decodeMessage } from './decode-message.ts';
+import type { HealthReport } from './health-server.ts';
 import { executeLoad, planLoad, type AcceptedEvent, type LoadPlan } from './load-events.ts';
+import { IngestMetrics } from './metrics.ts';
 
 export interface IngestStats {
   batches: number;
@@ -29,6 +31,9 @@ export interface IngestServiceOptions {
 }
 
 export interface IngestService {
+  metrics: IngestMetrics;
+  /** Healthy while the consumer runs and no batch has been failing for longer than a minute. */
+  health(): HealthReport;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Consumes until every subscribed partition is caught up, then stops. */
@@ -68,6 +73,11 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   let sink: KafkaSink | undefined;
   let knownVillages: ReadonlySet<string> = new Set();
   let refreshDivisions: NodeJS.Timeout | undefined;
+  let refreshLag: NodeJS.Timeout | undefined;
+  let running = false;
+  /** Since when the current batch has been failing; undefined while batches succeed. */
+  let failingSince: number | undefined;
+  const metrics = new IngestMetrics();
 
   async function prepare(batch: SourceBatch): Promise<PreparedBatch> {
     const now = clock();
@@ -122,6 +132,8 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
       { deduplicationToken: `batch:${config.ingest.groupId}:${key}` },
     );
     prepared.delete(key);
+    failingSince = undefined;
+    recordBatch(batch.topic, work, clock());
     stats.batches++;
     stats.messages += batch.messages.length;
     stats.loaded += loaded;
@@ -134,6 +146,18 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     options.onBatch?.({ ...stats });
   }
 
+  function recordBatch(topic: string, work: PreparedBatch, now: number): void {
+    const topicType = topics.get(topic)?.name ?? 'unrouted';
+    for (const insert of work.plan.inserts) metrics.events.add({ type: insert.eventType.name, outcome: 'loaded' }, insert.rows.length);
+    if (work.plan.duplicates > 0) metrics.events.add({ type: topicType, outcome: 'duplicate' }, work.plan.duplicates);
+    for (const { decoded } of work.rejected) {
+      metrics.events.add({ type: /^govstats\.([a-z-]+)\./.exec(decoded.eventType)?.[1] ?? topicType, outcome: 'dead_lettered' }, 1);
+    }
+    metrics.batches.add({ topic }, 1);
+    metrics.batchSeconds.observe((now - work.startedAt) / 1000);
+    metrics.lastBatch.set({}, now / 1000);
+  }
+
   const source = createBatchSource(kafka, {
     groupId: config.ingest.groupId,
     topics: [...topics.keys()],
@@ -141,6 +165,8 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     handle,
     onRetry(error, attempt, delayMs, batch) {
       stats.retries++;
+      failingSince ??= clock();
+      metrics.retries.add({ topic: batch.topic }, 1);
       log.warn(
         { err: error, attempt, delayMs, topic: batch.topic, partition: batch.partition },
         'batch not loaded; retrying the same batch (offsets stay uncommitted until it succeeds)',
@@ -149,6 +175,11 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   });
 
   return {
+    metrics,
+    health() {
+      const failingFor = failingSince === undefined ? 0 : clock() - failingSince;
+      return { healthy: running && failingFor < 60_000, detail: { running, failingForSeconds: Math.round(failingFor / 1000), ...stats } };
+    },
     async start() {
       knownVillages = await loadVillageCodes(store);
       // New places reach the dimension through migrations; pick them up without a restart.
@@ -157,10 +188,16 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
       }, 60_000).unref();
       sink = await createKafkaSink(kafka);
       await source.start();
+      running = true;
+      refreshLag = setInterval(() => {
+        source.lag().then((lag) => metrics.lag.set({ group: config.ingest.groupId }, lag), () => undefined);
+      }, 10_000).unref();
       log.info({ groupId: config.ingest.groupId, store: store.mode }, 'ingest consuming');
     },
     async stop() {
       clearInterval(refreshDivisions);
+      clearInterval(refreshLag);
+      running = false;
       await source.stop();
       await sink?.close();
       log.info({ ...stats }, 'ingest stopped');

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createIngestService, type IngestStats } from '@govstats/ingest';
+import { createIngestService, startHealthServer, type IngestStats } from '@govstats/ingest';
 import { createLogger } from '@govstats/log';
 import type { Config } from '@govstats/config';
 import type { Store } from '@govstats/store';
@@ -36,13 +36,19 @@ export async function run(args: string[]): Promise<number> {
     await createTopics(cfg, kafka);
     const service = createIngestService({ config: cfg, kafka, store });
     await service.start();
+    const endpoint = cfg.ingest.metricsPort > 0 ? await startHealthServer(cfg.ingest.metricsPort, () => service.metrics.text(), () => service.health()) : undefined;
+    if (endpoint) log.info({ metrics: `${endpoint.url}/metrics`, health: `${endpoint.url}/healthz` }, 'metrics and health endpoint up');
     const report = setInterval(() => log.info(service.stats(), 'ingest progress'), 10_000);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
+    // On SIGTERM/SIGINT: stop fetching, let the batch in flight finish (or abandon it uncommitted
+    // if it is stuck retrying), commit, close Kafka and the store.
+    const signal = await new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
     });
+    log.info({ signal }, 'shutting down');
     clearInterval(report);
     await service.stop();
+    await endpoint?.close();
     return 0;
   } finally {
     await store.close();

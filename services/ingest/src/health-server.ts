@@ -1,0 +1,27 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface HealthReport {
+  healthy: boolean;
+  detail: Record<string, unknown>;
+}
+
+/** /metrics in Prometheus text format and /healthz (200 healthy, 503 not), on one port. */
+export async function startHealthServer(port: number, metrics: () => string, health: () => HealthReport): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((request, response) => {
+    if (request.url === '/metrics') {
+      response.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }).end(metrics());
+    } else if (request.url === '/healthz') {
+      const report = health();
+      response.writeHead(report.healthy ? 200 : 503, { 'Content-Type': 'application/json' }).end(JSON.stringify({ status: report.healthy ? 'ok' : 'unhealthy', ...report.detail }));
+    } else {
+      response.writeHead(404).end('try /metrics or /healthz\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '0.0.0.0', resolve);
+  });
+  const address = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${address.port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
