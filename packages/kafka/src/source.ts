@@ -23,8 +23,10 @@ export interface BatchSourceOptions {
   /**
    * Handles one batch. Its offsets are committed only after this resolves; if it throws, the
    * same batch is retried with backoff (the partition does not move on), never skipped.
+   * It may handle only a prefix: it then returns the last offset it handled (null for none), and
+   * the rest is fetched again.
    */
-  handle(batch: SourceBatch): Promise<void>;
+  handle(batch: SourceBatch): Promise<{ handledThrough: string | null } | void>;
   onRetry?(error: unknown, attempt: number, delayMs: number, batch: SourceBatch): void;
 }
 
@@ -70,11 +72,12 @@ export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): Ba
           };
           inFlight++;
           try {
+            let handled: { handledThrough: string | null } | void;
             for (let attempt = 1; ; attempt++) {
               // Abandoned batches are not committed: the group redelivers them, dedup absorbs repeats.
               if (stopping || !isRunning() || isStale()) return;
               try {
-                await options.handle(sourceBatch);
+                handled = await options.handle(sourceBatch);
                 break;
               } catch (error) {
                 const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** attempt);
@@ -82,9 +85,18 @@ export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): Ba
                 await sleepWithHeartbeat(delay, heartbeat);
               }
             }
-            const last = batch.lastOffset();
-            resolveOffset(last);
-            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+            const last = handled ? handled.handledThrough : batch.lastOffset();
+            if (last !== batch.lastOffset()) {
+              // Only a prefix was handled: fetch again from the first offset not handled.
+              const next = last === null ? batch.firstOffset()! : (BigInt(last) + 1n).toString();
+              consumer.seek({ topic: batch.topic, partition: batch.partition, offset: next });
+              if (last === null) {
+                await sleepWithHeartbeat(500, heartbeat);
+                return;
+              }
+            }
+            resolveOffset(last!);
+            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last!) + 1n).toString() }]);
             await heartbeat();
           } finally {
             inFlight--;

@@ -43,6 +43,7 @@ export interface IngestService {
 
 /** A batch decoded and planned once, reused as is by every retry of that batch. */
 interface PreparedBatch {
+  last: string;
   rejected: Rejected[];
   plan: LoadPlan;
   now: number;
@@ -97,26 +98,53 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
       if (decoded.ok) accepted.push(decoded);
       else rejected.push({ message, decoded });
     }
-    return { rejected, plan: await planLoad(store, accepted), now, startedAt: now };
+    return { last: batch.messages[batch.messages.length - 1]!.offset, rejected, plan: await planLoad(store, accepted), now, startedAt: now };
   }
 
-  async function handle(batch: SourceBatch): Promise<void> {
-    const first = batch.messages[0]!.offset;
+  /**
+   * The offset range recorded for a batch starting at `first` that may not have finished: a
+   * crash between recording and committing leaves it behind, and the replay must cover exactly
+   * that range so its inserts carry the same tokens.
+   */
+  async function intendedEnd(batch: SourceBatch, first: string): Promise<string | undefined> {
+    const [row] = await queryRows<{ last_offset: string }>(
+      store.client,
+      `SELECT last_offset FROM ingest_intents FINAL
+WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka_partition = {partition:UInt32} AND first_offset = {first:UInt64}`,
+      { group: config.ingest.groupId, topic: batch.topic, partition: batch.partition, first },
+    );
+    return row?.last_offset;
+  }
+
+  async function handle(fetched: SourceBatch): Promise<{ handledThrough: string | null }> {
+    const first = fetched.messages[0]!.offset;
+    const fetchedLast = fetched.messages[fetched.messages.length - 1]!.offset;
+    const intended = prepared.has(`${fetched.topic}:${fetched.partition}:${first}`) ? undefined : await intendedEnd(fetched, first);
+    if (intended !== undefined && BigInt(intended) > BigInt(fetchedLast)) return { handledThrough: null }; // wait for the whole range
+    const batch = intended === undefined ? fetched : { ...fetched, messages: fetched.messages.filter((m) => BigInt(m.offset) <= BigInt(intended)) };
     const last = batch.messages[batch.messages.length - 1]!.offset;
-    const key = `${batch.topic}:${batch.partition}:${first}-${last}`;
+    const key = `${batch.topic}:${batch.partition}:${first}`;
     let work = prepared.get(key);
-    if (!work) {
+    if (!work || work.last !== last) {
       work = await prepare(batch);
       prepared.set(key, work);
+      if (intended === undefined) {
+        await insertRows(
+          store.client,
+          'ingest_intents',
+          [{ consumer_group: config.ingest.groupId, kafka_topic: batch.topic, kafka_partition: batch.partition, first_offset: first, last_offset: last }],
+          { deduplicationToken: `intent:${config.ingest.groupId}:${key}-${last}` },
+        );
+      }
     }
     await deadLetter(batch, work.rejected, { sink: sink!, store, topic: config.topics.deadLetter, now: work.now });
-    await executeLoad(store, work.plan);
+    await executeLoad(store, work.plan, new Date(work.now).toISOString());
     const loaded = work.plan.inserts.reduce((n, i) => n + i.rows.length, 0);
     await insertRows(
       store.client,
       'ingest_batches',
       [{
-        batch_id: key,
+        batch_id: `${key}-${last}`,
         consumer_group: config.ingest.groupId,
         kafka_topic: batch.topic,
         kafka_partition: batch.partition,
@@ -129,7 +157,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
         started_at: new Date(work.startedAt).toISOString(),
         finished_at: new Date(clock()).toISOString(),
       }],
-      { deduplicationToken: `batch:${config.ingest.groupId}:${key}` },
+      { deduplicationToken: `batch:${config.ingest.groupId}:${key}-${last}` },
     );
     prepared.delete(key);
     failingSince = undefined;
@@ -142,8 +170,9 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     for (const insert of work.plan.inserts) {
       stats.loadedByType[insert.eventType.name] = (stats.loadedByType[insert.eventType.name] ?? 0) + insert.rows.length;
     }
-    log.debug({ batch: key, loaded, duplicates: work.plan.duplicates, deadLettered: work.rejected.length }, 'batch loaded');
+    log.debug({ batch: key, last, loaded, duplicates: work.plan.duplicates, deadLettered: work.rejected.length, replayed: intended !== undefined }, 'batch loaded');
     options.onBatch?.({ ...stats });
+    return { handledThrough: last };
   }
 
   function recordBatch(topic: string, work: PreparedBatch, now: number): void {

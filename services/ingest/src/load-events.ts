@@ -40,9 +40,20 @@ export async function planLoad(store: Store, accepted: AcceptedEvent[]): Promise
   return { inserts, duplicates: accepted.length - loading };
 }
 
-export async function executeLoad(store: Store, plan: LoadPlan): Promise<void> {
+/**
+ * Inserts each raw block (its views fill the rollups), then records its ids in the ledger. The
+ * ledger comes last so it never lists an event whose rollups might be incomplete: after a crash
+ * in between, the replayed batch is planned the same way and the same tokens complete it.
+ */
+export async function executeLoad(store: Store, plan: LoadPlan, ingestedAt: string): Promise<void> {
   for (const insert of plan.inserts) {
     await insertRows(store.client, insert.table, insert.rows, { deduplicationToken: insert.token });
+    await insertRows(
+      store.client,
+      'event_ledger',
+      insert.rows.map((row) => ({ event_id: row.event_id, event_type: insert.eventType.name, ingested_at: ingestedAt })),
+      { deduplicationToken: `ledger:${insert.token}` },
+    );
   }
 }
 

@@ -77,6 +77,22 @@ SETTINGS ${dedupSettings(options)}`,
       ],
     },
     {
+      id: '0006_ingest_intents',
+      description: 'offset range of every batch before it is loaded, so a batch cut short by a crash is replayed exactly',
+      statements: [
+        `CREATE TABLE IF NOT EXISTS ingest_intents${cluster} (
+  consumer_group String,
+  kafka_topic LowCardinality(String),
+  kafka_partition UInt32,
+  first_offset UInt64,
+  last_offset UInt64,
+  created_at DateTime64(3, 'UTC') DEFAULT now64(3)
+) ENGINE = ${engine('ReplacingMergeTree', options, 'created_at')}
+ORDER BY (consumer_group, kafka_topic, kafka_partition, first_offset)
+TTL toDateTime(created_at) + INTERVAL 30 DAY`,
+      ],
+    },
+    {
       id: '0005_bulletins',
       description: 'every issued statistical bulletin: city, period, revision, checksum, content',
       statements: [

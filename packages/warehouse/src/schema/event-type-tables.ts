@@ -75,6 +75,13 @@ GROUP BY level, code, place_name, ${periodKey}${dims.map((d) => `, ${d.name}`).j
       statements: [rawTable, rollupTable, rollupView, ledgerView],
     },
     {
+      // The ledger must only list events whose rollups are complete: ingest now writes it after
+      // each insert returns, instead of a view writing it in the middle of the insert.
+      id: `${type.name}/0002_ledger_written_by_ingest`,
+      description: `${type.title.en}: ledger filled by ingest after the insert, not by a view`,
+      statements: [`DROP VIEW IF EXISTS ${raw}_ledger_mv${cluster}`],
+    },
+    {
       id: `${type.name}/views`,
       description: `${type.title.en}: readable daily and monthly views for SQL and BI users`,
       statements: [readable('daily'), readable('monthly')],
