@@ -22,9 +22,9 @@ export interface TestPipeline {
  * A pipeline of its own for one test file on the shared real infrastructure: unique topics and
  * consumer group, and a fresh ClickHouse (embedded data directory, or database on a server).
  */
-export async function openTestPipeline(name: string): Promise<TestPipeline> {
+export async function openTestPipeline(name: string, options: { brokers?: string[] } = {}): Promise<TestPipeline> {
   const runId = `${name}-${process.pid}-${Date.now().toString(36)}`;
-  const brokers = inject('kafkaBrokers');
+  const brokers = options.brokers ?? inject('kafkaBrokers');
   const clickhouseUrl = inject('clickhouseUrl') || undefined;
   const dataDir = mkdtempSync(join(tmpdir(), `govstats-${name}-`));
   const database = clickhouseUrl ? `test_${runId.replace(/\W/g, '_')}` : undefined;

@@ -5,6 +5,10 @@ import { EVENT_TYPES } from '@govstats/schemas';
 import { openStore, type Store } from '@govstats/store';
 import { SINGLE_NODE, type DdlOptions } from '@govstats/warehouse';
 import type { Kafka } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createLogger } from '@govstats/log';
+
+const log = createLogger('cli');
 
 /** A user-facing failure: printed as is, without a stack trace. */
 export class UsageError extends Error {}
@@ -19,10 +23,19 @@ export function kafkaBrokers(cfg: Config): string[] {
   return cfg.kafka.brokers ?? [`${local.host}:${local.port}`];
 }
 
-/** A Kafka client for a broker that is known to answer, or an error saying how to get one. */
-export async function connectKafka(cfg: Config): Promise<Kafka> {
+/**
+ * A Kafka client for a broker that is known to answer, or an error saying how to get one.
+ * Long-running services pass `waitMs` to ride out a broker that is restarting.
+ */
+export async function connectKafka(cfg: Config, waitMs = 0): Promise<Kafka> {
   const brokers = kafkaBrokers(cfg);
-  const probe = await probeKafka(brokers);
+  const deadline = Date.now() + waitMs;
+  let probe = await probeKafka(brokers);
+  while (!probe.healthy && Date.now() < deadline) {
+    log.warn({ brokers, error: probe.error }, 'Kafka does not answer yet; waiting');
+    await sleep(2_000);
+    probe = await probeKafka(brokers);
+  }
   if (!probe.healthy) {
     throw new UsageError(
       `no Kafka broker answers at ${brokers.join(', ')}. ` +

@@ -24,7 +24,8 @@ export async function drainTopics(cfg: Config, kafka: Kafka, store: Store, onBat
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { 'until-idle': { type: 'boolean' } } });
   const cfg = config();
-  const kafka = await connectKafka(cfg);
+  // A service outlives broker restarts: wait for Kafka rather than exit.
+  const kafka = await connectKafka(cfg, values['until-idle'] ? 0 : 5 * 60_000);
   const store = await connectStore(cfg, true);
   try {
     await migrateStore(cfg, store);
