@@ -4,12 +4,6 @@ import { createLogger } from '@govstats/log';
 
 const log = createLogger('kafka-sink');
 
-/** Connection loss, leader changes and exhausted client retries are worth waiting out. */
-function isRetriable(error: unknown): boolean {
-  const { name = '', message = '', retriable = false } = (error ?? {}) as { name?: string; message?: string; retriable?: boolean };
-  return retriable || /NumberOfRetriesExceeded|Connection|ECONNREFUSED|ECONNRESET|not the leader|coordinator/i.test(`${name} ${message}`);
-}
-
 export interface OutgoingMessage {
   key: string | null;
   value: Buffer | string;
@@ -28,36 +22,75 @@ export interface KafkaSink {
 
 /** How long a send keeps retrying while the broker is unreachable before it reports failure. */
 const MAX_BLOCK_MS = 120_000;
+/** Bytes per produce request: well under the broker's message.max.bytes for a record batch. */
+const MAX_REQUEST_BYTES = 900_000;
+
+/** Connection loss, leader changes, exhausted client retries and a confused sequence are worth retrying. */
+function isRetriable(error: unknown): boolean {
+  const { name = '', message = '', retriable = false } = (error ?? {}) as { name?: string; message?: string; retriable?: boolean };
+  return retriable || /NumberOfRetriesExceeded|Connection|ECONNREFUSED|ECONNRESET|not the leader|coordinator|out of order sequence/i.test(`${name} ${message}`);
+}
+
+function size(message: OutgoingMessage): number {
+  return Buffer.byteLength(message.value) + (message.key ? Buffer.byteLength(message.key) : 0) + 64;
+}
+
+/** Splits messages into requests that each fit the broker's limits. */
+function requests(messages: OutgoingMessage[]): OutgoingMessage[][] {
+  const out: OutgoingMessage[][] = [];
+  let current: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    if (current.length > 0 && bytes + size(message) > MAX_REQUEST_BYTES) {
+      out.push(current);
+      [current, bytes] = [[], 0];
+    }
+    current.push(message);
+    bytes += size(message);
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
 
 export async function createKafkaSink(kafka: Kafka, options: { maxBlockMs?: number } = {}): Promise<KafkaSink> {
-  const producer: Producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    retry: { retries: 10, initialRetryTime: 200 },
-  });
+  const newProducer = (): Producer =>
+    kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 10, initialRetryTime: 200 } });
+  let producer = newProducer();
   await producer.connect();
+
+  /** After a failed send the idempotent producer's sequence numbers can no longer be trusted: start a fresh one. */
+  async function replaceProducer(): Promise<void> {
+    await producer.disconnect().catch(() => undefined);
+    producer = newProducer();
+    await producer.connect();
+  }
+
+  async function sendRequest(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    // The caller's chunk stays buffered while the broker is away: memory stays bounded by one
+    // chunk, and a resend after a lost acknowledgement is absorbed by event-id dedup downstream.
+    const deadline = Date.now() + (options.maxBlockMs ?? MAX_BLOCK_MS);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const metadata = await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+        for (const partition of metadata) {
+          if (partition.errorCode !== 0) throw new Error(`broker refused messages for ${topic}[${partition.partition}]: error code ${partition.errorCode}`);
+        }
+        return;
+      } catch (error) {
+        if (!isRetriable(error) || Date.now() > deadline) {
+          throw new Error(`could not publish ${messages.length} messages to ${topic}: ${(error as Error).message}`, { cause: error });
+        }
+        log.warn({ topic, attempt, err: error }, 'send failed; keeping the messages and retrying with a fresh producer');
+        await sleep(Math.min(5_000, 250 * 2 ** attempt));
+        await replaceProducer().catch((reconnect: unknown) => log.warn({ err: reconnect }, 'broker still unreachable'));
+      }
+    }
+  }
+
   return {
     async send(topic, messages) {
-      if (messages.length === 0) return 0;
-      // The caller's chunk stays buffered while the broker is away: memory stays bounded by one
-      // chunk, and a resend after a lost acknowledgement is absorbed by event-id dedup downstream.
-      const deadline = Date.now() + (options.maxBlockMs ?? MAX_BLOCK_MS);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const metadata = await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
-          for (const partition of metadata) {
-            if (partition.errorCode !== 0) throw new Error(`broker refused messages for ${topic}[${partition.partition}]: error code ${partition.errorCode}`);
-          }
-          return messages.length;
-        } catch (error) {
-          if (!isRetriable(error) || Date.now() > deadline) {
-            throw new Error(`could not publish ${messages.length} messages to ${topic}: ${(error as Error).message}. Is the broker up (govstats infra status)?`, { cause: error });
-          }
-          log.warn({ topic, attempt, err: error }, 'broker unreachable; keeping the chunk and retrying');
-          await sleep(Math.min(5_000, 250 * 2 ** attempt));
-        }
-      }
+      for (const request of requests(messages)) await sendRequest(topic, request);
+      return messages.length;
     },
     close: () => producer.disconnect(),
   };
