@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync } from 'node:fs';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +14,14 @@ import { emptyScenarioCounts, prepareScenario, scenarioLines, scenarioSchema, ty
 import { openTestPipeline, type TestPipeline } from './support/test-pipeline.ts';
 
 const ROOT = join(import.meta.dirname, '..');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 const PERIOD = { from: '2024-03-01', to: '2024-04-30' };
 const CITY = '411200000000';
 
@@ -34,8 +43,8 @@ describe('faults: kills and restarts over a stream of 100k+ events', () => {
   beforeAll(async () => {
     // A broker of its own: restarting the shared one would pull it from under other test files.
     process.env.GOVSTATS_HOME = mkdtempSync(join(tmpdir(), 'govstats-faults-'));
-    process.env.KAFKA_PORT = '19192';
-    process.env.KAFKA_CONTROLLER_PORT = '19193';
+    process.env.KAFKA_PORT = String(await freePort());
+    process.env.KAFKA_CONTROLLER_PORT = String(await freePort());
     brokers = (await startKafka()).brokers;
     pipeline = await openTestPipeline('faults', { brokers });
     stream = join(process.env.GOVSTATS_HOME, 'stream.ndjson');

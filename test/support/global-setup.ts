@@ -1,5 +1,26 @@
 import type { TestProject } from 'vitest/node';
+import { createServer } from 'node:net';
 import { resolveInfrastructure, type Infrastructure } from '@govstats/local-infra';
+
+function listen(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => {
+      const bound = (server.address() as { port: number }).port;
+      server.close(() => resolve(bound));
+    });
+  });
+}
+
+async function portsFree(...ports: number[]): Promise<boolean> {
+  for (const port of ports) if ((await listen(port)) === undefined) return false;
+  return true;
+}
+
+async function freePort(): Promise<number> {
+  return (await listen(0))!;
+}
 
 let infrastructure: Infrastructure | undefined;
 
@@ -9,6 +30,11 @@ let infrastructure: Infrastructure | undefined;
  * and embedded ClickHouse. Tests read the endpoints with inject().
  */
 export async function setup(project: TestProject): Promise<void> {
+  // Another checkout's broker (or anything else) on the default ports must not fail the run.
+  if (!process.env.KAFKA_BROKERS && !process.env.KAFKA_PORT && !(await portsFree(19092, 19093))) {
+    process.env.KAFKA_PORT = String(await freePort());
+    process.env.KAFKA_CONTROLLER_PORT = String(await freePort());
+  }
   infrastructure = await resolveInfrastructure();
   project.provide('kafkaBrokers', infrastructure.kafkaBrokers);
   project.provide('clickhouseUrl', infrastructure.clickhouseUrl ?? '');
