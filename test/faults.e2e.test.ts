@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync } from 'node:fs';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,17 +10,12 @@ import { EVENT_TYPES } from '@govstats/schemas';
 import { queryRows } from '@govstats/store';
 import { queryPlaceFigures, reconcile } from '@govstats/warehouse';
 import { emptyScenarioCounts, prepareScenario, scenarioLines, scenarioSchema, type ScenarioCounts } from '../services/producer/src/index.ts';
+import { freePort } from './support/ports.ts';
 import { openTestPipeline, type TestPipeline } from './support/test-pipeline.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+
 const PERIOD = { from: '2024-03-01', to: '2024-04-30' };
 const CITY = '411200000000';
 

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { EVENT_TYPES, Random } from '@govstats/schemas';
 import { queryRows } from '@govstats/store';
 import { deadLetterSummary, queryPlaceFigures } from '@govstats/warehouse';
 import { emptyScenarioCounts, prepareScenario, scenarioLines, scenarioSchema } from '../services/producer/src/index.ts';
+import { freePort } from './support/ports.ts';
 import { openTestPipeline, type TestPipeline } from './support/test-pipeline.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -78,10 +78,7 @@ describe('10k hostile messages mixed with valid ones', () => {
     }
     await sink.send(topic, chunk);
     await sink.close();
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as { port: number }).port;
-    await new Promise((resolve) => server.close(resolve));
+    port = await freePort();
     child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'services', 'cli', 'src', 'main.ts'), 'ingest'], {
       env: { ...pipeline.childEnv, INGEST_METRICS_PORT: String(port), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -1,25 +1,10 @@
 import type { TestProject } from 'vitest/node';
-import { createServer } from 'node:net';
 import { resolveInfrastructure, type Infrastructure } from '@govstats/local-infra';
-
-function listen(port: number): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(undefined));
-    server.listen(port, '127.0.0.1', () => {
-      const bound = (server.address() as { port: number }).port;
-      server.close(() => resolve(bound));
-    });
-  });
-}
+import { freePort, tryListen } from './ports.ts';
 
 async function portsFree(...ports: number[]): Promise<boolean> {
-  for (const port of ports) if ((await listen(port)) === undefined) return false;
+  for (const port of ports) if ((await tryListen(port)) === undefined) return false;
   return true;
-}
-
-async function freePort(): Promise<number> {
-  return (await listen(0))!;
 }
 
 let infrastructure: Infrastructure | undefined;

@@ -57,9 +57,8 @@ export function rawExpr(measure: Measure): string {
   const where = measure.where ? `toUInt8(${measure.where})` : 'toUInt8(1)';
   switch (measure.kind) {
     case 'count':
-      return measure.where ? `toUInt64(countIf(${measure.where}))` : 'toUInt64(count())';
     case 'sum':
-      return `CAST(sumIf(${measure.expr}, ${where}) AS ${measure.type})`;
+      return stateExpr(measure); // a simple aggregate's state is its value
     case 'distinct':
       return `uniqExactIf(toString(${measure.expr}), ${where})`;
     case 'median': {
