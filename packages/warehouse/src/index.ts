@@ -4,7 +4,7 @@ export { allMigrations } from './schema/migrations.ts';
 export { migrate, type MigrationOutcome } from './schema/migrate.ts';
 export { viewName } from './schema/event-type-tables.ts';
 export { measureNames } from './schema/measure-sql.ts';
-export { queryRollup, queryPlaceFigures, codeMatchesLevel, placeName, type RollupFilter, type RollupRow } from './queries/rollup-query.ts';
+export { queryRollup, queryPlaceFigures, queryPlaceFiguresFromRaw, codeMatchesLevel, placeName, type RollupFilter, type RollupRow } from './queries/rollup-query.ts';
 export { listDeadLetters, deadLetterSummary, type DeadLetter, type DeadLetterSummaryRow } from './queries/dead-letter-query.ts';
 export { countLateArrivals, countDeadLettered, silentVillages, type PeriodWindow } from './queries/data-quality.ts';
 export { reconcile, type RollupDifference } from './queries/reconcile.ts';

@@ -1,6 +1,7 @@
 import { PREFIX_LENGTH, type EventTypeDefinition, type RollupLevel } from '@govstats/schemas';
 import { queryRows, type Store } from '@govstats/store';
-import { measureNames, measureSelectList } from '../schema/measure-sql.ts';
+import { STATS_TIMEZONE } from '../schema/ddl-options.ts';
+import { measureNames, measureSelectList, rawExpr } from '../schema/measure-sql.ts';
 import { toFigures } from './numbers.ts';
 
 export interface RollupFilter {
@@ -35,16 +36,17 @@ export async function queryRollup(
       throw new Error(`${type.name} has no dimension '${dimension}' (known: ${known})`);
     }
   }
-  const conditions = ['r.level = {level:String}', 'r.day >= {from:Date}', 'r.day <= {to:Date}'];
+  // Filters go inside the subquery: the primary key (level, code, day) prunes before the join.
+  const conditions = ['level = {level:String}', 'day >= {from:Date}', 'day <= {to:Date}'];
   const params: Record<string, unknown> = { level: filter.level, from: filter.from, to: filter.to };
   if (filter.code) {
-    conditions.push('r.code = {code:String}');
+    conditions.push('code = {code:String}');
     params.code = filter.code;
   }
   if (filter.within) {
     const significant = filter.within.replace(/0+$/, '');
     const prefix = filter.within.slice(0, Math.max(significant.length, 2));
-    conditions.push('startsWith(r.code, {prefix:String})');
+    conditions.push('startsWith(code, {prefix:String})');
     params.prefix = prefix;
   }
   const dimensionColumns = by.map((d) => `r.${d} AS ${d}`);
@@ -54,9 +56,8 @@ export async function queryRollup(
   r.code AS code,
   any(d.place_name) AS place,
   ${[...dimensionColumns, measureSelectList(rollup, 'r.')].join(',\n  ')}
-FROM ${rollup.table} AS r
+FROM (SELECT * FROM ${rollup.table} WHERE ${conditions.join(' AND ')}) AS r
 LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
-WHERE ${conditions.join(' AND ')}
 GROUP BY code${by.map((d) => `, ${d}`).join('')}
 ORDER BY code${by.map((d) => `, ${d}`).join('')}`,
     params,
@@ -98,4 +99,27 @@ export async function placeName(store: Store, code: string): Promise<string | un
     { code },
   );
   return row?.name;
+}
+
+/**
+ * The same figures computed straight from the raw table (each event id once), without the
+ * rollups: slower, but the yardstick the rollups are checked and benchmarked against.
+ */
+export async function queryPlaceFiguresFromRaw(
+  store: Store,
+  type: EventTypeDefinition,
+  filter: RollupFilter & { code: string },
+): Promise<Record<string, number | null>> {
+  const prefix = filter.code.slice(0, PREFIX_LENGTH[filter.level]);
+  const measures = type.rollup.measures.map((m) => `${rawExpr(m)} AS ${m.name}`);
+  const derived = type.rollup.derived.map((d) => `${d.expr} AS ${d.name}`);
+  const [row] = await queryRows<Record<string, unknown>>(
+    store.client,
+    `SELECT ${[...measures, ...derived].join(', ')}
+FROM (SELECT * FROM ${type.rawTable.name}
+      WHERE startsWith(village_code, {prefix:String}) AND toDate(event_time, '${STATS_TIMEZONE}') BETWEEN {from:Date} AND {to:Date}
+      LIMIT 1 BY event_id)`,
+    { prefix, from: filter.from, to: filter.to },
+  );
+  return toFigures(row ?? {}, measureNames(type.rollup));
 }

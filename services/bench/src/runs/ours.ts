@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '@govstats/config';
+
+export interface OursRun {
+  /** Events per second from starting the consumer process until the topics are drained. */
+  endToEnd: number;
+  /** Events per second over the drain itself, as the consumer reports it. */
+  drain: number;
+  peakRssMb: number;
+  loaded: number;
+}
+
+/** Our pipeline as it runs in production: `govstats ingest --until-idle` in a process of its own. */
+export async function runOurs(env: NodeJS.ProcessEnv, groupId: string): Promise<OursRun> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'govstats-bench-ours-'));
+  const timeBinary = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const command = [join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), join(REPO_ROOT, 'services', 'cli', 'src', 'main.ts'), 'ingest', '--until-idle'];
+  const started = performance.now();
+  const child = spawn(timeBinary ?? command[0]!, timeBinary ? ['-f', 'peak-rss-kb=%M', ...command] : command.slice(1), {
+    env: { ...env, CHDB_PATH: join(dataDir, 'chdb'), INGEST_GROUP_ID: groupId, INGEST_METRICS_PORT: '0', LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const seconds = (performance.now() - started) / 1000;
+  rmSync(dataDir, { recursive: true, force: true });
+  if (code !== 0) throw new Error(`govstats ingest failed (exit ${code}): ${stderr.slice(-2000)}`);
+  const report = JSON.parse(stdout.trim().split('\n').pop()!) as { loaded: number; messages: number; eventsPerSecond: number };
+  const rss = Number(/peak-rss-kb=(\d+)/.exec(stderr)?.[1] ?? 0) / 1024;
+  return { endToEnd: report.messages / seconds, drain: report.eventsPerSecond, peakRssMb: Math.round(rss), loaded: report.loaded };
+}
