@@ -14,7 +14,9 @@ import { EVENT_TYPES } from '@govstats/schemas';
 import { openStore } from '@govstats/store';
 import { repeat, summarize } from './measure.ts';
 import { renderMarkdown, type BenchReport } from './report.ts';
+import { runKafkaEnginePeer } from './peer/kafka-engine-peer.ts';
 import { clickhouseInsertCeiling } from './runs/clickhouse-ceiling.ts';
+import { freshDatabase } from './runs/database.ts';
 import { kafkaConsumerCeiling } from './runs/kafka-ceiling.ts';
 import { runOurs } from './runs/ours.ts';
 import { loadSyntheticVisits, measureQueries } from './runs/query-latency.ts';
@@ -78,6 +80,15 @@ try {
     }
     const chCeiling = await repeat(RUNS, (run) => clickhouseInsertCeiling(store, rowsByTable, run));
 
+    say('peer: ClickHouse Kafka table engine into the same rollups (grid visits)');
+    const gridEvents = counts.eventsByType['grid-visit'] ?? 0;
+    const peer = await repeat(RUNS, async (run) => {
+      await freshDatabase(store, `bench_peer_${run}`);
+      const result = await runKafkaEnginePeer({ store, brokers: infra.kafkaBrokers, topic: topics.forEventType('grid-visit'), groupId: `bench-peer-${stamp}-${run}`, expectedEvents: gridEvents });
+      say(`  run ${run}: ${Math.round(result.eventsPerSecond)} events/s (${result.mode})`);
+      return result;
+    });
+
     say(`rollup queries: loading ${QUERY_ROWS} raw events`);
     const loadSeconds = await loadSyntheticVisits(store, QUERY_ROWS);
     const queries = await measureQueries(store);
@@ -85,6 +96,7 @@ try {
     const oursE2E = summarize(ours.map((r) => r.endToEnd));
     const kafkaSummary = summarize(kafkaCeiling);
     const chSummary = summarize(chCeiling);
+    const peerSummary = summarize(peer.map((r) => r.eventsPerSecond));
     const report: BenchReport = {
       startedAt,
       machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -93,12 +105,13 @@ try {
       ours: { endToEndEventsPerSecond: oursE2E, drainEventsPerSecond: summarize(ours.map((r) => r.drain)), peakRssMb: summarize(ours.map((r) => r.peakRssMb)) },
       kafkaConsumerCeiling: kafkaSummary,
       clickhouseInsertCeiling: chSummary,
+      peer: { eventsPerSecond: peerSummary, mode: peer[0]!.mode, notes: `grid-visit topic only (${gridEvents} events); ${peer[0]!.notes}` },
       queries: { rawRows: QUERY_ROWS, loadSeconds, results: queries },
-      ratios: { 'ours / lower ceiling': oursE2E.median / Math.min(kafkaSummary.median, chSummary.median) },
-      notMeasured: [
-        'peer: ClickHouse Kafka table engine into the same rollups (under way)',
-        'freshness p50/p99 at 20% of the maximum rate (under way)',
-      ],
+      ratios: {
+        'ours / native Kafka engine': oursE2E.median / peerSummary.median,
+        'ours / lower ceiling': oursE2E.median / Math.min(kafkaSummary.median, chSummary.median),
+      },
+      notMeasured: ['freshness p50/p99 at 20% of the maximum rate (next)'],
     };
     const outDir = join(REPO_ROOT, 'bench-results', stamp);
     mkdirSync(outDir, { recursive: true });
