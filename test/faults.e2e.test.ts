@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -10,10 +10,10 @@ import { EVENT_TYPES } from '@govstats/schemas';
 import { queryRows } from '@govstats/store';
 import { queryPlaceFigures, reconcile } from '@govstats/warehouse';
 import { emptyScenarioCounts, prepareScenario, scenarioLines, scenarioSchema, type ScenarioCounts } from '../services/producer/src/index.ts';
+import { spawnGovstats } from './support/govstats-process.ts';
 import { freePort } from './support/ports.ts';
 import { openTestPipeline, type TestPipeline } from './support/test-pipeline.ts';
 
-const ROOT = join(import.meta.dirname, '..');
 
 
 const PERIOD = { from: '2024-03-01', to: '2024-04-30' };
@@ -56,7 +56,7 @@ describe('faults: kills and restarts over a stream of 100k+ events', () => {
   });
 
   function govstats(...args: string[]): ChildProcess {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'services', 'cli', 'src', 'main.ts'), ...args], {
+    const child = spawnGovstats(args, {
       env: { ...pipeline.childEnv, KAFKA_BROKERS: brokers.join(','), INGEST_METRICS_PORT: '0', LOG_LEVEL: 'error' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaSink, type OutgoingMessage } from '@govstats/kafka';
@@ -7,10 +6,10 @@ import { EVENT_TYPES, Random } from '@govstats/schemas';
 import { queryRows } from '@govstats/store';
 import { deadLetterSummary, queryPlaceFigures } from '@govstats/warehouse';
 import { emptyScenarioCounts, prepareScenario, scenarioLines, scenarioSchema } from '../services/producer/src/index.ts';
+import { spawnGovstats } from './support/govstats-process.ts';
 import { freePort } from './support/ports.ts';
 import { openTestPipeline, type TestPipeline } from './support/test-pipeline.ts';
 
-const ROOT = join(import.meta.dirname, '..');
 const HOSTILE = 10_000;
 
 /** One valid envelope turned hostile in one of many ways; each must be dead-lettered. */
@@ -79,7 +78,7 @@ describe('10k hostile messages mixed with valid ones', () => {
     await sink.send(topic, chunk);
     await sink.close();
     port = await freePort();
-    child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'services', 'cli', 'src', 'main.ts'), 'ingest'], {
+    child = spawnGovstats(['ingest'], {
       env: { ...pipeline.childEnv, INGEST_METRICS_PORT: String(port), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -1,15 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaSink } from '@govstats/kafka';
 import { queryPlaceFigures } from '@govstats/warehouse';
 import { EVENT_TYPES } from '@govstats/schemas';
 import { envelope } from './support/events.ts';
+import { spawnGovstats } from './support/govstats-process.ts';
 import { freePort } from './support/ports.ts';
 import { openTestPipeline, type TestPipeline } from './support/test-pipeline.ts';
 
-const ROOT = join(import.meta.dirname, '..');
 const VILLAGE = '411224104201';
 
 
@@ -39,7 +38,7 @@ describe('the ingest service process', () => {
     await sink.send(pipeline.config.topics.forEventType('grid-visit'), [...events.map((e) => ({ key: VILLAGE, value: JSON.stringify(e) })), { key: VILLAGE, value: '{ not json' }]);
     await sink.close();
     port = await freePort();
-    child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'services', 'cli', 'src', 'main.ts'), 'ingest'], {
+    child = spawnGovstats(['ingest'], {
       env: { ...pipeline.childEnv, INGEST_METRICS_PORT: String(port), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

@@ -7,6 +7,7 @@ import { EVENT_TYPES, type RollupLevel } from '@govstats/schemas';
 import { createIngestService, type IngestStats } from '../services/ingest/src/index.ts';
 import { deadLetterSummary, queryPlaceFigures } from '@govstats/warehouse';
 import { envelope } from './support/events.ts';
+import { govstatsArgs } from './support/govstats-process.ts';
 import { failFirstInsertAfterApplying } from './support/faulty-store.ts';
 import { openTestPipeline, type TestPipeline } from './support/test-pipeline.ts';
 
@@ -246,9 +247,7 @@ describe('pipeline end to end: real Kafka broker, real ClickHouse engine', () =>
 
   it('govstats rollup and dlq give the same figures from another process while this one holds the store', async () => {
     const cli = (...args: string[]) =>
-      promisify(execFile)(join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx'), [join(import.meta.dirname, '..', 'services', 'cli', 'src', 'main.ts'), ...args], {
-        env: { ...pipeline.childEnv, LOG_LEVEL: 'warn' },
-      });
+      promisify(execFile)(process.execPath, govstatsArgs(...args), { cwd: join(import.meta.dirname, '..'), env: { ...pipeline.childEnv, LOG_LEVEL: 'warn' } });
     const rollup = JSON.parse((await cli('rollup', '--level', 'township', '--code', '411224104000', '--from', '2024-03-01', '--to', '2024-03-31', '--json')).stdout);
     expect(rollup).toMatchObject({ level: 'township', code: '411224104000', place: '朱阳关镇' });
     const here = await figures(pipeline, 'township', '411224104000');

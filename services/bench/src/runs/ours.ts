@@ -17,11 +17,13 @@ export interface OursRun {
 export async function runOurs(env: NodeJS.ProcessEnv, groupId: string): Promise<OursRun> {
   const dataDir = mkdtempSync(join(tmpdir(), 'govstats-bench-ours-'));
   const timeBinary = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
-  const command = [join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), join(REPO_ROOT, 'services', 'cli', 'src', 'main.ts'), 'ingest', '--until-idle'];
+  // node with tsx's loader, so the measured process is the consumer itself, not a wrapper.
+  const command = [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'services', 'cli', 'src', 'main.ts'), 'ingest', '--until-idle'];
   const started = performance.now();
   const child = spawn(timeBinary ?? command[0]!, timeBinary ? ['-f', 'peak-rss-kb=%M', ...command] : command.slice(1), {
     env: { ...env, CHDB_PATH: join(dataDir, 'chdb'), INGEST_GROUP_ID: groupId, INGEST_METRICS_PORT: '0', LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: REPO_ROOT,
   });
   let stdout = '';
   let stderr = '';
