@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestService, type IngestStats } from '../services/ingest/src/index.ts';
 import { loadScenario, type Scenario } from '../services/producer/src/index.ts';
-import { produceScenario } from '../services/cli/src/commands/produce.ts';
+import { prepareScenarioFile, produceScenario } from '../services/cli/src/commands/produce.ts';
 import { rollupFigureFor } from './support/scenario-targets.ts';
 import { openTestPipeline, type TestPipeline } from './support/test-pipeline.ts';
 
@@ -22,7 +22,7 @@ describe('shipped scenarios reproduce the published figures', () => {
     // The scenarios cover four different cities, so they can share one pipeline.
     for (const file of SHIPPED) {
       scenarios.set(file, loadScenario(join(DIR, file)));
-      const { report, counts } = await produceScenario(pipeline.config, pipeline.kafka, join(DIR, file));
+      const { report, counts } = await produceScenario(pipeline.config, pipeline.kafka, prepareScenarioFile(join(DIR, file)));
       expect(report.accepted).toBe(counts.lines);
       produced += counts.events;
     }

@@ -54,6 +54,8 @@ export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): Ba
   });
   let inFlight = 0;
   let stopping = false;
+  // One admin connection for lag checks, which drain makes twice a second.
+  let admin: ReturnType<Kafka['admin']> | undefined;
 
   return {
     async start() {
@@ -107,25 +109,25 @@ export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): Ba
     async stop() {
       stopping = true;
       await consumer.disconnect();
+      await admin?.disconnect();
+      admin = undefined;
     },
     async lag() {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        let total = 0;
-        const committed = await admin.fetchOffsets({ groupId: options.groupId, topics: options.topics });
-        for (const { topic, partitions } of committed) {
-          const ends = await admin.fetchTopicOffsets(topic);
-          for (const end of ends) {
-            const done = partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-            const from = done === '-1' ? BigInt(end.low) : BigInt(done);
-            total += Number(BigInt(end.high) - from);
-          }
-        }
-        return total;
-      } finally {
-        await admin.disconnect();
+      if (!admin) {
+        admin = kafka.admin();
+        await admin.connect();
       }
+      let total = 0;
+      const committed = await admin.fetchOffsets({ groupId: options.groupId, topics: options.topics });
+      for (const { topic, partitions } of committed) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        for (const end of ends) {
+          const done = partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+          const from = done === '-1' ? BigInt(end.low) : BigInt(done);
+          total += Number(BigInt(end.high) - from);
+        }
+      }
+      return total;
     },
     busy: () => inFlight > 0,
   };

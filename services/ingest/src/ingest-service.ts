@@ -119,11 +119,12 @@ WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka
   async function handle(fetched: SourceBatch): Promise<{ handledThrough: string | null }> {
     const first = fetched.messages[0]!.offset;
     const fetchedLast = fetched.messages[fetched.messages.length - 1]!.offset;
-    const intended = prepared.has(`${fetched.topic}:${fetched.partition}:${first}`) ? undefined : await intendedEnd(fetched, first);
+    const key = `${fetched.topic}:${fetched.partition}:${first}`;
+    // A batch already prepared in this process is an in-process retry: its range is known.
+    const intended = prepared.has(key) ? undefined : await intendedEnd(fetched, first);
     if (intended !== undefined && BigInt(intended) > BigInt(fetchedLast)) return { handledThrough: null }; // wait for the whole range
     const batch = intended === undefined ? fetched : { ...fetched, messages: fetched.messages.filter((m) => BigInt(m.offset) <= BigInt(intended)) };
     const last = batch.messages[batch.messages.length - 1]!.offset;
-    const key = `${batch.topic}:${batch.partition}:${first}`;
     let work = prepared.get(key);
     if (!work || work.last !== last) {
       work = await prepare(batch);
@@ -161,23 +162,24 @@ WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka
     );
     prepared.delete(key);
     failingSince = undefined;
-    recordBatch(batch.topic, work, clock());
-    stats.batches++;
-    stats.messages += batch.messages.length;
-    stats.loaded += loaded;
-    stats.duplicates += work.plan.duplicates;
-    stats.deadLettered += work.rejected.length;
-    for (const insert of work.plan.inserts) {
-      stats.loadedByType[insert.eventType.name] = (stats.loadedByType[insert.eventType.name] ?? 0) + insert.rows.length;
-    }
+    recordBatch(batch, work, clock());
     log.debug({ batch: key, last, loaded, duplicates: work.plan.duplicates, deadLettered: work.rejected.length, replayed: intended !== undefined }, 'batch loaded');
     options.onBatch?.({ ...stats });
     return { handledThrough: last };
   }
 
-  function recordBatch(topic: string, work: PreparedBatch, now: number): void {
+  /** Counts a committed batch in the stats the CLI reports and the metrics Prometheus scrapes. */
+  function recordBatch({ topic, messages }: SourceBatch, work: PreparedBatch, now: number): void {
+    stats.batches++;
+    stats.messages += messages.length;
+    stats.duplicates += work.plan.duplicates;
+    stats.deadLettered += work.rejected.length;
     const topicType = topics.get(topic)?.name ?? 'unrouted';
-    for (const insert of work.plan.inserts) metrics.events.add({ type: insert.eventType.name, outcome: 'loaded' }, insert.rows.length);
+    for (const insert of work.plan.inserts) {
+      stats.loaded += insert.rows.length;
+      stats.loadedByType[insert.eventType.name] = (stats.loadedByType[insert.eventType.name] ?? 0) + insert.rows.length;
+      metrics.events.add({ type: insert.eventType.name, outcome: 'loaded' }, insert.rows.length);
+    }
     if (work.plan.duplicates > 0) metrics.events.add({ type: topicType, outcome: 'duplicate' }, work.plan.duplicates);
     for (const { decoded } of work.rejected) {
       metrics.events.add({ type: /^govstats\.([a-z-]+)\./.exec(decoded.eventType)?.[1] ?? topicType, outcome: 'dead_lettered' }, 1);

@@ -28,7 +28,9 @@ export async function planLoad(store: Store, accepted: AcceptedEvent[]): Promise
   for (const event of firstById.values()) {
     if (seen.has(event.eventId)) continue;
     const table = event.eventType.rawTable.name;
-    byTable.set(table, [...(byTable.get(table) ?? []), event]);
+    const events = byTable.get(table);
+    if (events) events.push(event);
+    else byTable.set(table, [event]);
   }
   const inserts = [...byTable].map(([table, events]) => ({
     table,

@@ -11,7 +11,7 @@ import { formatNumber, renderTable } from '../output/table.ts';
 import { allTopics, config } from '../runtime.ts';
 import { drainTopics } from './ingest.ts';
 import { migrateStore } from './migrate.ts';
-import { produceScenario } from './produce.ts';
+import { prepareScenarioFile, produceScenario } from './produce.ts';
 
 export const usage = `govstats demo
   Runs the whole pipeline on the 三门峡市 (Sanmenxia) scenario, 1 January – 27 September 2024,
@@ -61,8 +61,7 @@ export async function run(): Promise<number> {
 
       say('3/7 scenario: 三门峡市, 2024-01-01 – 2024-09-27, reproducing its published figures');
       say('4/7 produce (with 0.2% broken and 0.2% repeated events injected)');
-      const { report: produced, counts } = await produceScenario(cfg, kafka, SCENARIO, {
-        inject: { invalid: 0.002, duplicates: 0.002 },
+      const { report: produced, counts } = await produceScenario(cfg, kafka, prepareScenarioFile(SCENARIO, { inject: { invalid: 0.002, duplicates: 0.002 } }), {
         onProgress: (r) => progress(`published ${formatNumber(r.accepted)}`),
       });
       progress('', true);

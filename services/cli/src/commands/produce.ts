@@ -2,7 +2,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { createKafkaSink } from '@govstats/kafka';
-import { emptyScenarioCounts, loadScenario, prepareScenario, publishFile, publishLines, scenarioLines, ScenarioConflict, type PublishReport, type Scenario, type ScenarioCounts } from '@govstats/producer';
+import { emptyScenarioCounts, loadScenario, prepareScenario, publishFile, publishLines, scenarioLines, ScenarioConflict, type PreparedScenario, type PublishReport, type Scenario, type ScenarioCounts } from '@govstats/producer';
 import type { Config } from '@govstats/config';
 import type { Kafka } from 'kafkajs';
 import { formatNumber, renderTable } from '../output/table.ts';
@@ -25,15 +25,19 @@ export async function produceFile(cfg: Config, kafka: Kafka, file: string, optio
   }
 }
 
-/** Generates a scenario into Kafka; throws ScenarioConflict before publishing anything. */
+/** Reads a scenario file and checks its targets; throws ScenarioConflict before anything is produced. */
+export function prepareScenarioFile(file: string, options: { seed?: number; inject?: Partial<Scenario['inject']> } = {}): PreparedScenario {
+  const scenario = loadScenario(file);
+  return prepareScenario({ ...scenario, inject: { ...scenario.inject, ...options.inject } }, options.seed);
+}
+
+/** Streams a prepared scenario into Kafka. */
 export async function produceScenario(
   cfg: Config,
   kafka: Kafka,
-  file: string,
-  options: { seed?: number; rate?: number; inject?: Partial<Scenario['inject']>; onProgress?: (r: PublishReport) => void } = {},
+  prepared: PreparedScenario,
+  options: { rate?: number; onProgress?: (r: PublishReport) => void } = {},
 ): Promise<{ report: PublishReport; counts: ScenarioCounts }> {
-  const scenario = loadScenario(file);
-  const prepared = prepareScenario({ ...scenario, inject: { ...scenario.inject, ...options.inject } }, options.seed);
   await createTopics(cfg, kafka);
   const sink = await createKafkaSink(kafka);
   const counts = emptyScenarioCounts();
@@ -66,7 +70,7 @@ export async function run(args: string[]): Promise<number> {
   if (values.scenario) {
     let prepared;
     try {
-      prepared = prepareScenario(loadScenario(path), seed);
+      prepared = prepareScenarioFile(path, { seed });
     } catch (error) {
       if (error instanceof ScenarioConflict) throw new UsageError(`scenario refused, nothing produced: ${error.message}`);
       throw new UsageError((error as Error).message);
@@ -82,7 +86,7 @@ export async function run(args: string[]): Promise<number> {
       return 0;
     }
     const cfg = config();
-    const { report, counts } = await produceScenario(cfg, await connectKafka(cfg), path, { seed, rate, onProgress: progress });
+    const { report, counts } = await produceScenario(cfg, await connectKafka(cfg), prepared, { rate, onProgress: progress });
     process.stdout.write(`${JSON.stringify({ ...counts, accepted: report.accepted })}\n`);
     return report.accepted === report.lines ? 0 : 1;
   }
