@@ -56,23 +56,27 @@ describe('a retried insert on the real ClickHouse engine', () => {
     expect(await visits('city', '411200000000')).toBe(5);
   });
 
-  it('is caught by reconcile: r1 counted twice shows as a difference at every level', async () => {
+  it('is caught by reconcile: r1 counted twice shows as a difference at every level and grain', async () => {
     const differences = await reconcile(store, { from: '2024-05-01', to: '2024-05-01' }, [gridVisit]);
     const visits = differences.filter((d) => d.measure === 'visits');
-    expect(visits.map((d) => [d.level, d.code, d.fromRaw, d.inRollup])).toEqual([
-      ['city', '411200000000', 4, 5],
-      ['county', '411224000000', 4, 5],
-      ['township', '411224104000', 4, 5],
-      ['village', '411224104201', 4, 5],
+    const expected = (grain: string, day: string) =>
+      ['411200000000', '411224000000', '411224104000', '411224104201'].map((code, i) => [grain, ['city', 'county', 'township', 'village'][i], code, day, 4, 5]);
+    expect(visits.map((d) => [d.grain, d.level, d.code, d.day, d.fromRaw, d.inRollup])).toEqual([
+      ...expected('day', '2024-05-01'),
+      ...expected('month', '2024-05-01'),
+      ...expected('year', '2024-01-01'),
     ]);
     expect(differences.find((d) => d.measure === 'minutes_spent' && d.level === 'city')).toMatchObject({ fromRaw: 41, inRollup: 51 });
   });
 
-  it('reports nothing for a day loaded cleanly, retried insert included', async () => {
-    const next = [{ ...row('r6', 7), event_time: '2024-05-02T02:00:00.000Z' }, { ...row('r7', 8), event_time: '2024-05-02T03:00:00.000Z' }];
+  it('reports nothing for a year loaded cleanly, retried insert included', async () => {
+    const next = [{ ...row('r6', 7), event_time: '2023-05-02T02:00:00.000Z' }, { ...row('r7', 8), event_time: '2023-12-31T03:00:00.000Z' }];
     await insertRows(store.client, 'grid_visits', next, { deduplicationToken: 'batch-3' });
     await insertRows(store.client, 'grid_visits', next, { deduplicationToken: 'batch-3' });
-    expect((await queryPlaceFigures(store, gridVisit, { level: 'city', code: '411200000000', from: '2024-05-02', to: '2024-05-02' })).visits).toBe(2);
-    expect(await reconcile(store, { from: '2024-05-02', to: '2024-05-02' })).toEqual([]);
+    const figures = (from: string, to: string) => queryPlaceFigures(store, gridVisit, { level: 'city', code: '411200000000', from, to });
+    expect((await figures('2023-05-02', '2023-05-02')).visits).toBe(1);
+    expect((await figures('2023-05-01', '2023-05-31')).visits).toBe(1); // the month grain
+    expect((await figures('2023-01-01', '2023-12-31')).visits).toBe(2); // the year grain
+    expect(await reconcile(store, { from: '2023-05-02', to: '2023-05-02' })).toEqual([]);
   });
 });

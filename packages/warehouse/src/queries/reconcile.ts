@@ -1,13 +1,16 @@
-import { EVENT_TYPES, type EventTypeDefinition } from '@govstats/schemas';
+import { EVENT_TYPES, ROLLUP_LEVELS, type EventTypeDefinition } from '@govstats/schemas';
 import { queryRows, type Store } from '@govstats/store';
 import { STATS_TIMEZONE } from '../schema/ddl-options.ts';
-import { LEVEL_FANOUT } from '../schema/levels.ts';
-import { mergeExpr, rawExpr } from '../schema/measure-sql.ts';
+import { mergeExpr } from '../schema/measure-sql.ts';
+import { GRAINS, grainKeys, levelAggregateSql, rollupGrain, type Grain, type RollupGrain } from '../schema/rollup-grains.ts';
 
 export interface RollupDifference {
   eventType: string;
+  /** Which rollup table differs: the day grain (with dimensions) or the month or year totals. */
+  grain: Grain;
   level: string;
   code: string;
+  /** The day, or the first day of the month or year. */
   day: string;
   dimensions: Record<string, string>;
   measure: string;
@@ -19,29 +22,42 @@ export interface RollupDifference {
 
 /**
  * Recomputes every rollup row of the period from the raw tables — each event id counted once —
- * and returns every figure where the materialized rollup differs: a lost or double-counted event
- * shows up here at each level it reached.
+ * and returns every figure where a materialized rollup differs: a lost or double-counted event
+ * shows up here at each level and grain it reached. Month and year totals are checked for every
+ * month and year the period touches, over the whole month or year.
  */
 export async function reconcile(store: Store, window: { from: string; to: string }, types: readonly EventTypeDefinition[] = EVENT_TYPES): Promise<RollupDifference[]> {
   const differences: RollupDifference[] = [];
-  for (const type of types) differences.push(...(await reconcileType(store, type, window)));
+  for (const type of types) {
+    for (const grain of GRAINS) differences.push(...(await reconcileGrain(store, type, rollupGrain(type, grain), window)));
+  }
   return differences;
 }
 
-async function reconcileType(store: Store, type: EventTypeDefinition, window: { from: string; to: string }): Promise<RollupDifference[]> {
+/** The window widened to whole periods of the grain, as SQL date expressions over {from} and {to}. */
+function grainBounds(grain: RollupGrain): { from: string; to: string } {
+  switch (grain.grain) {
+    case 'day':
+      return { from: '{from:Date}', to: '{to:Date}' };
+    case 'month':
+      return { from: 'toStartOfMonth({from:Date})', to: 'toLastDayOfMonth({to:Date})' };
+    case 'year':
+      return { from: 'toStartOfYear({from:Date})', to: "toStartOfYear({to:Date}) + INTERVAL 1 YEAR - INTERVAL 1 DAY" };
+  }
+}
+
+async function reconcileGrain(store: Store, type: EventTypeDefinition, grain: RollupGrain, window: { from: string; to: string }): Promise<RollupDifference[]> {
   const { rollup } = type;
-  const keys = ['level', 'code', 'day', ...rollup.dimensions.map((d) => d.name)];
+  const keys = grainKeys(type, grain);
+  const period = grain.periodColumn;
   const measures = rollup.measures;
-  const recomputed = `SELECT
-    level_prefix.1 AS level,
-    toFixedString(rpad(substring(village_code, 1, level_prefix.2), 12, '0'), 12) AS code,
-    toDate(event_time, '${STATS_TIMEZONE}') AS day,
-    ${[...rollup.dimensions.map((d) => `${d.expr} AS ${d.name}`), ...measures.map((m) => `${rawExpr(m)} AS ${m.name}`)].join(',\n    ')}
-  FROM (SELECT * FROM ${type.rawTable.name} WHERE toDate(event_time, '${STATS_TIMEZONE}') BETWEEN {from:Date} AND {to:Date} ORDER BY ingested_at LIMIT 1 BY event_id)
-  ARRAY JOIN ${LEVEL_FANOUT} AS level_prefix
-  GROUP BY ${keys.join(', ')}`;
+  const bounds = grainBounds(grain);
+  const deduplicated = `(SELECT * FROM ${type.rawTable.name}
+    WHERE toDate(event_time, '${STATS_TIMEZONE}') BETWEEN ${bounds.from} AND ${bounds.to}
+    ORDER BY ingested_at LIMIT 1 BY event_id)`;
+  const recomputed = ROLLUP_LEVELS.map((level) => levelAggregateSql(type, grain, level, deduplicated, 'figures')).join('\nUNION ALL\n');
   const materialized = `SELECT ${keys.join(', ')}, ${measures.map((m) => `${mergeExpr(m)} AS ${m.name}`).join(', ')}
-  FROM ${rollup.table} WHERE day BETWEEN {from:Date} AND {to:Date}
+  FROM ${grain.table} WHERE ${period} BETWEEN ${bounds.from} AND ${bounds.to}
   GROUP BY ${keys.join(', ')}`;
   const differs = measures.map((m) => `(r.${m.name} IS NULL) != (m.${m.name} IS NULL) OR r.${m.name} != m.${m.name}`).join(' OR ');
   const rows = await queryRows<Record<string, string | number | null>>(
@@ -52,7 +68,7 @@ async function reconcileType(store: Store, type: EventTypeDefinition, window: { 
 FROM (${recomputed}) AS r
 FULL OUTER JOIN (${materialized}) AS m ON ${keys.map((k) => `r.${k} = m.${k}`).join(' AND ')}
 WHERE ${differs}
-ORDER BY key_level, key_code, key_day
+ORDER BY key_level, key_code, key_${period}
 LIMIT 10000
 SETTINGS join_use_nulls = 1`,
     window,
@@ -65,10 +81,11 @@ SETTINGS join_use_nulls = 1`,
       if (fromRaw === inRollup) continue;
       differences.push({
         eventType: type.name,
+        grain: grain.grain,
         level: String(row.key_level),
         code: String(row.key_code),
-        day: String(row.key_day),
-        dimensions: Object.fromEntries(rollup.dimensions.map((d) => [d.name, String(row[`key_${d.name}`])])),
+        day: String(row[`key_${period}`]),
+        dimensions: grain.withDimensions ? Object.fromEntries(rollup.dimensions.map((d) => [d.name, String(row[`key_${d.name}`])])) : {},
         measure: m.name,
         fromRaw,
         inRollup,

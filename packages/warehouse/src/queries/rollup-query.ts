@@ -1,8 +1,10 @@
 import { PREFIX_LENGTH, type EventTypeDefinition, type RollupLevel } from '@govstats/schemas';
 import { queryRows, type Store } from '@govstats/store';
 import { STATS_TIMEZONE } from '../schema/ddl-options.ts';
-import { measureNames, measureSelectList, rawExpr } from '../schema/measure-sql.ts';
+import { measureNames, measureSelectList, rawExpr, stateColumn } from '../schema/measure-sql.ts';
+import { rollupGrain, type Grain } from '../schema/rollup-grains.ts';
 import { toFigures } from './numbers.ts';
+import { periodSegments } from './period-segments.ts';
 
 export interface RollupFilter {
   level: RollupLevel;
@@ -22,6 +24,10 @@ export interface RollupRow {
  * Figures of one event type for places at a level, merged over a period. `code` selects one
  * place; `within` selects every place of the level under an ancestor (e.g. the townships of a
  * county); `by` splits the figures by rollup dimensions such as product or channel.
+ *
+ * Without `by`, whole years and months of the period are read from the year and month grains and
+ * only the days left over from the day grain, so a year for a whole city merges one set per
+ * measure rather than 365 × dimensions of them. With `by`, the day grain (the one with dimensions).
  */
 export async function queryRollup(
   store: Store,
@@ -36,19 +42,42 @@ export async function queryRollup(
       throw new Error(`${type.name} has no dimension '${dimension}' (known: ${known})`);
     }
   }
-  // Filters go inside the subquery: the primary key (level, code, day) prunes before the join.
-  const conditions = ['level = {level:String}', 'day >= {from:Date}', 'day <= {to:Date}'];
-  const params: Record<string, unknown> = { level: filter.level, from: filter.from, to: filter.to };
+  // Filters go inside the subqueries: the primary key (level, code, period) prunes before the join.
+  const placeConditions = ['level = {level:String}'];
+  const params: Record<string, unknown> = { level: filter.level };
   if (filter.code) {
-    conditions.push('code = {code:String}');
+    placeConditions.push('code = {code:String}');
     params.code = filter.code;
   }
   if (filter.within) {
     const significant = filter.within.replace(/0+$/, '');
     const prefix = filter.within.slice(0, Math.max(significant.length, 2));
-    conditions.push('startsWith(code, {prefix:String})');
+    placeConditions.push('startsWith(code, {prefix:String})');
     params.prefix = prefix;
   }
+  const segments = by.length > 0 ? { years: [], months: [], days: [[filter.from, filter.to] as [string, string]] } : periodSegments(filter.from, filter.to);
+  const states = rollup.measures.map(stateColumn);
+  const parts: string[] = [];
+  const readGrain = (grain: Grain, periodCondition: string) => {
+    const { table } = rollupGrain(type, grain);
+    parts.push(`SELECT code, ${[...by, ...states].join(', ')} FROM ${table} WHERE ${[...placeConditions, periodCondition].join(' AND ')}`);
+  };
+  const dateList = (name: string, dates: string[]) =>
+    dates.map((date, i) => {
+      params[`${name}${i}`] = date;
+      return `{${name}${i}:Date}`;
+    });
+  if (segments.years.length > 0) readGrain('year', `period IN (${dateList('year', segments.years).join(', ')})`);
+  if (segments.months.length > 0) readGrain('month', `period IN (${dateList('month', segments.months).join(', ')})`);
+  if (segments.days.length > 0) {
+    const runs = segments.days.map(([from, to], i) => {
+      params[`from${i}`] = from;
+      params[`to${i}`] = to;
+      return `day BETWEEN {from${i}:Date} AND {to${i}:Date}`;
+    });
+    readGrain('day', `(${runs.join(' OR ')})`);
+  }
+  if (parts.length === 0) return [];
   const dimensionColumns = by.map((d) => `r.${d} AS ${d}`);
   const rows = await queryRows<Record<string, unknown>>(
     store.client,
@@ -56,7 +85,7 @@ export async function queryRollup(
   r.code AS code,
   any(d.place_name) AS place,
   ${[...dimensionColumns, measureSelectList(rollup, 'r.')].join(',\n  ')}
-FROM (SELECT * FROM ${rollup.table} WHERE ${conditions.join(' AND ')}) AS r
+FROM (${parts.join('\nUNION ALL\n')}) AS r
 LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
 GROUP BY code${by.map((d) => `, ${d}`).join('')}
 ORDER BY code${by.map((d) => `, ${d}`).join('')}`,

@@ -1,12 +1,44 @@
-import { COMMON_COLUMNS, type EventTypeDefinition } from '@govstats/schemas';
+import { COMMON_COLUMNS, ROLLUP_LEVELS, type EventTypeDefinition } from '@govstats/schemas';
 import { STATS_TIMEZONE, dedupSettings, engine, onCluster, type DdlOptions } from './ddl-options.ts';
 import { LEVEL_FANOUT } from './levels.ts';
 import { measureSelectList, stateColumn, stateExpr, stateType } from './measure-sql.ts';
 import type { Migration } from './migration.ts';
+import { grainKeys, levelAggregateSql, levelViewName, rollupGrain, type RollupGrain } from './rollup-grains.ts';
 
-/** Readable view names: grid_visit_rollup → grid_visit_daily / grid_visit_monthly. */
-export function viewName(type: EventTypeDefinition, grain: 'daily' | 'monthly'): string {
+/**
+ * Readable view names: grid_visit_rollup → grid_visit_daily / grid_visit_monthly (by day or month,
+ * with dimensions) and grid_visit_month_totals / grid_visit_year_totals (no dimensions).
+ */
+export function viewName(type: EventTypeDefinition, grain: 'daily' | 'monthly' | 'month_totals' | 'year_totals'): string {
   return `${type.rollup.table.replace(/_rollup$/, '')}_${grain}`;
+}
+
+/** The partial-aggregate columns every grain's table shares. */
+function stateColumnsDdl(type: EventTypeDefinition): string[] {
+  return type.rollup.measures.map((m) => `${stateColumn(m)} ${stateType(m)}`);
+}
+
+/**
+ * A month or year grain table. Rows of city and county sets run to megabytes, so each row is its
+ * own granule: a query for one month then decodes that month's sets, not its neighbours' too.
+ */
+function totalsTableDdl(type: EventTypeDefinition, grain: RollupGrain, options: DdlOptions): string {
+  return `CREATE TABLE IF NOT EXISTS ${grain.table}${onCluster(options)} (
+  level LowCardinality(String),
+  code FixedString(12),
+  ${grain.periodColumn} Date,
+  ${stateColumnsDdl(type).join(',\n  ')}
+) ENGINE = ${engine('AggregatingMergeTree', options)}
+PARTITION BY toYear(${grain.periodColumn})
+ORDER BY (${grainKeys(type, grain).join(', ')})
+SETTINGS ${dedupSettings(options)}, index_granularity = 1`;
+}
+
+function levelViewsDdl(type: EventTypeDefinition, grain: RollupGrain, options: DdlOptions): string[] {
+  return ROLLUP_LEVELS.map(
+    (level) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${levelViewName(grain, level)}${onCluster(options)} TO ${grain.table} AS
+${levelAggregateSql(type, grain, level, type.rawTable.name, 'states')}`,
+  );
 }
 
 /**
@@ -68,6 +100,20 @@ LEFT JOIN ${names} AS d ON d.code = r.code
 GROUP BY level, code, place_name, ${periodKey}${dims.map((d) => `, ${d.name}`).join('')}`;
   };
 
+  const totals = (grain: RollupGrain) => `CREATE OR REPLACE VIEW ${viewName(type, grain.grain === 'month' ? 'month_totals' : 'year_totals')}${cluster} AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.period AS ${grain.grain},
+  ${measureSelectList(rollup, 'r.')}
+FROM ${grain.table} AS r
+LEFT JOIN ${names} AS d ON d.code = r.code
+GROUP BY level, code, place_name, ${grain.grain}`;
+
+  const day = rollupGrain(type, 'day');
+  const month = rollupGrain(type, 'month');
+  const year = rollupGrain(type, 'year');
   return [
     {
       id: `${type.name}/0001_tables`,
@@ -82,9 +128,26 @@ GROUP BY level, code, place_name, ${periodKey}${dims.map((d) => `, ${d.name}`).j
       statements: [`DROP VIEW IF EXISTS ${raw}_ledger_mv${cluster}`],
     },
     {
+      // Run with ingest stopped (services migrate before they consume): between dropping the
+      // fanned-out view and creating the per-level ones, an insert would reach no rollup.
+      id: `${type.name}/0003_rollup_per_level_and_totals`,
+      description: `${type.title.en}: one rollup view per level; month and year totals, backfilled from the raw table`,
+      statements: [
+        totalsTableDdl(type, month, options),
+        totalsTableDdl(type, year, options),
+        `DROP VIEW IF EXISTS ${rollup.table}_mv${cluster}`,
+        ...levelViewsDdl(type, day, options),
+        ...levelViewsDdl(type, month, options),
+        ...levelViewsDdl(type, year, options),
+        ...[month, year].flatMap((grain) =>
+          ROLLUP_LEVELS.map((level) => `INSERT INTO ${grain.table} ${levelAggregateSql(type, grain, level, raw, 'states')}`),
+        ),
+      ],
+    },
+    {
       id: `${type.name}/views`,
-      description: `${type.title.en}: readable daily and monthly views for SQL and BI users`,
-      statements: [readable('daily'), readable('monthly')],
+      description: `${type.title.en}: readable daily, monthly, month-total and year-total views for SQL and BI users`,
+      statements: [readable('daily'), readable('monthly'), totals(month), totals(year)],
       repeatable: true,
     },
   ];

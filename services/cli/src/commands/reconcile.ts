@@ -5,7 +5,8 @@ import { UsageError, config, withStore } from '../runtime.ts';
 
 export const usage = `govstats reconcile --from YYYY-MM-DD --to YYYY-MM-DD [--json]
   Recomputes every rollup of the period from the raw tables (each event id once) and reports every
-  figure where the materialized rollups differ. Exit code 1 when there is a difference.`;
+  figure where the materialized rollups differ: the daily rollup, and the month and year totals of
+  every month and year the period touches. Exit code 1 when there is a difference.`;
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } } });
@@ -18,8 +19,8 @@ export async function run(args: string[]): Promise<number> {
   } else if (differences.length === 0) {
     process.stdout.write(`rollups match the raw tables for ${values.from} – ${values.to}: no difference\n`);
   } else {
-    const rows = differences.slice(0, 200).map((d) => [d.eventType, d.level, d.code, d.day, Object.values(d.dimensions).join('/'), d.measure, d.fromRaw, d.inRollup]);
-    process.stdout.write(`${differences.length} differences\n${renderTable(['type', 'level', 'code', 'day', 'dims', 'measure', 'from raw', 'in rollup'], rows)}\n`);
+    const rows = differences.slice(0, 200).map((d) => [d.eventType, d.grain, d.level, d.code, d.day, Object.values(d.dimensions).join('/'), d.measure, d.fromRaw, d.inRollup]);
+    process.stdout.write(`${differences.length} differences\n${renderTable(['type', 'grain', 'level', 'code', 'day', 'dims', 'measure', 'from raw', 'in rollup'], rows)}\n`);
   }
   return differences.length === 0 ? 0 : 1;
 }
