@@ -29,7 +29,7 @@ const environment = z.object({
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(3),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(7).default(1),
   INGEST_GROUP_ID: z.string().min(1).default('govstats-ingest'),
-  INGEST_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(65_536).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  INGEST_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(65_536).max(64 * 1024 * 1024).default(16 * 1024 * 1024),
   INGEST_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
   MAX_EVENT_BYTES: z.coerce.number().int().min(1024).max(8 * 1024 * 1024).default(256 * 1024),
   FUTURE_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),

@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 
 type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
-import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
 import { createLogger } from '@govstats/log';
 import { startHostServer } from './embedded/host-server.ts';
 import { readLease, removeLease, writeLease } from './embedded/lease.ts';
+import { createSessionPool } from './embedded/session-pool.ts';
 import type { Store } from './store.ts';
 
 export interface StoreOptions {
@@ -22,6 +23,8 @@ export interface StoreOptions {
    * and advertise that in a lease file. Short CLI commands need not.
    */
   host?: boolean;
+  /** Embedded engine only: statements that may run at once (default: one per core, at most 4). */
+  sessions?: number;
 }
 
 const log = createLogger('store');
@@ -83,7 +86,7 @@ async function connectToHolder(dataDir: string): Promise<Store | undefined> {
 }
 
 async function openEmbeddedStore(options: StoreOptions): Promise<Store> {
-  const connection: ChdbConnection = createChdbConnection({ path: options.dataDir });
+  const connection = createSessionPool(options.dataDir, options.sessions ?? Math.min(4, availableParallelism()));
   // chdb types its connection against @clickhouse/client-common, the client bundles its own copy
   // of the same interface; they are structurally one contract.
   const client: ClickHouseClient = createClient({ connection: connection as unknown as ClientConnection });

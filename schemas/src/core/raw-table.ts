@@ -24,6 +24,11 @@ export const COMMON_COLUMNS: ColumnSpec[] = [
   { name: 'kafka_offset', type: 'UInt64', description: 'offset it was read from' },
 ];
 
+/** Every column of a raw table, in table order: the common columns, then the type's own. */
+export function rawColumnNames(table: RawTableSpec): string[] {
+  return [...COMMON_COLUMNS, ...table.columns].map((c) => c.name);
+}
+
 /** The common part of a raw row, as the consumer fills it. */
 export interface CommonRow {
   event_id: string;

@@ -1,12 +1,11 @@
 // npm run bench — measures govstats against its ceilings and the native Kafka-engine path on one
 // stream, and writes bench-results/<time>/report.{md,json}. Sizes: BENCH_RUNS (3),
-// BENCH_VISITS_PER_MEMBER (60 ≈ 200k events), BENCH_QUERY_ROWS (10,000,000).
+// BENCH_VISITS_PER_MEMBER (60 ≈ 200k events), BENCH_FRESHNESS_SECONDS (20),
+// BENCH_QUERY_ROWS (10,000,000).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, loadConfig, topicsFor } from '@govstats/config';
-import { divisionCatalogue } from '@govstats/divisions';
-import { decodeMessage } from '@govstats/ingest';
 import { createKafka, createKafkaSink, ensureTopics } from '@govstats/kafka';
 import { resolveInfrastructure } from '@govstats/local-infra';
 import { publishLines } from '@govstats/producer';
@@ -17,15 +16,18 @@ import { renderMarkdown, type BenchReport } from './report.ts';
 import { runKafkaEnginePeer } from './peer/kafka-engine-peer.ts';
 import { clickhouseInsertCeiling } from './runs/clickhouse-ceiling.ts';
 import { freshDatabase } from './runs/database.ts';
+import { measureFreshness } from './runs/freshness.ts';
 import { kafkaConsumerCeiling } from './runs/kafka-ceiling.ts';
 import { runOurs } from './runs/ours.ts';
 import { loadSyntheticVisits, measureQueries } from './runs/query-latency.ts';
-import { writeBenchStream } from './stream.ts';
+import { serializeAsConsumerWould, writeBenchStream } from './stream.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const VISITS = Number(process.env.BENCH_VISITS_PER_MEMBER ?? 60);
+const FRESHNESS_SECONDS = Number(process.env.BENCH_FRESHNESS_SECONDS ?? 20);
 const QUERY_ROWS = Number(process.env.BENCH_QUERY_ROWS ?? 10_000_000);
 const say = (text: string) => process.stdout.write(`${text}\n`);
+const round = (value: number) => Math.round(value).toLocaleString('en-US');
 
 const startedAt = new Date().toISOString();
 const stamp = startedAt.replace(/\D/g, '').slice(0, 14);
@@ -49,69 +51,96 @@ try {
   await sink.close();
   say(`  ${counts.events} events`);
 
-  const env = { ...process.env, KAFKA_BROKERS: infra.kafkaBrokers.join(','), KAFKA_TOPIC_PREFIX: topics.prefix, GOVSTATS_HOME: home };
-  say('govstats end to end');
+  const env = { ...process.env, KAFKA_BROKERS: infra.kafkaBrokers.join(','), GOVSTATS_HOME: home };
+  say('govstats end to end (govstats ingest --until-idle in its own process)');
   const ours = await repeat(RUNS, async (run) => {
-    const result = await runOurs(env, `bench-ours-${stamp}-${run}`);
+    const result = await runOurs({ ...env, KAFKA_TOPIC_PREFIX: topics.prefix }, `bench-ours-${stamp}-${run}`);
     if (result.loaded !== counts.events) throw new Error(`run ${run} loaded ${result.loaded} of ${counts.events} events`);
-    say(`  run ${run}: ${Math.round(result.endToEnd)} events/s end to end, ${Math.round(result.drain)} drain, ${result.peakRssMb} MB`);
+    say(`  run ${run}: ${round(result.endToEnd)} events/s end to end (${round(result.process)} whole process), ${result.batches} batches, peak RSS ${result.peakRssMb} MB`);
+    return result;
+  });
+  const oursE2E = summarize(ours.map((r) => r.endToEnd));
+
+  say('ceiling: Kafka consumer');
+  const kafkaCeiling = await repeat(RUNS, async (run) => {
+    const rate = await kafkaConsumerCeiling(kafka, typeTopics, counts.events, `bench-kafka-${stamp}-${run}`);
+    say(`  run ${run}: ${round(rate)} events/s`);
+    return rate;
+  });
+
+  const freshRate = Math.max(1, Math.round(oursE2E.median * 0.2));
+  say(`freshness: govstats ingest as a service, ${round(freshRate)} events/s for ${FRESHNESS_SECONDS} s`);
+  const freshness = await repeat(RUNS, async (run) => {
+    const result = await measureFreshness({ kafka, env, lines, ratePerSecond: freshRate, seconds: FRESHNESS_SECONDS, partitions: config.kafka.partitions, name: `bench-${stamp}-fresh-${run}` });
+    say(`  run ${run}: p50 ${round(result.p50Ms)} ms, p99 ${round(result.p99Ms)} ms, max ${round(result.maxMs)} ms over ${result.events} events`);
     return result;
   });
 
-  say('ceiling: Kafka consumer');
-  const kafkaCeiling = await repeat(RUNS, (run) => kafkaConsumerCeiling(kafka, typeTopics, counts.events, `bench-kafka-${stamp}-${run}`));
-
-  say('ceiling: ClickHouse insert');
   const store = await openStore({ dataDir: join(home, 'chdb') });
   try {
-    const villages = new Set(divisionCatalogue().filter((d) => d.level === 'village').map((d) => d.code));
-    const rowsByTable = new Map<string, string[]>();
-    for (const line of lines) {
-      const type = EVENT_TYPES.find((t) => line.includes(`"govstats.${t.name}.v`))!;
-      const decoded = decodeMessage(
-        { offset: '0', key: null, value: Buffer.from(line), headers: {} },
-        { topic: topics.forEventType(type.name), partition: 0, topicType: type, knownVillages: villages, maxEventBytes: 1 << 20, futureToleranceMs: 0, now: Date.now() },
-      );
-      if (!decoded.ok) throw new Error(`bench stream has an invalid event: ${decoded.detail}`);
-      const table = decoded.eventType.rawTable.name;
-      const rows = rowsByTable.get(table) ?? [];
-      rows.push(JSON.stringify(decoded.row));
-      rowsByTable.set(table, rows);
-    }
-    const chCeiling = await repeat(RUNS, (run) => clickhouseInsertCeiling(store, rowsByTable, run));
+    say('ceiling: ClickHouse insert');
+    const serialized = serializeAsConsumerWould(lines, topics);
+    const chCeiling = await repeat(RUNS, async (run) => {
+      const rate = await clickhouseInsertCeiling(store, serialized, run);
+      say(`  run ${run}: ${round(rate)} rows/s`);
+      return rate;
+    });
 
-    say('peer: ClickHouse Kafka table engine into the same rollups (grid visits)');
-    const gridEvents = counts.eventsByType['grid-visit'] ?? 0;
+    say('peer: ClickHouse Kafka table engine, all four topics, into the same tables and views');
     const peer = await repeat(RUNS, async (run) => {
       await freshDatabase(store, `bench_peer_${run}`);
-      const result = await runKafkaEnginePeer({ store, brokers: infra.kafkaBrokers, topic: topics.forEventType('grid-visit'), groupId: `bench-peer-${stamp}-${run}`, expectedEvents: gridEvents });
-      say(`  run ${run}: ${Math.round(result.eventsPerSecond)} events/s (${result.mode})`);
+      const feeds = EVENT_TYPES.map((eventType) => ({ eventType, topic: topics.forEventType(eventType.name), events: counts.eventsByType[eventType.name] ?? 0 }));
+      const result = await runKafkaEnginePeer({ store, brokers: infra.kafkaBrokers, feeds, groupId: `bench-peer-${stamp}-${run}` });
+      say(`  run ${run}: ${round(result.eventsPerSecond)} events/s`);
       return result;
     });
 
-    say(`rollup queries: loading ${QUERY_ROWS} raw events`);
-    const loadSeconds = await loadSyntheticVisits(store, QUERY_ROWS);
+    say(`rollup queries: loading ${round(QUERY_ROWS)} raw grid visits through the views`);
+    const loaded = await loadSyntheticVisits(store, QUERY_ROWS);
+    say(`  loaded in ${loaded.loadSeconds.toFixed(1)} s, merged in ${loaded.mergeSeconds.toFixed(1)} s; measuring`);
     const queries = await measureQueries(store);
 
-    const oursE2E = summarize(ours.map((r) => r.endToEnd));
     const kafkaSummary = summarize(kafkaCeiling);
     const chSummary = summarize(chCeiling);
     const peerSummary = summarize(peer.map((r) => r.eventsPerSecond));
+    const freshP99 = summarize(freshness.map((r) => r.p99Ms));
+    const lowerCeiling = Math.min(kafkaSummary.median, chSummary.median);
+    const worstQueryP95 = Math.max(...queries.map((q) => q.rollupP95Ms));
     const report: BenchReport = {
       startedAt,
+      finishedAt: new Date().toISOString(),
       machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
       stream: { events: counts.events, byType: counts.eventsByType },
       runs: RUNS,
-      ours: { endToEndEventsPerSecond: oursE2E, drainEventsPerSecond: summarize(ours.map((r) => r.drain)), peakRssMb: summarize(ours.map((r) => r.peakRssMb)) },
+      ours: {
+        endToEndEventsPerSecond: oursE2E,
+        processEventsPerSecond: summarize(ours.map((r) => r.process)),
+        batches: summarize(ours.map((r) => r.batches)),
+        peakRssMb: summarize(ours.map((r) => r.peakRssMb)),
+      },
       kafkaConsumerCeiling: kafkaSummary,
       clickhouseInsertCeiling: chSummary,
-      peer: { eventsPerSecond: peerSummary, mode: peer[0]!.mode, notes: `grid-visit topic only (${gridEvents} events); ${peer[0]!.notes}` },
-      queries: { rawRows: QUERY_ROWS, loadSeconds, results: queries },
+      peer: { eventsPerSecond: peerSummary, notes: peer.map((r) => r.notes) },
+      freshness: {
+        ratePerSecond: freshRate,
+        seconds: FRESHNESS_SECONDS,
+        events: summarize(freshness.map((r) => r.events)),
+        p50Ms: summarize(freshness.map((r) => r.p50Ms)),
+        p99Ms: freshP99,
+        maxMs: summarize(freshness.map((r) => r.maxMs)),
+      },
+      queries: { rawRows: QUERY_ROWS, ...loaded, results: queries },
       ratios: {
         'ours / native Kafka engine': oursE2E.median / peerSummary.median,
-        'ours / lower ceiling': oursE2E.median / Math.min(kafkaSummary.median, chSummary.median),
+        'ours / lower ceiling': oursE2E.median / lowerCeiling,
       },
-      notMeasured: ['freshness p50/p99 at 20% of the maximum rate (next)'],
+      targets: [
+        { target: 'end to end ≥ native Kafka engine', reached: oursE2E.median >= peerSummary.median, value: `${round(oursE2E.median)} vs ${round(peerSummary.median)} events/s` },
+        { target: 'end to end ≥ 60% of the lower ceiling', reached: oursE2E.median >= 0.6 * lowerCeiling, value: `${Math.round((100 * oursE2E.median) / lowerCeiling)}% of ${round(lowerCeiling)}` },
+        { target: 'freshness p99 < 2 s', reached: freshP99.median < 2000, value: `${round(freshP99.median)} ms (median of runs)` },
+        { target: 'rollup query p95 < 50 ms', reached: worstQueryP95 < 50, value: `worst ${worstQueryP95.toFixed(1)} ms` },
+        { target: 'rollups agree with raw', reached: queries.every((q) => q.agree), value: `${queries.filter((q) => q.agree).length}/${queries.length}` },
+      ],
     };
     const outDir = join(REPO_ROOT, 'bench-results', stamp);
     mkdirSync(outDir, { recursive: true });

@@ -1,5 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import type { Topics } from '@govstats/config';
+import { divisionCatalogue } from '@govstats/divisions';
+import { decodeMessage } from '@govstats/ingest';
+import { EVENT_TYPES, rawColumnNames, type EventTypeDefinition } from '@govstats/schemas';
+import type { SerializedRows } from './runs/clickhouse-ceiling.ts';
 import { emptyScenarioCounts, prepareScenario, scenarioLines, scenarioSchema, type ScenarioCounts } from '@govstats/producer';
 
 /**
@@ -20,4 +25,29 @@ export async function writeBenchStream(path: string, visitsPerMemberPerMonth: nu
   out.end();
   await once(out, 'finish');
   return counts;
+}
+
+/**
+ * The stream's events as the consumer would send them to ClickHouse (validated, one JSON array per
+ * row, columns in table order), grouped by type: the input of the ClickHouse ceiling.
+ */
+export function serializeAsConsumerWould(lines: string[], topics: Topics): SerializedRows[] {
+  const villages = new Set(divisionCatalogue().filter((d) => d.level === 'village').map((d) => d.code));
+  const byType = new Map<EventTypeDefinition, string[]>();
+  const now = Date.now();
+  for (const line of lines) {
+    const typeName = /"type":"govstats\.([a-z-]+)\.v\d+"/.exec(line)?.[1];
+    const topicType = EVENT_TYPES.find((t) => t.name === typeName);
+    if (!topicType) throw new Error(`bench stream line has no known event type: ${line.slice(0, 200)}`);
+    const decoded = decodeMessage(
+      { offset: '0', key: null, value: Buffer.from(line), headers: {} },
+      { topic: topics.forEventType(topicType.name), partition: 0, topicType, knownVillages: villages, maxEventBytes: 1 << 20, futureToleranceMs: 0, now },
+    );
+    if (!decoded.ok) throw new Error(`bench stream has an invalid event: ${decoded.detail}`);
+    const columns = rawColumnNames(topicType.rawTable);
+    const out = byType.get(topicType) ?? [];
+    out.push(JSON.stringify(columns.map((c) => decoded.row[c])));
+    byType.set(topicType, out);
+  }
+  return [...byType].map(([eventType, rows]) => ({ eventType, lines: rows }));
 }

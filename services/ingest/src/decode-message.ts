@@ -19,6 +19,13 @@ export type Decoded =
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** A batch decodes every message with the same clock reading: format it once, not per event. */
+let formattedNow = { at: Number.NaN, iso: '' };
+function isoTime(now: number): string {
+  if (formattedNow.at !== now) formattedNow = { at: now, iso: new Date(now).toISOString() };
+  return formattedNow.iso;
+}
+
 /**
  * Bytes from Kafka to a raw-table row, or to the reason it must be dead-lettered.
  * This is where every incoming event is checked; nothing here throws on bad input.
@@ -65,7 +72,7 @@ export function decodeMessage(message: SourceMessage, context: DecodeContext): D
       source: event.source,
       village_code: event.subject,
       event_time: new Date(occurredAt).toISOString(),
-      ingested_at: new Date(context.now).toISOString(),
+      ingested_at: isoTime(context.now),
       kafka_topic: context.topic,
       kafka_partition: context.partition,
       kafka_offset: message.offset,

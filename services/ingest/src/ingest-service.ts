@@ -20,6 +20,10 @@ export interface IngestStats {
   loadedByType: Record<string, number>;
   retries: number;
   startedAt: number;
+  /** When the consumer was started (connect, join, fetch): the start of a throughput measurement. */
+  consumingSince?: number;
+  /** When the last batch was loaded and committed: its events were visible in the rollups by then. */
+  lastBatchAt?: number;
 }
 
 export interface IngestServiceOptions {
@@ -48,6 +52,9 @@ interface PreparedBatch {
   plan: LoadPlan;
   now: number;
   startedAt: number;
+  /** Milliseconds spent decoding and validating, and looking the events up in the ledger. */
+  decodeMs: number;
+  planMs: number;
 }
 
 const log = createLogger('ingest');
@@ -98,7 +105,9 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
       if (decoded.ok) accepted.push(decoded);
       else rejected.push({ message, decoded });
     }
-    return { last: batch.messages[batch.messages.length - 1]!.offset, rejected, plan: await planLoad(store, accepted), now, startedAt: now };
+    const decodedAt = clock();
+    const plan = await planLoad(store, accepted);
+    return { last: batch.messages[batch.messages.length - 1]!.offset, rejected, plan, now, startedAt: now, decodeMs: decodedAt - now, planMs: clock() - decodedAt };
   }
 
   /**
@@ -117,6 +126,7 @@ WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka
   }
 
   async function handle(fetched: SourceBatch): Promise<{ handledThrough: string | null }> {
+    const handleStarted = clock();
     const first = fetched.messages[0]!.offset;
     const fetchedLast = fetched.messages[fetched.messages.length - 1]!.offset;
     const key = `${fetched.topic}:${fetched.partition}:${first}`;
@@ -138,8 +148,10 @@ WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka
         );
       }
     }
+    const loadStarted = clock();
     await deadLetter(batch, work.rejected, { sink: sink!, store, topic: config.topics.deadLetter, now: work.now });
     await executeLoad(store, work.plan, new Date(work.now).toISOString());
+    const loadMs = clock() - loadStarted;
     const loaded = work.plan.inserts.reduce((n, i) => n + i.rows.length, 0);
     await insertRows(
       store.client,
@@ -163,7 +175,13 @@ WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka
     prepared.delete(key);
     failingSince = undefined;
     recordBatch(batch, work, clock());
-    log.debug({ batch: key, last, loaded, duplicates: work.plan.duplicates, deadLettered: work.rejected.length, replayed: intended !== undefined }, 'batch loaded');
+    log.debug(
+      {
+        batch: key, last, loaded, duplicates: work.plan.duplicates, deadLettered: work.rejected.length, replayed: intended !== undefined,
+        ms: { total: clock() - handleStarted, decode: work.decodeMs, ledgerLookup: work.planMs, load: loadMs },
+      },
+      'batch loaded',
+    );
     options.onBatch?.({ ...stats });
     return { handledThrough: last };
   }
@@ -171,6 +189,7 @@ WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka
   /** Counts a committed batch in the stats the CLI reports and the metrics Prometheus scrapes. */
   function recordBatch({ topic, messages }: SourceBatch, work: PreparedBatch, now: number): void {
     stats.batches++;
+    stats.lastBatchAt = now;
     stats.messages += messages.length;
     stats.duplicates += work.plan.duplicates;
     stats.deadLettered += work.rejected.length;
@@ -218,6 +237,7 @@ WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka
         loadVillageCodes(store).then((codes) => (knownVillages = codes), (error: unknown) => log.warn({ err: error }, 'could not refresh division codes'));
       }, 60_000).unref();
       sink = await createKafkaSink(kafka);
+      stats.consumingSince = clock();
       await source.start();
       running = true;
       refreshLag = setInterval(() => {

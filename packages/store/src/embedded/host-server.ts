@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import type { ChdbConnection } from 'chdb/connection';
 import type { Logger } from '@govstats/log';
+import type { EngineConnection } from './session-pool.ts';
 
 /**
  * Serves the subset of ClickHouse's HTTP interface that @clickhouse/client (and simple BI
@@ -12,7 +12,7 @@ import type { Logger } from '@govstats/log';
  * Per-request engine settings in the URL are ignored: the embedded session is shared and a SET
  * would leak into every other user of it. govstats puts the settings it needs into its SQL.
  */
-export async function startHostServer(connection: ChdbConnection, logger: Logger): Promise<{ url: string; server: Server }> {
+export async function startHostServer(connection: EngineConnection, logger: Logger): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
     handle(connection, request, response).catch((error: unknown) => {
       logger.error({ err: error }, 'embedded store endpoint failed to answer a request');
@@ -29,7 +29,7 @@ export async function startHostServer(connection: ChdbConnection, logger: Logger
   return { url: `http://127.0.0.1:${port}`, server };
 }
 
-async function handle(connection: ChdbConnection, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(connection: EngineConnection, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   if (url.pathname === '/ping') {
     response.writeHead(200, { 'Content-Type': 'text/plain' }).end('Ok.\n');

@@ -1,27 +1,31 @@
-import { Readable } from 'node:stream';
-import type { Store } from '@govstats/store';
+import { rawColumnNames, type EventTypeDefinition } from '@govstats/schemas';
+import { insertSerialized, type Store } from '@govstats/store';
 import { freshDatabase } from './database.ts';
 
-const CHUNK_ROWS = 50_000;
+/** Rows per insert: as large as the consumer's batches get with its default fetch size. */
+const CHUNK_ROWS = 40_000;
+
+/** The stream's rows of one type, serialized exactly as the consumer sends them (one JSON array per line). */
+export interface SerializedRows {
+  eventType: EventTypeDefinition;
+  lines: string[];
+}
 
 /**
- * ClickHouse's ceiling: the stream's rows, already serialized as JSONEachRow, inserted in large
- * blocks into fresh raw tables with the same materialized views (rollups at four levels).
+ * ClickHouse's ceiling: the stream's rows, already serialized, inserted in large blocks with the
+ * consumer's own insert settings into fresh raw tables with the same materialized views.
  */
-export async function clickhouseInsertCeiling(store: Store, rowsByTable: Map<string, string[]>, run: number): Promise<number> {
+export async function clickhouseInsertCeiling(store: Store, rows: SerializedRows[], run: number): Promise<number> {
   await freshDatabase(store, `bench_ceiling_${run}`);
-  let rows = 0;
+  let inserted = 0;
   const started = performance.now();
-  for (const [table, lines] of rowsByTable) {
+  for (const { eventType, lines } of rows) {
+    const columns = rawColumnNames(eventType.rawTable);
     for (let start = 0; start < lines.length; start += CHUNK_ROWS) {
       const chunk = lines.slice(start, start + CHUNK_ROWS);
-      const result = await store.client.exec({
-        query: `INSERT INTO ${table} SETTINGS date_time_input_format = 'best_effort', max_insert_block_size = 10000000 FORMAT JSONEachRow`,
-        values: Readable.from([`${chunk.join('\n')}\n`]),
-      });
-      for await (const _ of result.stream) void _;
-      rows += chunk.length;
+      await insertSerialized(store.client, eventType.rawTable.name, `${chunk.join('\n')}\n`, { columns, deduplicationToken: `ceiling:${run}:${eventType.name}:${start}` });
+      inserted += chunk.length;
     }
   }
-  return rows / ((performance.now() - started) / 1000);
+  return inserted / ((performance.now() - started) / 1000);
 }

@@ -1,0 +1,53 @@
+import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
+
+/** What the client and the host endpoint need from the embedded engine: the connection contract. */
+export type EngineConnection = Pick<ChdbConnection, 'ping' | 'query' | 'insert' | 'command' | 'exec' | 'close'>;
+
+/** USE and SET change a session: they must reach every session or later statements would differ. */
+const SESSION_STATEMENT = /^\s*(USE|SET)\s/i;
+
+/**
+ * Several chdb sessions on one data directory, behind one connection. A chdb session runs one
+ * statement at a time, so with one session a consumer's insert waits for another partition's
+ * lookup; with two, both cores work, as they would against a ClickHouse server, which
+ * @clickhouse/client reaches through a pool of HTTP connections anyway. Each call goes to the
+ * least busy session; session statements go to all of them, in order.
+ */
+export function createSessionPool(path: string, size: number): EngineConnection {
+  const sessions = Array.from({ length: Math.max(1, size) }, () => ({ connection: createChdbConnection({ path }), busy: 0 }));
+
+  async function onLeastBusy<T>(call: (connection: ChdbConnection) => Promise<T>): Promise<T> {
+    const session = sessions.reduce((best, s) => (s.busy < best.busy ? s : best));
+    session.busy++;
+    try {
+      return await call(session.connection);
+    } finally {
+      session.busy--;
+    }
+  }
+
+  async function routed<T>(query: string, call: (connection: ChdbConnection) => Promise<T>): Promise<T> {
+    if (!SESSION_STATEMENT.test(query)) return await onLeastBusy(call);
+    let first: T | undefined;
+    for (const [index, session] of sessions.entries()) {
+      const result = await call(session.connection);
+      if (index === 0) first = result;
+    }
+    return first!;
+  }
+
+  return {
+    ping: (params) => onLeastBusy((c) => c.ping(params)),
+    query: (params) => routed(params.query, (c) => c.query(params)),
+    insert: (params) => onLeastBusy((c) => c.insert(params)),
+    command: (params) => routed(params.query, (c) => c.command(params)),
+    exec: (params) => {
+      // A body would be consumed by the first session; session statements never carry one.
+      if (params.values !== undefined) return onLeastBusy((c) => c.exec(params));
+      return routed(params.query, (c) => c.exec(params));
+    },
+    async close() {
+      for (const session of sessions) await session.connection.close();
+    },
+  };
+}
