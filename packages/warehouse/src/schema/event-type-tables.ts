@@ -3,7 +3,7 @@ import { STATS_TIMEZONE, dedupSettings, engine, onCluster, type DdlOptions } fro
 import { LEVEL_FANOUT } from './levels.ts';
 import { measureSelectList, stateColumn, stateExpr, stateType } from './measure-sql.ts';
 import type { Migration } from './migration.ts';
-import { grainKeys, levelAggregateSql, levelViewName, rollupGrain, type RollupGrain } from './rollup-grains.ts';
+import { grainAggregateSql, grainKeys, grainViewName, levelAggregateSql, levelViewName, rollupGrain, type RollupGrain } from './rollup-grains.ts';
 
 /**
  * Readable view names: grid_visit_rollup → grid_visit_daily / grid_visit_monthly (by day or month,
@@ -141,6 +141,18 @@ GROUP BY level, code, place_name, ${grain.grain}`;
         ...levelViewsDdl(type, year, options),
         ...[month, year].flatMap((grain) =>
           ROLLUP_LEVELS.map((level) => `INSERT INTO ${grain.table} ${levelAggregateSql(type, grain, level, raw, 'states')}`),
+        ),
+      ],
+    },
+    {
+      // Run with ingest stopped, as 0003: between the drops and the creates an insert would reach no rollup.
+      id: `${type.name}/0004_rollup_one_view_per_grain`,
+      description: `${type.title.en}: one rollup view per grain, fanning village aggregates out to every level`,
+      statements: [
+        ...[day, month, year].flatMap((grain) => ROLLUP_LEVELS.map((level) => `DROP VIEW IF EXISTS ${levelViewName(grain, level)}${cluster}`)),
+        ...[day, month, year].map(
+          (grain) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${grainViewName(grain)}${cluster} TO ${grain.table} AS
+${grainAggregateSql(type, grain, raw)}`,
         ),
       ],
     },

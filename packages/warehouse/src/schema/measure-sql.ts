@@ -37,6 +37,20 @@ export function stateExpr(measure: Measure): string {
   }
 }
 
+/** Partial states of one group merged into the state of a larger group (villages into their township, …). */
+export function restateExpr(measure: Measure): string {
+  const column = stateColumn(measure);
+  switch (measure.kind) {
+    case 'count':
+    case 'sum':
+      return `sum(${column})`;
+    case 'distinct':
+      return `uniqExactIfMergeState(${column})`;
+    case 'median':
+      return `quantileExactInclusiveIfMergeState(0.5)(${column})`;
+  }
+}
+
 export function mergeExpr(measure: Measure, tableAlias = ''): string {
   const column = `${tableAlias}${stateColumn(measure)}`;
   switch (measure.kind) {

@@ -114,8 +114,10 @@ async function publishSteadily(producer: ReturnType<Kafka['producer']>, options:
     const due = Math.min(options.lines.length, Math.round(((Date.now() - started) / 1000) * options.ratePerSecond));
     if (due > next) {
       const byTopicPartition = new Map<string, { topic: string; partition: number; messages: Message[] }>();
+      // Live traffic: each event happens as it is sent (the stream's own times are two months of 2024).
+      const now = `"time":"${new Date().toISOString()}"`;
       for (; next < due; next++) {
-        const line = options.lines[next]!;
+        const line = options.lines[next]!.replace(/"time":"[^"]*"/, now);
         const typeName = /"type":"govstats\.([a-z-]+)\.v\d+"/.exec(line)?.[1];
         const topic = typeName ? typeTopics.get(typeName) : undefined;
         if (!topic) throw new Error(`bench stream line has no known event type: ${line.slice(0, 200)}`);
