@@ -29,6 +29,15 @@ export interface StoreOptions {
 
 const log = createLogger('store');
 
+/**
+ * Migrations and backfills may run for minutes. Progress headers keep the HTTP response alive
+ * meanwhile, so no proxy or load balancer closes an idle socket (the embedded endpoint ignores them).
+ */
+const LONG_QUERIES = {
+  request_timeout: 300_000,
+  clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '10000' },
+} as const;
+
 /** How long to wait for another process's endpoint when it holds the engine but has no lease yet. */
 const LEASE_WAIT_MS = 15_000;
 
@@ -57,7 +66,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 
 async function openServerStore(options: StoreOptions): Promise<Store> {
   const connect = (database?: string) =>
-    createClient({ url: options.url, username: options.username, password: options.password, database, request_timeout: 300_000 });
+    createClient({ url: options.url, username: options.username, password: options.password, database, ...LONG_QUERIES });
   if (options.database) {
     // The database must exist before a client can use it as its default.
     const bootstrap = connect();
@@ -75,7 +84,7 @@ async function openServerStore(options: StoreOptions): Promise<Store> {
 async function connectToHolder(dataDir: string): Promise<Store | undefined> {
   const lease = readLease(dataDir);
   if (!lease) return undefined;
-  const client = createClient({ url: lease.url, request_timeout: 300_000 });
+  const client = createClient({ url: lease.url, ...LONG_QUERIES });
   const ping = await client.ping();
   if (!ping.success) {
     await client.close();

@@ -55,7 +55,7 @@ export async function insertSerialized(client: ClickHouseClient, table: string, 
     'max_insert_block_size = 10000000',
     'min_insert_block_size_rows = 0',
     'min_insert_block_size_bytes = 0',
-    // A raw table feeds a dozen rollup views; run them side by side rather than one after another.
+    // A raw table feeds a rollup view per grain; run them side by side rather than one after another.
     'parallel_view_processing = 1',
   ];
   if (options.deduplicationToken !== undefined) {
