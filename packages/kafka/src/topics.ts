@@ -31,6 +31,17 @@ export async function ensureTopics(kafka: Kafka, topics: string[], layout: Topic
   }
 }
 
+/** Deletes topics, best effort: used to clean up after demo and bench runs; a missing topic is not an error. */
+export async function deleteTopics(kafka: Kafka, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 const LEADER_WAIT_MS = 30_000;
 
 /**

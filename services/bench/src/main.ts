@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, loadConfig, topicsFor } from '@govstats/config';
-import { createKafka, createKafkaSink, ensureTopics } from '@govstats/kafka';
+import { createKafka, createKafkaSink, deleteTopics, ensureTopics } from '@govstats/kafka';
 import { resolveInfrastructure } from '@govstats/local-infra';
 import { publishLines } from '@govstats/producer';
 import { EVENT_TYPES } from '@govstats/schemas';
@@ -151,10 +151,7 @@ try {
   } finally {
     await store.close();
   }
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [...typeTopics, topics.unrouted, topics.deadLetter] }).catch(() => undefined);
-  await admin.disconnect();
+  await deleteTopics(kafka, [...typeTopics, topics.unrouted, topics.deadLetter]);
 } finally {
   await infra.stop();
 }

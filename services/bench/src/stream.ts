@@ -3,9 +3,9 @@ import { once } from 'node:events';
 import type { Topics } from '@govstats/config';
 import { divisionCatalogue } from '@govstats/divisions';
 import { decodeMessage } from '@govstats/ingest';
-import { EVENT_TYPES, rawColumnNames, type EventTypeDefinition } from '@govstats/schemas';
+import { rawColumnNames, type EventTypeDefinition } from '@govstats/schemas';
 import type { SerializedRows } from './runs/clickhouse-ceiling.ts';
-import { emptyScenarioCounts, prepareScenario, scenarioLines, scenarioSchema, type ScenarioCounts } from '@govstats/producer';
+import { emptyScenarioCounts, prepareScenario, routeLine, scenarioLines, scenarioSchema, type ScenarioCounts } from '@govstats/producer';
 
 /**
  * The one event stream every figure of a bench run is measured on: 卢氏县's villages over two
@@ -36,18 +36,15 @@ export function serializeAsConsumerWould(lines: string[], topics: Topics): Seria
   const byType = new Map<EventTypeDefinition, string[]>();
   const now = Date.now();
   for (const line of lines) {
-    const typeName = /"type":"govstats\.([a-z-]+)\.v\d+"/.exec(line)?.[1];
-    const topicType = EVENT_TYPES.find((t) => t.name === typeName);
-    if (!topicType) throw new Error(`bench stream line has no known event type: ${line.slice(0, 200)}`);
     const decoded = decodeMessage(
       { offset: '0', key: null, value: Buffer.from(line), headers: {} },
-      { topic: topics.forEventType(topicType.name), partition: 0, topicType, knownVillages: villages, maxEventBytes: 1 << 20, futureToleranceMs: 0, now },
+      { topic: routeLine(line, topics).topic, partition: 0, topicType: undefined, knownVillages: villages, maxEventBytes: 1 << 20, futureToleranceMs: 0, now },
     );
     if (!decoded.ok) throw new Error(`bench stream has an invalid event: ${decoded.detail}`);
-    const columns = rawColumnNames(topicType.rawTable);
-    const out = byType.get(topicType) ?? [];
-    out.push(JSON.stringify(columns.map((c) => decoded.row[c])));
-    byType.set(topicType, out);
+    const { eventType } = decoded;
+    const out = byType.get(eventType) ?? [];
+    out.push(JSON.stringify(rawColumnNames(eventType.rawTable).map((c) => decoded.row[c])));
+    byType.set(eventType, out);
   }
   return [...byType].map(([eventType, rows]) => ({ eventType, lines: rows }));
 }

@@ -1,4 +1,5 @@
-import { PREFIX_LENGTH, ROLLUP_LEVELS, type EventTypeDefinition, type RollupLevel } from '@govstats/schemas';
+import { PREFIX_LENGTH, type EventTypeDefinition, type RollupLevel } from '@govstats/schemas';
+import { LEVEL_FANOUT } from './levels.ts';
 import { STATS_TIMEZONE } from './ddl-options.ts';
 import { rawExpr, restateExpr, stateColumn, stateExpr } from './measure-sql.ts';
 
@@ -83,7 +84,6 @@ export function levelViewName(grain: RollupGrain, level: RollupLevel): string {
 export function grainAggregateSql(type: EventTypeDefinition, grain: RollupGrain, source: string): string {
   const dimensions = grain.withDimensions ? type.rollup.dimensions : [];
   const villageKeys = ['village_code', grain.periodColumn, ...dimensions.map((d) => d.name)];
-  const fanout = `[${ROLLUP_LEVELS.map((level) => `('${level}', ${PREFIX_LENGTH[level]})`).join(', ')}]`;
   return `SELECT
   place.1 AS level,
   toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
@@ -95,7 +95,7 @@ FROM (
   FROM ${source}
   GROUP BY ${villageKeys.join(', ')}
 )
-ARRAY JOIN ${fanout} AS place
+ARRAY JOIN ${LEVEL_FANOUT} AS place
 GROUP BY ${grainKeys(type, grain).join(', ')}`;
 }
 

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Message } from 'kafkajs';
-import { REPO_ROOT, topicsFor } from '@govstats/config';
-import { ensureTopics } from '@govstats/kafka';
+import { REPO_ROOT, topicsFor, type Topics } from '@govstats/config';
+import { deleteTopics, ensureTopics } from '@govstats/kafka';
+import { routeLine } from '@govstats/producer';
 import { EVENT_TYPES } from '@govstats/schemas';
 import { openStore, queryRows, readLease, type Store } from '@govstats/store';
 import { percentile } from '../measure.ts';
@@ -50,8 +51,8 @@ interface Sent {
  */
 export async function measureFreshness(options: FreshnessOptions): Promise<FreshnessRun> {
   const topics = topicsFor(options.name);
-  const typeTopics = new Map(EVENT_TYPES.map((t) => [t.name, topics.forEventType(t.name)]));
-  await ensureTopics(options.kafka, [...typeTopics.values(), topics.unrouted, topics.deadLetter], { partitions: options.partitions, replicationFactor: 1 });
+  const typeTopics = EVENT_TYPES.map((t) => topics.forEventType(t.name));
+  await ensureTopics(options.kafka, [...typeTopics, topics.unrouted, topics.deadLetter], { partitions: options.partitions, replicationFactor: 1 });
   const dataDir = mkdtempSync(join(tmpdir(), 'govstats-bench-fresh-'));
   const chdbPath = join(dataDir, 'chdb');
   const groupId = `${options.name}-ingest`;
@@ -68,7 +69,7 @@ export async function measureFreshness(options: FreshnessOptions): Promise<Fresh
     await waitForConsumer(options.kafka, groupId, chdbPath, child, () => stderr);
     store = await openStore({ dataDir: chdbPath }); // reaches the service's engine through its lease
     await producer.connect();
-    const sent = await publishSteadily(producer, options, typeTopics);
+    const sent = await publishSteadily(producer, options, topics);
     const batches = await waitForBatches(store, sent, 60_000);
     const latencies = sent.filter((s) => s.at >= sent[0]!.at + WARM_UP_MS).map((s) => batchFinishedAt(batches, s) - s.at);
     if (latencies.length === 0) throw new Error('freshness run published nothing after the warm-up: raise the rate or the duration');
@@ -79,10 +80,7 @@ export async function measureFreshness(options: FreshnessOptions): Promise<Fresh
     child.kill('SIGTERM');
     if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
     rmSync(dataDir, { recursive: true, force: true });
-    const admin = options.kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [...typeTopics.values(), topics.unrouted, topics.deadLetter] }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteTopics(options.kafka, [...typeTopics, topics.unrouted, topics.deadLetter]);
   }
 }
 
@@ -105,7 +103,7 @@ async function waitForConsumer(kafka: Kafka, groupId: string, chdbPath: string, 
 }
 
 /** Sends at a steady rate in small ticks, each event to a chosen partition, and notes where each landed. */
-async function publishSteadily(producer: ReturnType<Kafka['producer']>, options: FreshnessOptions, typeTopics: Map<string, string>): Promise<Sent[]> {
+async function publishSteadily(producer: ReturnType<Kafka['producer']>, options: FreshnessOptions, topics: Topics): Promise<Sent[]> {
   const sent: Sent[] = [];
   const started = Date.now();
   let next = 0;
@@ -118,9 +116,8 @@ async function publishSteadily(producer: ReturnType<Kafka['producer']>, options:
       const now = `"time":"${new Date().toISOString()}"`;
       for (; next < due; next++) {
         const line = options.lines[next]!.replace(/"time":"[^"]*"/, now);
-        const typeName = /"type":"govstats\.([a-z-]+)\.v\d+"/.exec(line)?.[1];
-        const topic = typeName ? typeTopics.get(typeName) : undefined;
-        if (!topic) throw new Error(`bench stream line has no known event type: ${line.slice(0, 200)}`);
+        const { topic } = routeLine(line, topics);
+        if (topic === topics.unrouted) throw new Error(`bench stream line has no known event type: ${line.slice(0, 200)}`);
         const partition = roundRobin++ % options.partitions;
         const key = `${topic}:${partition}`;
         const group = byTopicPartition.get(key) ?? { topic, partition, messages: [] };

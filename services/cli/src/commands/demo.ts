@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { issueBulletin, parsePeriod } from '@govstats/bulletin';
 import { REPO_ROOT, topicsFor, type Config } from '@govstats/config';
-import { createKafka } from '@govstats/kafka';
+import { createKafka, deleteTopics } from '@govstats/kafka';
 import { resolveInfrastructure } from '@govstats/local-infra';
 import { EVENT_TYPES, type RollupLevel } from '@govstats/schemas';
 import { openStore, type Store } from '@govstats/store';
@@ -90,13 +90,6 @@ export async function run(): Promise<number> {
     await infra.stop();
   }
   return 0;
-}
-
-async function deleteTopics(kafka: ReturnType<typeof createKafka>, topics: string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics }).catch(() => undefined);
-  await admin.disconnect();
 }
 
 const COLUMNS: { type: string; measure: string; header: string; scale?: number }[] = [
