@@ -150,7 +150,9 @@ describe('pipeline end to end: real Kafka broker, real ClickHouse engine', () =>
     const valid = VALID.map((e) => ({ topic: topic(typeOf(e)), key: String(e.subject), value: json(e) }));
     const hostile = [
       { topic: topic('grid-visit'), key: A, value: Buffer.from([0xff, 0xfe, 0x00, 0x7b]) },
-      { topic: topic('grid-visit'), key: A, value: json({ ...g1, id: 'bad-subject', subject: '411224000000' }) },
+      { topic: topic('grid-visit'), key: A, value: json({ ...g1, id: 'bad-subject', subject: '410000000000' }) },
+      // A county is a place events can belong to, but not grid visits: grids sit below villages.
+      { topic: topic('grid-visit'), key: A, value: json({ ...g1, id: 'county-visit', subject: '411224000000' }) },
       { topic: pipeline.config.topics.unrouted, key: A, value: json({ ...g1, id: 'bad-type', type: 'govstats.patrol-log.v1' }) },
       { topic: topic('grid-visit'), key: A, value: json(visit('bad-minutes', A, '2024-03-01T09:00:00', 'G01', 'gm_a00001', null, 'patrol', 0, 0, 0)) },
       { topic: topic('grid-visit'), key: A, value: json({ ...g1, id: 'bad-version', type: 'govstats.grid-visit.v9' }) },
@@ -181,13 +183,13 @@ describe('pipeline end to end: real Kafka broker, real ClickHouse engine', () =>
     await pipeline?.close();
   });
 
-  it('loads every valid event once, skips the duplicate and dead-letters the ten hostile messages', () => {
+  it('loads every valid event once, skips the duplicate and dead-letters the eleven hostile messages', () => {
     expect(faultsInjected).toBe(1);
     expect(firstRun.retries).toBeGreaterThanOrEqual(1);
-    expect(firstRun.messages).toBe(VALID.length + 10 + 1);
+    expect(firstRun.messages).toBe(VALID.length + 11 + 1);
     expect(firstRun.loaded).toBe(VALID.length);
     expect(firstRun.duplicates).toBe(1);
-    expect(firstRun.deadLettered).toBe(10);
+    expect(firstRun.deadLettered).toBe(11);
     expect(firstRun.loadedByType).toEqual({ 'grid-visit': 8, 'dispute-case': 8, 'training-attendance': 5, 'cooperative-sale': 3 });
   });
 
@@ -217,6 +219,7 @@ describe('pipeline end to end: real Kafka broker, real ClickHouse engine', () =>
       future_time: 1,
       wrong_topic: 1,
       unknown_division: 1,
+      wrong_level: 1,
     });
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { levelOfCode } from './core/division-code.ts';
 import { envelope, eventTypeName, type Envelope } from './core/envelope.ts';
 import type { EventTypeDefinition } from './core/event-type.ts';
 import { contractVersion, eventTypeByName } from './registry.ts';
@@ -12,12 +13,14 @@ export type RejectionReason =
   | 'invalid_data' // data breaks the contract
   | 'wrong_topic' // valid event published on another type's topic
   | 'future_time' // occurred later than the clock allows
-  | 'unknown_division' // subject is not a village or community in the division dimension
+  | 'wrong_level' // subject is a place at a level this event type does not accept
+  | 'unknown_division' // subject is not a place of the division catalogue (nor a retired code of one)
+  | 'store_rejected' // valid, but refused by ClickHouse in a way no retry can fix
   | 'oversized'; // larger than the accepted message size
 
 export type ValidationResult =
   | { ok: true; eventType: EventTypeDefinition; version: number; event: Envelope; columns: Record<string, unknown> }
-  | { ok: false; reason: RejectionReason; detail: string; eventId?: string; type?: string };
+  | { ok: false; reason: RejectionReason; detail: string; eventId?: string; type?: string; subject?: string };
 
 /** Human-readable list of what is wrong, with the path of each problem. */
 export function describeIssues(error: z.ZodError, prefix = ''): string {
@@ -32,32 +35,39 @@ export function describeIssues(error: z.ZodError, prefix = ''): string {
  * maps it onto raw-table columns. Pure: no clock, no I/O; time-based checks happen in the caller.
  */
 export function validateEvent(value: unknown): ValidationResult {
-  const candidate = value as { id?: unknown; type?: unknown } | null;
+  const candidate = value as { id?: unknown; type?: unknown; subject?: unknown } | null;
   const eventId = typeof candidate?.id === 'string' ? candidate.id.slice(0, 128) : undefined;
   const typeAttr = typeof candidate?.type === 'string' ? candidate.type.slice(0, 128) : undefined;
+  // Kept with a refusal so a city's data-quality figures can count its own refused events.
+  const subject = typeof candidate?.subject === 'string' && /^\d{12}$/.test(candidate.subject) ? candidate.subject : undefined;
   const parsedEnvelope = envelope.safeParse(value);
   if (!parsedEnvelope.success) {
-    return { ok: false, reason: 'invalid_envelope', detail: describeIssues(parsedEnvelope.error), eventId, type: typeAttr };
+    return { ok: false, reason: 'invalid_envelope', detail: describeIssues(parsedEnvelope.error), eventId, type: typeAttr, subject };
   }
   const event = parsedEnvelope.data as Envelope;
   const named = eventTypeName(event.type)!;
   const eventType = eventTypeByName(named.name);
   if (!eventType) {
-    return { ok: false, reason: 'unknown_event_type', detail: `no event type named '${named.name}'`, eventId, type: event.type };
+    return { ok: false, reason: 'unknown_event_type', detail: `no event type named '${named.name}'`, eventId, type: event.type, subject };
   }
   const contract = contractVersion(eventType, named.version);
   if (!contract) {
     const known = eventType.versions.map((v) => `v${v.version}`).join(', ');
-    return { ok: false, reason: 'unsupported_version', detail: `${eventType.name} has no contract v${named.version} (known: ${known})`, eventId, type: event.type };
+    return { ok: false, reason: 'unsupported_version', detail: `${eventType.name} has no contract v${named.version} (known: ${known})`, eventId, type: event.type, subject };
+  }
+  const level = levelOfCode(event.subject)!;
+  if (!eventType.subjectLevels.includes(level as never)) {
+    const accepted = eventType.subjectLevels.join(', ');
+    return { ok: false, reason: 'wrong_level', detail: `${eventType.name} events belong to a ${accepted}; subject ${event.subject} is a ${level}`, eventId, type: event.type, subject };
   }
   const data = contract.data.safeParse(event.data);
   if (!data.success) {
-    return { ok: false, reason: 'invalid_data', detail: describeIssues(data.error, 'data'), eventId, type: event.type };
+    return { ok: false, reason: 'invalid_data', detail: describeIssues(data.error, 'data'), eventId, type: event.type, subject };
   }
   const validated: Envelope = { ...event, data: data.data };
   try {
     return { ok: true, eventType, version: named.version, event: validated, columns: contract.toColumns(data.data, validated) };
   } catch (error) {
-    return { ok: false, reason: 'invalid_data', detail: (error as Error).message, eventId, type: event.type };
+    return { ok: false, reason: 'invalid_data', detail: (error as Error).message, eventId, type: event.type, subject };
   }
 }

@@ -56,7 +56,18 @@ describe('contracts', () => {
   });
 
   it.each([
-    ['a county code as subject', envelopeFor('grid-visit', validData['grid-visit'], { subject: '411224000000' }), 'invalid_envelope', 'subject'],
+    ['training-attendance', '411200000000', 'a city school'],
+    ['training-attendance', '411224000000', 'a county party school'],
+    ['dispute-case', '411224104000', 'a township mediation centre'],
+    ['cooperative-sale', '411224104000', 'a township federation of cooperatives'],
+  ])('accepts a %s event of %s (%s)', (name, subject) => {
+    expect(validateEvent(envelopeFor(name, validData[name], { subject })).ok).toBe(true);
+  });
+
+  it.each([
+    ['a province code as subject', envelopeFor('grid-visit', validData['grid-visit'], { subject: '410000000000' }), 'invalid_envelope', 'subject'],
+    ['a county as the place of a grid visit', envelopeFor('grid-visit', validData['grid-visit'], { subject: '411224000000' }), 'wrong_level', 'is a county'],
+    ['a city as the place of a cooperative sale', envelopeFor('cooperative-sale', validData['cooperative-sale'], { subject: '411200000000' }), 'wrong_level', 'village, township'],
     ['a time without offset', envelopeFor('grid-visit', validData['grid-visit'], { time: '2024-03-02 10:00:00' }), 'invalid_envelope', 'time'],
     ['an absurd year', envelopeFor('grid-visit', validData['grid-visit'], { time: '1970-01-01T00:00:00Z' }), 'invalid_envelope', 'time'],
     ['an unknown type', envelopeFor('grid-visit', validData['grid-visit'], { type: 'govstats.patrol-log.v1' }), 'unknown_event_type', 'patrol-log'],

@@ -1,4 +1,3 @@
-import { divisionCatalogue } from '@govstats/divisions';
 import { EVENT_TYPES } from '@govstats/schemas';
 import type { Store } from '@govstats/store';
 import { queryRollup } from '@govstats/warehouse';
@@ -14,21 +13,14 @@ interface TargetLike {
 
 /**
  * What the rollups say for a scenario target: the place's figure, restricted to the target's
- * dimension filter, or for urban/rural targets the sum over the village-level rollups of the
- * communities or villages under the place (ids are village-scoped, so distinct counts add up).
+ * dimension filter and, for urban or rural targets, to that area's events.
  */
 export async function rollupFigureFor(store: Store, target: TargetLike, period: { from: string; to: string }): Promise<number> {
   const [typeName, measure] = target.measure.split('.') as [string, string];
   const type = EVENT_TYPES.find((t) => t.name === typeName)!;
   const by = Object.keys(target.filter);
   const matches = (dimensions: Record<string, string>) => by.every((k) => dimensions[k] === target.filter[k]);
-  if (target.scope === 'all') {
-    const rows = await queryRollup(store, type, { level: target.level, code: target.code, from: period.from, to: period.to, by });
-    return rows.filter((r) => matches(r.dimensions)).reduce((n, r) => n + (r.figures[measure] ?? 0), 0);
-  }
-  const urban = new Set(divisionCatalogue().filter((d) => d.level === 'village' && Number(d.code.slice(9)) < 200).map((d) => d.code));
-  const rows = await queryRollup(store, type, { level: 'village', within: target.code, from: period.from, to: period.to, by });
-  return rows
-    .filter((r) => matches(r.dimensions) && urban.has(r.code) === (target.scope === 'urban'))
-    .reduce((n, r) => n + (r.figures[measure] ?? 0), 0);
+  const area = target.scope === 'all' ? undefined : target.scope;
+  const rows = await queryRollup(store, type, { level: target.level, code: target.code, from: period.from, to: period.to, by, area });
+  return rows.filter((r) => matches(r.dimensions)).reduce((n, r) => n + (r.figures[measure] ?? 0), 0);
 }

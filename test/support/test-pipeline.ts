@@ -6,7 +6,7 @@ import { loadConfig, topicsFor, type Config } from '@govstats/config';
 import { createKafka, ensureTopics } from '@govstats/kafka';
 import { EVENT_TYPES } from '@govstats/schemas';
 import { openStore, type Store } from '@govstats/store';
-import { SINGLE_NODE, allMigrations, migrate } from '@govstats/warehouse';
+import { SINGLE_NODE, setUpWarehouse } from '@govstats/warehouse';
 import type { Kafka } from 'kafkajs';
 
 export interface TestPipeline {
@@ -43,7 +43,7 @@ export async function openTestPipeline(name: string, options: { brokers?: string
     { partitions: config.kafka.partitions, replicationFactor: 1 },
   );
   const store = await openStore({ ...config.clickhouse, host: true });
-  await migrate(store, allMigrations(SINGLE_NODE), SINGLE_NODE);
+  await setUpWarehouse(store, SINGLE_NODE);
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     GOVSTATS_HOME: dataDir,

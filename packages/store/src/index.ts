@@ -1,4 +1,5 @@
 export type { Store, StoreMode } from './store.ts';
 export { openStore, type StoreOptions } from './open-store.ts';
 export { readLease, type StoreLease } from './embedded/lease.ts';
-export { insertRows, insertSerialized, queryRows, runCommand, type InsertOptions } from './sql.ts';
+export { insertRows, insertSerialized, queryRows, queryText, runCommand, type InsertOptions } from './sql.ts';
+export { classifyStoreError, type StoreErrorInfo } from './store-errors.ts';

@@ -70,3 +70,9 @@ export async function insertSerialized(client: ClickHouseClient, table: string, 
   // The response body is empty, but it must be read to free the connection.
   for await (const _ of result.stream) void _;
 }
+
+/** A query's result as text in the given format, e.g. TabSeparated for compact bulk reads. */
+export async function queryText(client: ClickHouseClient, query: string, format: 'TabSeparated' | 'CSV' = 'TabSeparated', params: Params = {}): Promise<string> {
+  const result = await client.query({ query, query_params: params, format });
+  return result.text();
+}

@@ -8,3 +8,6 @@ export { queryRollup, queryPlaceFigures, queryPlaceFiguresFromRaw, codeMatchesLe
 export { listDeadLetters, deadLetterSummary, type DeadLetter, type DeadLetterSummaryRow } from './queries/dead-letter-query.ts';
 export { countLateArrivals, countDeadLettered, silentVillages, type PeriodWindow } from './queries/data-quality.ts';
 export { reconcile, type RollupDifference } from './queries/reconcile.ts';
+export { setUpWarehouse } from './set-up-warehouse.ts';
+export { loadEdition, type CodeChangeRow, type EditionLoadResult, type EditionToLoad } from './catalogue/load-edition.ts';
+export { catalogueVersion, currentCatalogue, loadPlaceIndex } from './catalogue/current-catalogue.ts';

@@ -55,7 +55,7 @@ describe('rollup grains on the real ClickHouse engine', () => {
     dir = mkdtempSync(join(tmpdir(), 'govstats-grains-'));
     store = await openStore({ dataDir: dir });
     // The schema as it was before month and year totals: data loaded then must be backfilled.
-    const later = ['0003_rollup_per_level_and_totals', '0004_rollup_one_view_per_grain', 'views'];
+    const later = ['0003_rollup_per_level_and_totals', '0004_rollup_one_view_per_grain', '0005_places_at_every_level_and_area', 'views'];
     const before = allMigrations(SINGLE_NODE).filter((m) => !later.some((id) => m.id.endsWith(`/${id}`)));
     await migrate(store, before, SINGLE_NODE);
     await insertRows(store.client, 'grid_visits', visits(3_000, 'old-'), { deduplicationToken: 'old' });

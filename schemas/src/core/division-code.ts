@@ -31,6 +31,16 @@ export const villageCode = divisionCode.refine(
   'must be the 12-digit code of a village or community (last three digits not 000)',
 );
 
+/**
+ * A place an event can belong to: a village or community, or for activity organised above the
+ * village (a township enforcement team, a county party school, a city hotline) that township,
+ * county or city. Which of these levels an event type accepts is part of its contract.
+ */
+export const placeCode = divisionCode.refine(
+  (code) => (ROLLUP_LEVELS as readonly string[]).includes(levelOfCode(code) ?? ''),
+  'must be the 12-digit code of a city, county, township or village (a province is not a place events belong to)',
+);
+
 /** The level a 12-digit code denotes, read from which trailing digit groups are zero. */
 export function levelOfCode(code: string): DivisionLevel | undefined {
   if (!TWELVE_DIGITS.test(code) || code.startsWith('00')) return undefined;

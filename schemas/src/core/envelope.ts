@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { villageCode } from './division-code.ts';
+import { placeCode } from './division-code.ts';
 
 /**
  * The CloudEvents 1.0 envelope every govstats event travels in (structured JSON mode).
  * `type` names the event type and contract version (`govstats.<type>.v<N>`), `subject` is the
- * village or community the event happened in, `time` is when it happened (not when it was sent).
+ * place it belongs to (a village or community, or a township, county or city for activity above
+ * the village), `time` is when it happened (not when it was sent).
  */
 export const EVENT_TYPE_PATTERN = /^govstats\.([a-z][a-z0-9-]{1,40})\.v([1-9][0-9]{0,2})$/;
 
@@ -29,7 +30,7 @@ export const envelope = z
     source: z.string().min(1).max(256),
     type: z.string().regex(EVENT_TYPE_PATTERN, 'must look like govstats.<event-type>.v<version>'),
     time: eventTime,
-    subject: villageCode,
+    subject: placeCode,
     datacontenttype: z.literal('application/json').optional(),
     dataschema: z.string().max(256).optional(),
     data: z.unknown(),

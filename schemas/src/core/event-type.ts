@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RollupLevel } from './division-code.ts';
 import type { Envelope } from './envelope.ts';
 import type { RawTableSpec } from './raw-table.ts';
 import type { RollupSpec } from './rollup-spec.ts';
@@ -52,6 +53,12 @@ export interface EventTypeDefinition {
   name: string;
   title: { en: string; zh: string };
   versions: ContractVersion[];
+  /**
+   * Levels of the places its events may belong to (the envelope's subject). An event counts at
+   * its own place and every level above it, never below: a county party school's session is in
+   * the county's and the city's figures, in no village's.
+   */
+  subjectLevels: readonly RollupLevel[];
   rawTable: RawTableSpec;
   rollup: RollupSpec;
   /** Plausible events of this type for one village on one day. */

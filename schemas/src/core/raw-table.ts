@@ -3,6 +3,10 @@ export interface ColumnSpec {
   name: string;
   type: string;
   description: string;
+  /** Number of the per-type migration that added the column (absent: the table's first one). */
+  since?: number;
+  /** Value for rows written before the column existed, as a SQL expression over older columns. */
+  defaultForOlderRows?: string;
 }
 
 export interface RawTableSpec {
@@ -17,12 +21,43 @@ export const COMMON_COLUMNS: ColumnSpec[] = [
   { name: 'contract_version', type: 'UInt16', description: 'version of the contract the event was validated against' },
   { name: 'source', type: 'String', description: 'CloudEvents source: the producing system' },
   { name: 'village_code', type: 'FixedString(12)', description: '12-digit division code of the village or community' },
+  {
+    name: 'original_code',
+    type: 'FixedString(12)',
+    description: 'the subject as sent; differs from village_code when a retired code was counted under its current place',
+    since: 5,
+    defaultForOlderRows: 'village_code',
+  },
+  {
+    name: 'area',
+    type: 'LowCardinality(String)',
+    description: "urban or rural for a village-level place (NBS 城乡分类代码, else derived from its code); empty above the village level",
+    since: 5,
+    defaultForOlderRows: areaFromCodeSql('village_code'),
+  },
   { name: 'event_time', type: "DateTime64(3, 'UTC')", description: 'when the event happened (bucketed in Asia/Shanghai)' },
   { name: 'ingested_at', type: "DateTime64(3, 'UTC')", description: 'when the consumer loaded it' },
   { name: 'kafka_topic', type: 'LowCardinality(String)', description: 'topic it was read from' },
   { name: 'kafka_partition', type: 'UInt32', description: 'partition it was read from' },
   { name: 'kafka_offset', type: 'UInt64', description: 'offset it was read from' },
 ];
+
+/**
+ * SQL for the area a village-level code implies by its last three digits: 001–199 居委会 and
+ * 400–499 类似居委会 urban, 200–399 村委会 and 500–599 类似村委会 rural; '' above the village.
+ */
+export function areaFromCodeSql(column: string): string {
+  const n = `toUInt16(substring(${column}, 10, 3))`;
+  return `multiIf(${n} = 0, '', ${n} < 200 OR (${n} >= 400 AND ${n} < 500), 'urban', 'rural')`;
+}
+
+/** SQL: the row's place is a village or community (not a township, county or city). */
+export const VILLAGE_SUBJECT_SQL = "substring(village_code, 10, 3) != '000'";
+
+/** Columns a migration number creates or finds: those added by it or before it. */
+export function columnsAt<T extends { since?: number }>(columns: readonly T[], migration: number): T[] {
+  return columns.filter((c) => (c.since ?? 1) <= migration);
+}
 
 /** Every column of a raw table, in table order: the common columns, then the type's own. */
 export function rawColumnNames(table: RawTableSpec): string[] {
@@ -35,6 +70,8 @@ export interface CommonRow {
   contract_version: number;
   source: string;
   village_code: string;
+  original_code: string;
+  area: string;
   event_time: string;
   ingested_at: string;
   kafka_topic: string;

@@ -3,7 +3,12 @@
  * table, the readable views and the `govstats rollup` query are all generated from it
  * (see ../warehouse-sql), so a measure is defined once and can never disagree with itself.
  */
-export type Measure =
+export type Measure = MeasureKind & {
+  /** Number of the per-type migration that added the measure (absent: the first one). */
+  since?: number;
+};
+
+type MeasureKind =
   /** Number of raw events, optionally only those matching `where`. */
   | { kind: 'count'; name: string; description: string; where?: string }
   /** Sum of a numeric SQL expression over the raw rows, in `type` (exact: integers or Decimal). */

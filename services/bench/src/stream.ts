@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Topics } from '@govstats/config';
-import { divisionCatalogue } from '@govstats/divisions';
+import { PlaceIndex, nationalCatalogue } from '@govstats/divisions';
 import { decodeMessage } from '@govstats/ingest';
 import { rawColumnNames, type EventTypeDefinition } from '@govstats/schemas';
 import type { SerializedRows } from './runs/clickhouse-ceiling.ts';
@@ -32,13 +32,13 @@ export async function writeBenchStream(path: string, visitsPerMemberPerMonth: nu
  * row, columns in table order), grouped by type: the input of the ClickHouse ceiling.
  */
 export function serializeAsConsumerWould(lines: string[], topics: Topics): SerializedRows[] {
-  const villages = new Set(divisionCatalogue().filter((d) => d.level === 'village').map((d) => d.code));
+  const places = PlaceIndex.of(nationalCatalogue());
   const byType = new Map<EventTypeDefinition, string[]>();
   const now = Date.now();
   for (const line of lines) {
     const decoded = decodeMessage(
       { offset: '0', key: null, value: Buffer.from(line), headers: {} },
-      { topic: routeLine(line, topics).topic, partition: 0, topicType: undefined, knownVillages: villages, maxEventBytes: 1 << 20, futureToleranceMs: 0, now },
+      { topic: routeLine(line, topics).topic, partition: 0, topicType: undefined, places, maxEventBytes: 1 << 20, futureToleranceMs: 0, now },
     );
     if (!decoded.ok) throw new Error(`bench stream has an invalid event: ${decoded.detail}`);
     const { eventType } = decoded;

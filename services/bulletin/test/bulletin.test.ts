@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaSink, type KafkaSink } from '@govstats/kafka';
-import { divisionCatalogue } from '@govstats/divisions';
+import { nationalCatalogue } from '@govstats/divisions';
 import { EVENT_TYPES } from '@govstats/schemas';
 import { queryPlaceFigures, queryRollup } from '@govstats/warehouse';
 import { queryRows } from '@govstats/store';
@@ -150,7 +150,7 @@ describe('city statistical bulletin from known events', () => {
   });
 
   it('reports data quality: ingested, dead-lettered, late, silent villages', () => {
-    const villages = divisionCatalogue().filter((d) => d.level === 'village' && d.code.startsWith('4112'));
+    const villages = nationalCatalogue().within(CITY).filter((d) => d.level === 'village');
     expect(first.quality).toMatchObject({ eventsIngested: Q3.length, deadLettered: 1, arrivedLate: 0, villagesTotal: villages.length });
     expect(first.quality.silentVillages).toHaveLength(villages.length - 3);
     expect(first.quality.silentVillages.map((v) => v.code)).not.toContain(A);

@@ -1,11 +1,12 @@
+import type { PlaceIndex } from '@govstats/divisions';
 import { validateEvent, type EventTypeDefinition, type RejectionReason } from '@govstats/schemas';
 import type { SourceMessage } from '@govstats/kafka';
 
 export interface DecodeContext {
   topic: string;
   partition: number;
-  /** Village and community codes of the division dimension. */
-  knownVillages: ReadonlySet<string>;
+  /** Current places of the division catalogue, and retired codes' successors. */
+  places: PlaceIndex;
   /** The event type this topic carries; undefined for the unrouted topic. */
   topicType: EventTypeDefinition | undefined;
   maxEventBytes: number;
@@ -14,8 +15,8 @@ export interface DecodeContext {
 }
 
 export type Decoded =
-  | { ok: true; eventType: EventTypeDefinition; eventId: string; row: Record<string, unknown> }
-  | { ok: false; reason: RejectionReason; detail: string; eventId: string; eventType: string };
+  | { ok: true; eventType: EventTypeDefinition; eventId: string; occurredAt: number; row: Record<string, unknown> }
+  | { ok: false; reason: RejectionReason; detail: string; eventId: string; eventType: string; subject: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -31,12 +32,13 @@ function isoTime(now: number): string {
  * This is where every incoming event is checked; nothing here throws on bad input.
  */
 export function decodeMessage(message: SourceMessage, context: DecodeContext): Decoded {
-  const refuse = (reason: RejectionReason, detail: string, eventId = '', eventType = ''): Decoded => ({
+  const refuse = (reason: RejectionReason, detail: string, eventId = '', eventType = '', subject = ''): Decoded => ({
     ok: false,
     reason,
     detail,
     eventId,
     eventType,
+    subject,
   });
   const bytes = message.value;
   if (bytes === null || bytes.length === 0) return refuse('unparseable', 'empty message (no value)');
@@ -50,27 +52,31 @@ export function decodeMessage(message: SourceMessage, context: DecodeContext): D
     return refuse('unparseable', `not UTF-8 JSON: ${(error as Error).message}`);
   }
   const result = validateEvent(value);
-  if (!result.ok) return refuse(result.reason, result.detail, result.eventId, result.type);
+  if (!result.ok) return refuse(result.reason, result.detail, result.eventId, result.type, result.subject);
   const { event, eventType } = result;
   if (context.topicType && context.topicType !== eventType) {
-    return refuse('wrong_topic', `${event.type} published on ${context.topic}, which carries ${context.topicType.name}`, event.id, event.type);
+    return refuse('wrong_topic', `${event.type} published on ${context.topic}, which carries ${context.topicType.name}`, event.id, event.type, event.subject);
   }
-  if (!context.knownVillages.has(event.subject)) {
-    return refuse('unknown_division', `subject ${event.subject} is not a village or community in the division dimension`, event.id, event.type);
+  const place = context.places.resolve(event.subject);
+  if (!place) {
+    return refuse('unknown_division', `subject ${event.subject} is neither a place of the division catalogue nor a retired code of one`, event.id, event.type, event.subject);
   }
   const occurredAt = Date.parse(event.time);
   if (occurredAt > context.now + context.futureToleranceMs) {
-    return refuse('future_time', `time ${event.time} is in the future`, event.id, event.type);
+    return refuse('future_time', `time ${event.time} is in the future`, event.id, event.type, event.subject);
   }
   return {
     ok: true,
     eventType,
     eventId: event.id,
+    occurredAt,
     row: {
       event_id: event.id,
       contract_version: result.version,
       source: event.source,
-      village_code: event.subject,
+      village_code: place.code,
+      original_code: event.subject,
+      area: place.area,
       event_time: new Date(occurredAt).toISOString(),
       ingested_at: isoTime(context.now),
       kafka_topic: context.topic,

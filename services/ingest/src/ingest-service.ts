@@ -4,8 +4,10 @@ import type { Config } from '@govstats/config';
 import { createBatchSource, createKafkaSink, type KafkaSink, type SourceBatch } from '@govstats/kafka';
 import { createLogger } from '@govstats/log';
 import { EVENT_TYPES, type EventTypeDefinition } from '@govstats/schemas';
+import type { PlaceIndex } from '@govstats/divisions';
 import { insertRows, queryRows, type Store } from '@govstats/store';
-import { deadLetter, type Rejected } from './dead-letters.ts';
+import { catalogueVersion, loadPlaceIndex } from '@govstats/warehouse';
+import { REPLAY_HEADER, deadLetter, originOf, type Refusal } from './dead-letters.ts';
 import { decodeMessage } from './decode-message.ts';
 import type { HealthReport } from './health-server.ts';
 import { executeLoad, planLoad, type AcceptedEvent, type LoadPlan } from './load-events.ts';
@@ -48,7 +50,8 @@ export interface IngestService {
 /** A batch decoded and planned once, reused as is by every retry of that batch. */
 interface PreparedBatch {
   last: string;
-  rejected: Rejected[];
+  accepted: AcceptedEvent[];
+  rejected: Refusal[];
   plan: LoadPlan;
   now: number;
   startedAt: number;
@@ -59,10 +62,11 @@ interface PreparedBatch {
 
 const log = createLogger('ingest');
 
-async function loadVillageCodes(store: Store): Promise<ReadonlySet<string>> {
-  const rows = await queryRows<{ code: string }>(store.client, "SELECT DISTINCT code FROM divisions WHERE level = 'village'");
-  if (rows.length === 0) throw new Error('the divisions table has no villages: run `govstats migrate` to load the division catalogue');
-  return new Set(rows.map((r) => r.code));
+async function loadPlaces(store: Store): Promise<PlaceIndex> {
+  const places = await loadPlaceIndex(store);
+  if (places.places === 0) throw new Error('the divisions table is empty: run `govstats migrate` to load the division catalogue');
+  log.info({ places: places.places, retiredCodes: places.retiredCodes }, 'division catalogue loaded');
+  return places;
 }
 
 /** Topics ingest reads: one per event type, plus lines producers could not route. */
@@ -79,7 +83,8 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   const prepared = new Map<string, PreparedBatch>();
   const topics = ingestTopics(config);
   let sink: KafkaSink | undefined;
-  let knownVillages: ReadonlySet<string> = new Set();
+  let places: PlaceIndex | undefined;
+  let placesVersion = '';
   let refreshDivisions: NodeJS.Timeout | undefined;
   let refreshLag: NodeJS.Timeout | undefined;
   let running = false;
@@ -90,24 +95,24 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   async function prepare(batch: SourceBatch): Promise<PreparedBatch> {
     const now = clock();
     const accepted: AcceptedEvent[] = [];
-    const rejected: Rejected[] = [];
+    const rejected: Refusal[] = [];
     const context = {
       topic: batch.topic,
       partition: batch.partition,
       topicType: topics.get(batch.topic),
-      knownVillages,
+      places: places!,
       maxEventBytes: config.ingest.maxEventBytes,
       futureToleranceMs: config.ingest.futureToleranceMs,
       now,
     };
     for (const message of batch.messages) {
       const decoded = decodeMessage(message, context);
-      if (decoded.ok) accepted.push(decoded);
-      else rejected.push({ message, decoded });
+      if (decoded.ok) accepted.push({ ...decoded, message });
+      else rejected.push({ ...decoded, message });
     }
     const decodedAt = clock();
     const plan = await planLoad(store, accepted);
-    return { last: batch.messages[batch.messages.length - 1]!.offset, rejected, plan, now, startedAt: now, decodeMs: decodedAt - now, planMs: clock() - decodedAt };
+    return { last: batch.messages[batch.messages.length - 1]!.offset, accepted, rejected, plan, now, startedAt: now, decodeMs: decodedAt - now, planMs: clock() - decodedAt };
   }
 
   /**
@@ -149,10 +154,23 @@ WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka
       }
     }
     const loadStarted = clock();
-    await deadLetter(batch, work.rejected, { sink: sink!, store, topic: config.topics.deadLetter, now: work.now });
-    await executeLoad(store, work.plan, new Date(work.now).toISOString());
+    const deadLetters = { sink: sink!, store, topic: config.topics.deadLetter, now: work.now };
+    await deadLetter(batch, work.rejected, deadLetters);
+    const { loaded, rejected: storeRejected } = await executeLoad(store, work.plan, new Date(work.now).toISOString());
+    // Valid events the store refuses for good (a constraint, a value no column can hold) would
+    // fail the batch on every attempt: they take the dead-letter path and the partition moves on.
+    const refusedByStore: Refusal[] = storeRejected.map(({ event, error }) => ({
+      message: event.message,
+      reason: 'store_rejected',
+      detail: `${error.type ?? 'store error'}: ${error.message}`.slice(0, 2000),
+      eventId: event.eventId,
+      eventType: `govstats.${event.eventType.name}.v${String(event.row.contract_version)}`,
+      subject: String(event.row.original_code),
+    }));
+    await deadLetter(batch, refusedByStore, deadLetters);
+    await recordResolutions(batch, work, storeRejected.map((r) => r.event));
     const loadMs = clock() - loadStarted;
-    const loaded = work.plan.inserts.reduce((n, i) => n + i.rows.length, 0);
+    const deadLettered = work.rejected.length + refusedByStore.length;
     await insertRows(
       store.client,
       'ingest_batches',
@@ -166,7 +184,7 @@ WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka
         messages: batch.messages.length,
         loaded,
         duplicates: work.plan.duplicates,
-        dead_lettered: work.rejected.length,
+        dead_lettered: deadLettered,
         started_at: new Date(work.startedAt).toISOString(),
         finished_at: new Date(clock()).toISOString(),
       }],
@@ -174,10 +192,10 @@ WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka
     );
     prepared.delete(key);
     failingSince = undefined;
-    recordBatch(batch, work, clock());
+    recordBatch(batch, work, [...work.rejected, ...refusedByStore], loaded, clock());
     log.debug(
       {
-        batch: key, last, loaded, duplicates: work.plan.duplicates, deadLettered: work.rejected.length, replayed: intended !== undefined,
+        batch: key, last, loaded, duplicates: work.plan.duplicates, deadLettered, replayed: intended !== undefined,
         ms: { total: clock() - handleStarted, decode: work.decodeMs, ledgerLookup: work.planMs, load: loadMs },
       },
       'batch loaded',
@@ -186,22 +204,52 @@ WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka
     return { handledThrough: last };
   }
 
+  /**
+   * Replayed dead letters that were accepted this time (loaded, or found loaded already) are
+   * resolved: `govstats dlq` stops listing them and `dlq replay` does not send them again.
+   */
+  async function recordResolutions(batch: SourceBatch, work: PreparedBatch, refused: AcceptedEvent[]): Promise<void> {
+    const inserted = new Set(work.plan.inserts.flatMap((i) => i.events.map((e) => e.eventId)));
+    const stillRefused = new Set(refused.map((e) => e.message.offset));
+    const resolved = work.accepted.filter((e) => e.message.headers[REPLAY_HEADER] !== undefined && !stillRefused.has(e.message.offset));
+    if (resolved.length === 0) return;
+    await insertRows(
+      store.client,
+      'dead_letter_resolutions',
+      resolved.map((event) => {
+        const origin = originOf(event.message, batch);
+        return {
+          origin_topic: origin.topic,
+          origin_partition: origin.partition,
+          origin_offset: origin.offset,
+          outcome: inserted.has(event.eventId) ? 'loaded' : 'duplicate',
+          event_id: event.eventId,
+          kafka_topic: batch.topic,
+          kafka_partition: batch.partition,
+          kafka_offset: event.message.offset,
+        };
+      }),
+    );
+  }
+
   /** Counts a committed batch in the stats the CLI reports and the metrics Prometheus scrapes. */
-  function recordBatch({ topic, messages }: SourceBatch, work: PreparedBatch, now: number): void {
+  function recordBatch({ topic, messages }: SourceBatch, work: PreparedBatch, refused: Refusal[], loaded: number, now: number): void {
     stats.batches++;
     stats.lastBatchAt = now;
     stats.messages += messages.length;
     stats.duplicates += work.plan.duplicates;
-    stats.deadLettered += work.rejected.length;
+    stats.deadLettered += refused.length;
+    stats.loaded += loaded;
     const topicType = topics.get(topic)?.name ?? 'unrouted';
+    const storeRefused = new Set(refused.map((r) => r.message.offset));
     for (const insert of work.plan.inserts) {
-      stats.loaded += insert.rows.length;
-      stats.loadedByType[insert.eventType.name] = (stats.loadedByType[insert.eventType.name] ?? 0) + insert.rows.length;
-      metrics.events.add({ type: insert.eventType.name, outcome: 'loaded' }, insert.rows.length);
+      const n = insert.events.filter((e) => !storeRefused.has(e.message.offset)).length;
+      stats.loadedByType[insert.eventType.name] = (stats.loadedByType[insert.eventType.name] ?? 0) + n;
+      metrics.events.add({ type: insert.eventType.name, outcome: 'loaded' }, n);
     }
     if (work.plan.duplicates > 0) metrics.events.add({ type: topicType, outcome: 'duplicate' }, work.plan.duplicates);
-    for (const { decoded } of work.rejected) {
-      metrics.events.add({ type: /^govstats\.([a-z-]+)\./.exec(decoded.eventType)?.[1] ?? topicType, outcome: 'dead_lettered' }, 1);
+    for (const refusal of refused) {
+      metrics.events.add({ type: /^govstats\.([a-z-]+)\./.exec(refusal.eventType)?.[1] ?? topicType, outcome: 'dead_lettered' }, 1);
     }
     metrics.batches.add({ topic }, 1);
     metrics.batchSeconds.observe((now - work.startedAt) / 1000);
@@ -231,10 +279,17 @@ WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka
       return { healthy: running && failingFor < 60_000, detail: { running, failingForSeconds: Math.round(failingFor / 1000), ...stats } };
     },
     async start() {
-      knownVillages = await loadVillageCodes(store);
-      // New places reach the dimension through migrations; pick them up without a restart.
+      placesVersion = await catalogueVersion(store);
+      places = await loadPlaces(store);
+      // Editions and corrections are loaded while ingest runs: pick them up without a restart,
+      // reading the catalogue again only when a load changed it.
       refreshDivisions = setInterval(() => {
-        loadVillageCodes(store).then((codes) => (knownVillages = codes), (error: unknown) => log.warn({ err: error }, 'could not refresh division codes'));
+        void (async () => {
+          const version = await catalogueVersion(store);
+          if (version === placesVersion) return;
+          places = await loadPlaces(store);
+          placesVersion = version;
+        })().catch((error: unknown) => log.warn({ err: error }, 'could not refresh the division catalogue'));
       }, 60_000).unref();
       sink = await createKafkaSink(kafka);
       stats.consumingSince = clock();

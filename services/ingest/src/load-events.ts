@@ -1,23 +1,76 @@
 import { createHash } from 'node:crypto';
 import { rawColumnNames, type EventTypeDefinition } from '@govstats/schemas';
-import { insertRows, queryRows, type Store } from '@govstats/store';
+import type { SourceMessage } from '@govstats/kafka';
+import { classifyStoreError, insertRows, queryRows, type Store, type StoreErrorInfo } from '@govstats/store';
 
 export interface AcceptedEvent {
   eventType: EventTypeDefinition;
   eventId: string;
+  /** When it happened, epoch milliseconds: decides the month partition its row lands in. */
+  occurredAt: number;
   row: Record<string, unknown>;
+  /** Kept to dead-letter the original bytes if the store refuses the row for good. */
+  message: SourceMessage;
+}
+
+/** One insert: rows of one raw table, and the token that makes a retry of it a no-op. */
+export interface LoadBlock {
+  table: string;
+  eventType: EventTypeDefinition;
+  events: AcceptedEvent[];
+  token: string;
 }
 
 /** What a batch will insert, fixed before the first attempt so every retry inserts the same blocks. */
 export interface LoadPlan {
-  inserts: { table: string; rows: Record<string, unknown>[]; token: string; eventType: EventTypeDefinition }[];
+  inserts: LoadBlock[];
   duplicates: number;
+}
+
+/** A valid event the store refuses on every attempt (a constraint, a value its column cannot hold). */
+export interface StoreRejection {
+  event: AcceptedEvent;
+  error: StoreErrorInfo;
+}
+
+/**
+ * ClickHouse refuses an insert whose rows fall in more than 100 partitions
+ * (max_partitions_per_insert_block), and raw tables and day rollups are partitioned by month: a
+ * backfill of ten years in one batch is cut into blocks of at most this many months.
+ */
+export const MONTHS_PER_INSERT = 100;
+
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+function chinaMonth(occurredAt: number): number {
+  const local = new Date(occurredAt + CHINA_OFFSET_MS);
+  return local.getUTCFullYear() * 12 + local.getUTCMonth();
+}
+
+function tokenFor(events: AcceptedEvent[]): string {
+  return `ev:${createHash('sha256').update(events.map((e) => e.eventId).join('\n')).digest('hex')}`;
+}
+
+/** Events of one table in blocks of at most MONTHS_PER_INSERT months; the usual batch is one block. */
+function monthBlocks(events: AcceptedEvent[]): AcceptedEvent[][] {
+  const months = new Map<number, AcceptedEvent[]>();
+  for (const event of events) {
+    const month = chinaMonth(event.occurredAt);
+    const list = months.get(month);
+    if (list) list.push(event);
+    else months.set(month, [event]);
+  }
+  if (months.size <= MONTHS_PER_INSERT) return [events];
+  const ordered = [...months.keys()].sort((a, b) => a - b);
+  const blocks: AcceptedEvent[][] = [];
+  for (let i = 0; i < ordered.length; i += MONTHS_PER_INSERT) blocks.push(ordered.slice(i, i + MONTHS_PER_INSERT).flatMap((m) => months.get(m)!));
+  return blocks;
 }
 
 /**
  * Drops events already loaded (same id earlier in the batch, or in the ledger from an earlier
- * batch), then groups the rest into one insert per raw table. Each insert gets a token derived
- * from its event ids: a retry, or the same events re-read after a restart, is deduplicated by
+ * batch), then groups the rest into inserts per raw table. Each insert gets a token derived from
+ * its event ids: a retry, or the same events re-read after a restart, is deduplicated by
  * ClickHouse in the raw table and in every rollup fed from it.
  */
 export async function planLoad(store: Store, accepted: AcceptedEvent[]): Promise<LoadPlan> {
@@ -32,13 +85,10 @@ export async function planLoad(store: Store, accepted: AcceptedEvent[]): Promise
     if (events) events.push(event);
     else byTable.set(table, [event]);
   }
-  const inserts = [...byTable].map(([table, events]) => ({
-    table,
-    rows: events.map((e) => e.row),
-    eventType: events[0]!.eventType,
-    token: `ev:${createHash('sha256').update(events.map((e) => e.eventId).join('\n')).digest('hex')}`,
-  }));
-  const loading = inserts.reduce((n, i) => n + i.rows.length, 0);
+  const inserts = [...byTable].flatMap(([table, events]) =>
+    monthBlocks(events).map((block) => ({ table, eventType: block[0]!.eventType, events: block, token: tokenFor(block) })),
+  );
+  const loading = inserts.reduce((n, i) => n + i.events.length, 0);
   return { inserts, duplicates: accepted.length - loading };
 }
 
@@ -46,17 +96,38 @@ export async function planLoad(store: Store, accepted: AcceptedEvent[]): Promise
  * Inserts each raw block (its views fill the rollups), then records its ids in the ledger. The
  * ledger comes last so it never lists an event whose rollups might be incomplete: after a crash
  * in between, the replayed batch is planned the same way and the same tokens complete it.
+ *
+ * A block the store refuses for good is halved until the refused events stand alone: the rest
+ * load, those come back as rejections for the dead-letter path. The halving depends only on the
+ * block, so a replay after a crash halves the same way and its tokens match.
  */
-export async function executeLoad(store: Store, plan: LoadPlan, ingestedAt: string): Promise<void> {
-  for (const insert of plan.inserts) {
-    await insertRows(store.client, insert.table, insert.rows, { deduplicationToken: insert.token, columns: rawColumnNames(insert.eventType.rawTable) });
+export async function executeLoad(store: Store, plan: LoadPlan, ingestedAt: string): Promise<{ loaded: number; rejected: StoreRejection[] }> {
+  let loaded = 0;
+  const rejected: StoreRejection[] = [];
+  const load = async (block: LoadBlock): Promise<void> => {
+    try {
+      await insertRows(store.client, block.table, block.events.map((e) => e.row), { deduplicationToken: block.token, columns: rawColumnNames(block.eventType.rawTable) });
+    } catch (error) {
+      const info = classifyStoreError(error);
+      if (!info.permanent) throw error;
+      if (block.events.length === 1) {
+        rejected.push({ event: block.events[0]!, error: info });
+        return;
+      }
+      const half = Math.ceil(block.events.length / 2);
+      for (const events of [block.events.slice(0, half), block.events.slice(half)]) await load({ ...block, events, token: tokenFor(events) });
+      return;
+    }
     await insertRows(
       store.client,
       'event_ledger',
-      insert.rows.map((row) => ({ event_id: row.event_id, event_type: insert.eventType.name, ingested_at: ingestedAt })),
-      { deduplicationToken: `ledger:${insert.token}`, columns: LEDGER_COLUMNS },
+      block.events.map((e) => ({ event_id: e.eventId, event_type: block.eventType.name, ingested_at: ingestedAt })),
+      { deduplicationToken: `ledger:${block.token}`, columns: LEDGER_COLUMNS },
     );
-  }
+    loaded += block.events.length;
+  };
+  for (const block of plan.inserts) await load(block);
+  return { loaded, rejected };
 }
 
 const LEDGER_COLUMNS = ['event_id', 'event_type', 'ingested_at'];

@@ -92,3 +92,45 @@ describe('scenario streams', () => {
     for (const line of validLines.slice(0, 500)) expect(lines).toContain(line);
   });
 });
+
+describe('scenarios for any place in China', () => {
+  const QUZHOU = '330800000000'; // 衢州市, 浙江省: 6 counties, 1,664 villages and communities
+  // Little of everything the targets do not speak about, so the streams stay small.
+  const quiet = { visits_per_member_per_month: 0.05, households_per_village: 1, grids_per_village: 1, disputes_per_village_per_year: 0, training_sessions_per_village_per_year: 0, cooperative_share: 0 };
+
+  it('a city-level target of a few hundred sessions over all its villages, run by county and city schools', () => {
+    const prepared = prepareScenario(
+      scenario({
+        places: [QUZHOU],
+        period: { from: '2024-01-01', to: '2024-12-31' },
+        targets: [target('city', QUZHOU, 'training-attendance.sessions', 300), target('city', QUZHOU, 'training-attendance.attendances', 15_000)],
+        activity: { ...quiet, training_organised_by: { county: 0.7, city: 0.3 } },
+      }),
+    );
+    const lines = [...scenarioLines(prepared, emptyScenarioCounts())].map((line) => JSON.parse(line) as { type: string; subject: string; data: Record<string, string> });
+    const attendances = lines.filter((e) => e.type === 'govstats.training-attendance.v1');
+    expect(attendances).toHaveLength(15_000);
+    expect(new Set(attendances.map((e) => e.data.session_id)).size).toBe(300);
+    // Sessions belong to the schools that run them, not to a village ...
+    expect(new Set(attendances.map((e) => e.subject.slice(6)))).toEqual(new Set(['000000']));
+    expect(new Set(attendances.map((e) => e.data.organising_level))).toEqual(new Set(['county', 'city']));
+    // ... and their attendees come from many villages.
+    const villagesOfAttendees = new Set(attendances.map((e) => e.data.attendee_id!.slice(0, 12)));
+    expect(villagesOfAttendees.size).toBeGreaterThan(1_000);
+  });
+
+  it('a target on the number of villages whose cooperatives sold something', () => {
+    const prepared = prepareScenario(
+      scenario({
+        places: [QUZHOU],
+        targets: [target('city', QUZHOU, 'cooperative-sale.villages_selling', 600), target('county', '330803000000', 'cooperative-sale.villages_selling', 40)],
+        activity: { ...quiet, sales_per_cooperative_per_month: 1 },
+      }),
+    );
+    const sales = [...scenarioLines(prepared, emptyScenarioCounts())]
+      .map((line) => JSON.parse(line) as { type: string; subject: string })
+      .filter((e) => e.type === 'govstats.cooperative-sale.v1');
+    expect(new Set(sales.map((e) => e.subject)).size).toBe(600);
+    expect(new Set(sales.filter((e) => e.subject.startsWith('330803')).map((e) => e.subject)).size).toBe(40);
+  });
+});

@@ -1,3 +1,4 @@
+import type { Area } from '@govstats/divisions';
 import { PREFIX_LENGTH, type EventTypeDefinition, type RollupLevel } from '@govstats/schemas';
 import { queryRows, type Store } from '@govstats/store';
 import { STATS_TIMEZONE } from '../schema/ddl-options.ts';
@@ -11,6 +12,8 @@ export interface RollupFilter {
   /** Inclusive local (Asia/Shanghai) dates, YYYY-MM-DD. */
   from: string;
   to: string;
+  /** Only events of urban communities or of rural villages (activity above the village is neither). */
+  area?: Area;
 }
 
 export interface RollupRow {
@@ -48,6 +51,10 @@ export async function queryRollup(
   if (filter.code) {
     placeConditions.push('code = {code:String}');
     params.code = filter.code;
+  }
+  if (filter.area) {
+    placeConditions.push('area = {area:String}');
+    params.area = filter.area;
   }
   if (filter.within) {
     const significant = filter.within.replace(/0+$/, '');
@@ -141,14 +148,15 @@ export async function queryPlaceFiguresFromRaw(
 ): Promise<Record<string, number | null>> {
   const prefix = filter.code.slice(0, PREFIX_LENGTH[filter.level]);
   const measures = type.rollup.measures.map((m) => `${rawExpr(m)} AS ${m.name}`);
+  const area = filter.area ? ' AND area = {area:String}' : '';
   const derived = type.rollup.derived.map((d) => `${d.expr} AS ${d.name}`);
   const [row] = await queryRows<Record<string, unknown>>(
     store.client,
     `SELECT ${[...measures, ...derived].join(', ')}
 FROM (SELECT * FROM ${type.rawTable.name}
-      WHERE startsWith(village_code, {prefix:String}) AND toDate(event_time, '${STATS_TIMEZONE}') BETWEEN {from:Date} AND {to:Date}
+      WHERE startsWith(village_code, {prefix:String}) AND toDate(event_time, '${STATS_TIMEZONE}') BETWEEN {from:Date} AND {to:Date}${area}
       LIMIT 1 BY event_id)`,
-    { prefix, from: filter.from, to: filter.to },
+    { prefix, from: filter.from, to: filter.to, area: filter.area ?? '' },
   );
   return toFigures(row ?? {}, measureNames(type.rollup));
 }

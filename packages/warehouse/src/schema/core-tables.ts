@@ -93,6 +93,68 @@ TTL toDateTime(created_at) + INTERVAL 30 DAY`,
       ],
     },
     {
+      // Places of every level and edition: rows are never deleted, a place dropped by a newer
+      // complete edition is marked retired; its code then maps to a successor in
+      // division_code_changes, so events carrying it still count.
+      id: '0007_division_editions_and_code_changes',
+      description: 'division catalogue: urban/rural area, editions, retired places and code changes',
+      statements: [
+        `ALTER TABLE divisions${cluster}
+  ADD COLUMN IF NOT EXISTS area LowCardinality(String) DEFAULT '' COMMENT 'urban or rural for village-level places, empty above',
+  ADD COLUMN IF NOT EXISTS urban_rural_code LowCardinality(String) DEFAULT '' COMMENT 'NBS 城乡分类代码 (111…220) when the loaded table has it',
+  ADD COLUMN IF NOT EXISTS area_source LowCardinality(String) DEFAULT '' COMMENT 'nbs: from 城乡分类代码; code: derived from the code digits',
+  ADD COLUMN IF NOT EXISTS edition LowCardinality(String) DEFAULT '' COMMENT 'edition or file the row was loaded from',
+  ADD COLUMN IF NOT EXISTS retired UInt8 DEFAULT 0 COMMENT '1 when a newer complete edition no longer lists the place'`,
+        `CREATE TABLE IF NOT EXISTS division_code_changes${cluster} (
+  retired_code FixedString(12),
+  current_code FixedString(12) COMMENT 'the place events with the retired code count under (possibly a level higher, when a village was merged away)',
+  method LowCardinality(String) COMMENT 'how the successor was found',
+  retired_in LowCardinality(String) COMMENT 'first edition without the retired code',
+  retired_name String,
+  current_name String,
+  updated_at DateTime64(3, 'UTC') DEFAULT now64(3)
+) ENGINE = ${engine('ReplacingMergeTree', options, 'updated_at')}
+ORDER BY retired_code`,
+        `CREATE TABLE IF NOT EXISTS division_editions${cluster} (
+  edition String,
+  title String,
+  source String,
+  checksum String,
+  mode LowCardinality(String) COMMENT 'complete: the whole table of an edition; overlay: rows added or corrected',
+  places UInt32,
+  retired UInt32,
+  code_changes UInt32,
+  loaded_at DateTime64(3, 'UTC') DEFAULT now64(3)
+) ENGINE = ${engine('ReplacingMergeTree', options, 'loaded_at')}
+ORDER BY (edition, checksum)`,
+      ],
+    },
+    {
+      // A refused message keeps its place (a city's bulletin counts only its own refusals) and,
+      // when it is a replay, the message it replays: every attempt at one original is one story.
+      id: '0008_dead_letter_places_and_replays',
+      description: 'dead letters: subject place, original message of replays; resolutions of replayed dead letters',
+      statements: [
+        `ALTER TABLE dead_letters${cluster}
+  ADD COLUMN IF NOT EXISTS subject String DEFAULT '' COMMENT 'subject attribute of the refused event, when it had a 12-digit one',
+  ADD COLUMN IF NOT EXISTS origin_topic LowCardinality(String) DEFAULT kafka_topic COMMENT 'the message first refused; differs from kafka_topic for a replay',
+  ADD COLUMN IF NOT EXISTS origin_partition UInt32 DEFAULT kafka_partition,
+  ADD COLUMN IF NOT EXISTS origin_offset UInt64 DEFAULT kafka_offset`,
+        `CREATE TABLE IF NOT EXISTS dead_letter_resolutions${cluster} (
+  origin_topic LowCardinality(String),
+  origin_partition UInt32,
+  origin_offset UInt64,
+  outcome LowCardinality(String) COMMENT 'loaded, or duplicate when the event had been loaded by then',
+  event_id String,
+  kafka_topic LowCardinality(String) COMMENT 'the replayed copy that was accepted',
+  kafka_partition UInt32,
+  kafka_offset UInt64,
+  resolved_at DateTime64(3, 'UTC') DEFAULT now64(3)
+) ENGINE = ${engine('ReplacingMergeTree', options, 'resolved_at')}
+ORDER BY (origin_topic, origin_partition, origin_offset)`,
+      ],
+    },
+    {
       id: '0005_bulletins',
       description: 'every issued statistical bulletin: city, period, revision, checksum, content',
       statements: [

@@ -1,9 +1,9 @@
-import { COMMON_COLUMNS, ROLLUP_LEVELS, type EventTypeDefinition } from '@govstats/schemas';
-import { STATS_TIMEZONE, dedupSettings, engine, onCluster, type DdlOptions } from './ddl-options.ts';
+import { COMMON_COLUMNS, ROLLUP_LEVELS, columnsAt, type EventTypeDefinition } from '@govstats/schemas';
+import { STATS_TIMEZONE, dedupSettings, engine, onCluster, quoteString, type DdlOptions } from './ddl-options.ts';
 import { LEVEL_FANOUT } from './levels.ts';
 import { measureSelectList, stateColumn, stateExpr, stateType } from './measure-sql.ts';
 import type { Migration } from './migration.ts';
-import { grainAggregateSql, grainKeys, grainViewName, levelAggregateSql, levelViewName, rollupGrain, type RollupGrain } from './rollup-grains.ts';
+import { grainAggregateSql, grainKeys, grainViewName, levelAggregateSql, levelViewName, measuresAt, rollupGrain, type RollupGrain } from './rollup-grains.ts';
 
 /**
  * Readable view names: grid_visit_rollup → grid_visit_daily / grid_visit_monthly (by day or month,
@@ -13,33 +13,72 @@ export function viewName(type: EventTypeDefinition, grain: 'daily' | 'monthly' |
   return `${type.rollup.table.replace(/_rollup$/, '')}_${grain}`;
 }
 
-/** The partial-aggregate columns every grain's table shares. */
-function stateColumnsDdl(type: EventTypeDefinition): string[] {
-  return type.rollup.measures.map((m) => `${stateColumn(m)} ${stateType(m)}`);
+/** The partial-aggregate columns every grain's table shares, as migration `version` created them. */
+function stateColumnsDdl(type: EventTypeDefinition, version: number): string[] {
+  return measuresAt(type, version).map((m) => `${stateColumn(m)} ${stateType(m)}`);
 }
 
 /**
  * A month or year grain table. Rows of city and county sets run to megabytes, so each row is its
  * own granule: a query for one month then decodes that month's sets, not its neighbours' too.
  */
-function totalsTableDdl(type: EventTypeDefinition, grain: RollupGrain, options: DdlOptions): string {
+function totalsTableDdl(type: EventTypeDefinition, grain: RollupGrain, options: DdlOptions, version: number): string {
   return `CREATE TABLE IF NOT EXISTS ${grain.table}${onCluster(options)} (
   level LowCardinality(String),
   code FixedString(12),
   ${grain.periodColumn} Date,
-  ${stateColumnsDdl(type).join(',\n  ')}
+  ${stateColumnsDdl(type, version).join(',\n  ')}
 ) ENGINE = ${engine('AggregatingMergeTree', options)}
 PARTITION BY toYear(${grain.periodColumn})
-ORDER BY (${grainKeys(type, grain).join(', ')})
+ORDER BY (${grainKeys(type, grain, version).join(', ')})
 SETTINGS ${dedupSettings(options)}, index_granularity = 1`;
 }
 
-function levelViewsDdl(type: EventTypeDefinition, grain: RollupGrain, options: DdlOptions): string[] {
+function levelViewsDdl(type: EventTypeDefinition, grain: RollupGrain, options: DdlOptions, version: number): string[] {
   return ROLLUP_LEVELS.map(
     (level) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${levelViewName(grain, level)}${onCluster(options)} TO ${grain.table} AS
-${levelAggregateSql(type, grain, level, type.rawTable.name, 'states')}`,
+${levelAggregateSql(type, grain, level, type.rawTable.name, 'states', version)}`,
   );
 }
+
+/**
+ * Migration 0005: raw rows keep the subject as sent (`original_code`) beside the place they count
+ * under, and the place's `area`; every grain gains `area` as its last key and the
+ * villages-with-activity measures; the views stop fanning an event out below its own level. The
+ * rollups are rebuilt from the raw tables, which already hold every event once.
+ */
+function placesAndAreaMigration(type: EventTypeDefinition, options: DdlOptions): string[] {
+  const cluster = onCluster(options);
+  const raw = type.rawTable.name;
+  const addedColumns = COMMON_COLUMNS.filter((c) => c.since === 5);
+  const addedMeasures = type.rollup.measures.filter((m) => m.since === 5);
+  const grains = (['day', 'month', 'year'] as const).map((g) => rollupGrain(type, g));
+  let after = 'village_code';
+  const rawColumns = addedColumns.map((c) => {
+    const clause = `ADD COLUMN IF NOT EXISTS ${c.name} ${c.type} DEFAULT ${c.defaultForOlderRows} COMMENT ${quoteString(c.description)} AFTER ${after}`;
+    after = c.name;
+    return clause;
+  });
+  return [
+    `ALTER TABLE ${raw}${cluster}\n  ${[...rawColumns, `COMMENT COLUMN village_code ${quoteString(SUBJECT_COLUMN_COMMENT)}`].join(',\n  ')}`,
+    ...grains.map((grain) => `DROP VIEW IF EXISTS ${grainViewName(grain)}${cluster}`),
+    ...grains.flatMap((grain) => [
+      `ALTER TABLE ${grain.table}${cluster}
+  ADD COLUMN area LowCardinality(String),
+  ${addedMeasures.map((m) => `ADD COLUMN ${stateColumn(m)} ${stateType(m)}`).join(',\n  ')}${addedMeasures.length > 0 ? ',\n  ' : ''}MODIFY ORDER BY (${grainKeys(type, grain, 5).join(', ')})`,
+      `TRUNCATE TABLE ${grain.table}${cluster}`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${grainViewName(grain)}${cluster} TO ${grain.table} AS
+${grainAggregateSql(type, grain, raw, 5)}`,
+      // History may span more than the 100 partitions one insert is allowed to touch by default.
+      `INSERT INTO ${grain.table} (${[...grainKeys(type, grain, 5), ...measuresAt(type, 5).map(stateColumn)].join(', ')})
+SETTINGS max_partitions_per_insert_block = 0
+${grainAggregateSql(type, grain, raw, 5)}`,
+    ]),
+  ];
+}
+
+const SUBJECT_COLUMN_COMMENT =
+  'the place the event counts under: a village or community, or a township, county or city for activity above the village; a retired code is replaced by its current place';
 
 /**
  * Everything an event type needs in ClickHouse, rendered from its definition: the raw table, the
@@ -50,7 +89,8 @@ export function eventTypeMigrations(type: EventTypeDefinition, options: DdlOptio
   const cluster = onCluster(options);
   const raw = type.rawTable.name;
   const { rollup } = type;
-  const columns = [...COMMON_COLUMNS, ...type.rawTable.columns];
+  const columns = columnsAt([...COMMON_COLUMNS, ...type.rawTable.columns], 1);
+  const firstMeasures = measuresAt(type, 1);
   const dims = rollup.dimensions;
   const rollupKey = ['level', 'code', 'day', ...dims.map((d) => d.name)].join(', ');
 
@@ -65,7 +105,7 @@ SETTINGS ${dedupSettings(options)}`;
   level LowCardinality(String),
   code FixedString(12),
   day Date,
-  ${[...dims.map((d) => `${d.name} ${d.type}`), ...rollup.measures.map((m) => `${stateColumn(m)} ${stateType(m)}`)].join(',\n  ')}
+  ${[...dims.map((d) => `${d.name} ${d.type}`), ...firstMeasures.map((m) => `${stateColumn(m)} ${stateType(m)}`)].join(',\n  ')}
 ) ENGINE = ${engine('AggregatingMergeTree', options)}
 PARTITION BY toYYYYMM(day)
 ORDER BY (${rollupKey})
@@ -76,7 +116,7 @@ SELECT
   level_prefix.1 AS level,
   toFixedString(rpad(substring(village_code, 1, level_prefix.2), 12, '0'), 12) AS code,
   toDate(event_time, '${STATS_TIMEZONE}') AS day,
-  ${[...dims.map((d) => `${d.expr} AS ${d.name}`), ...rollup.measures.map((m) => `${stateExpr(m)} AS ${stateColumn(m)}`)].join(',\n  ')}
+  ${[...dims.map((d) => `${d.expr} AS ${d.name}`), ...firstMeasures.map((m) => `${stateExpr(m)} AS ${stateColumn(m)}`)].join(',\n  ')}
 FROM ${raw}
 ARRAY JOIN ${LEVEL_FANOUT} AS level_prefix
 GROUP BY ${rollupKey}`;
@@ -133,14 +173,14 @@ GROUP BY level, code, place_name, ${grain.grain}`;
       id: `${type.name}/0003_rollup_per_level_and_totals`,
       description: `${type.title.en}: one rollup view per level; month and year totals, backfilled from the raw table`,
       statements: [
-        totalsTableDdl(type, month, options),
-        totalsTableDdl(type, year, options),
+        totalsTableDdl(type, month, options, 3),
+        totalsTableDdl(type, year, options, 3),
         `DROP VIEW IF EXISTS ${rollup.table}_mv${cluster}`,
-        ...levelViewsDdl(type, day, options),
-        ...levelViewsDdl(type, month, options),
-        ...levelViewsDdl(type, year, options),
+        ...levelViewsDdl(type, day, options, 3),
+        ...levelViewsDdl(type, month, options, 3),
+        ...levelViewsDdl(type, year, options, 3),
         ...[month, year].flatMap((grain) =>
-          ROLLUP_LEVELS.map((level) => `INSERT INTO ${grain.table} ${levelAggregateSql(type, grain, level, raw, 'states')}`),
+          ROLLUP_LEVELS.map((level) => `INSERT INTO ${grain.table} ${levelAggregateSql(type, grain, level, raw, 'states', 3)}`),
         ),
       ],
     },
@@ -152,9 +192,15 @@ GROUP BY level, code, place_name, ${grain.grain}`;
         ...[day, month, year].flatMap((grain) => ROLLUP_LEVELS.map((level) => `DROP VIEW IF EXISTS ${levelViewName(grain, level)}${cluster}`)),
         ...[day, month, year].map(
           (grain) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${grainViewName(grain)}${cluster} TO ${grain.table} AS
-${grainAggregateSql(type, grain, raw)}`,
+${grainAggregateSql(type, grain, raw, 4)}`,
         ),
       ],
+    },
+    {
+      // Run with ingest stopped, as 0003: the views are rebuilt and the rollups refilled from raw.
+      id: `${type.name}/0005_places_at_every_level_and_area`,
+      description: `${type.title.en}: events of townships, counties and cities counted at their own level and above; urban/rural split; villages with activity`,
+      statements: placesAndAreaMigration(type, options),
     },
     {
       id: `${type.name}/views`,

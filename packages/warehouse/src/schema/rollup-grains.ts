@@ -1,4 +1,4 @@
-import { PREFIX_LENGTH, type EventTypeDefinition, type RollupLevel } from '@govstats/schemas';
+import { PREFIX_LENGTH, columnsAt, type EventTypeDefinition, type Measure, type RollupLevel } from '@govstats/schemas';
 import { LEVEL_FANOUT } from './levels.ts';
 import { STATS_TIMEZONE } from './ddl-options.ts';
 import { rawExpr, restateExpr, stateColumn, stateExpr } from './measure-sql.ts';
@@ -13,6 +13,25 @@ import { rawExpr, restateExpr, stateColumn, stateExpr } from './measure-sql.ts';
  * queries take whole years and months from them (see queries/period-segments.ts).
  */
 export type Grain = 'day' | 'month' | 'year';
+
+/**
+ * The per-type migration that last changed the rollups' shape. Each migration renders the SQL of
+ * the shape it creates, so an applied migration's text never changes when a later one adds to it:
+ * - 4: one view per grain fanning village aggregates out to the four levels;
+ * - 5: `area` (urban, rural, or '' above the village) in every grain's key, events counted only
+ *   at their own level and above (a township's event reaches no village), villages-with-activity
+ *   measures.
+ */
+export const ROLLUP_VERSION = 5;
+
+/** The measures a rollup had after migration `version`. */
+export function measuresAt(type: EventTypeDefinition, version = ROLLUP_VERSION): Measure[] {
+  return columnsAt(type.rollup.measures, version);
+}
+
+/** Digits of the row's own place: 12 for a village, 9 a township, 6 a county, 4 a city. */
+export const SUBJECT_DIGITS_SQL =
+  "multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4)";
 export const GRAINS: readonly Grain[] = ['day', 'month', 'year'];
 
 export interface RollupGrain {
@@ -46,8 +65,9 @@ export function levelCodeExpr(level: RollupLevel): string {
 }
 
 /** Key columns of a grain's table, in ORDER BY order. */
-export function grainKeys(type: EventTypeDefinition, grain: RollupGrain): string[] {
-  return ['level', 'code', grain.periodColumn, ...(grain.withDimensions ? type.rollup.dimensions.map((d) => d.name) : [])];
+export function grainKeys(type: EventTypeDefinition, grain: RollupGrain, version = ROLLUP_VERSION): string[] {
+  const dimensions = grain.withDimensions ? type.rollup.dimensions.map((d) => d.name) : [];
+  return ['level', 'code', grain.periodColumn, ...dimensions, ...(version >= 5 ? ['area'] : [])];
 }
 
 /**
@@ -55,16 +75,25 @@ export function grainKeys(type: EventTypeDefinition, grain: RollupGrain): string
  * per-level views of migration 0003 and its backfill), or final figures (`figures`) for
  * reconciliation.
  */
-export function levelAggregateSql(type: EventTypeDefinition, grain: RollupGrain, level: RollupLevel, source: string, output: 'states' | 'figures'): string {
+export function levelAggregateSql(
+  type: EventTypeDefinition,
+  grain: RollupGrain,
+  level: RollupLevel,
+  source: string,
+  output: 'states' | 'figures',
+  version = ROLLUP_VERSION,
+): string {
   const dimensions = grain.withDimensions ? type.rollup.dimensions.map((d) => `${d.expr} AS ${d.name}`) : [];
-  const measures = type.rollup.measures.map((m) => (output === 'states' ? `${stateExpr(m)} AS ${stateColumn(m)}` : `${rawExpr(m)} AS ${m.name}`));
+  const measures = measuresAt(type, version).map((m) => (output === 'states' ? `${stateExpr(m)} AS ${stateColumn(m)}` : `${rawExpr(m)} AS ${m.name}`));
+  // From version 5 an event counts only at its own level and above.
+  const ownLevelAndAbove = version >= 5 ? `\nWHERE ${SUBJECT_DIGITS_SQL} >= ${PREFIX_LENGTH[level]}` : '';
   return `SELECT
   '${level}' AS level,
   ${levelCodeExpr(level)} AS code,
   ${grain.periodExpr} AS ${grain.periodColumn},
-  ${[...dimensions, ...measures].join(',\n  ')}
-FROM ${source}
-GROUP BY ${grainKeys(type, grain).join(', ')}`;
+  ${[...dimensions, ...(version >= 5 ? ['area'] : []), ...measures].join(',\n  ')}
+FROM ${source}${ownLevelAndAbove}
+GROUP BY ${grainKeys(type, grain, version).join(', ')}`;
 }
 
 /** Materialized view name of one level of one grain, e.g. grid_visit_rollup_month_city_mv. */
@@ -81,22 +110,27 @@ export function levelViewName(grain: RollupGrain, level: RollupLevel): string {
  * of a small batch. Measured on 2 cores: a 20-row insert into grid_visits 150–220 ms with twelve
  * per-level views, 40–100 ms with three of these; a 36k-row insert 580–680 ms against 510–580 ms.
  */
-export function grainAggregateSql(type: EventTypeDefinition, grain: RollupGrain, source: string): string {
+export function grainAggregateSql(type: EventTypeDefinition, grain: RollupGrain, source: string, version = ROLLUP_VERSION): string {
   const dimensions = grain.withDimensions ? type.rollup.dimensions : [];
-  const villageKeys = ['village_code', grain.periodColumn, ...dimensions.map((d) => d.name)];
+  const measures = measuresAt(type, version);
+  const area = version >= 5 ? ['area'] : [];
+  const placeKeys = ['village_code', grain.periodColumn, ...dimensions.map((d) => d.name), ...area];
+  // From version 5 the places an event fans out to stop at its own level: a township's events
+  // reach the township, county and city rows, no village row.
+  const fanout = version >= 5 ? `arrayFilter(p -> p.2 <= ${SUBJECT_DIGITS_SQL}, ${LEVEL_FANOUT})` : LEVEL_FANOUT;
   return `SELECT
   place.1 AS level,
   toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
-  ${[grain.periodColumn, ...dimensions.map((d) => d.name), ...type.rollup.measures.map((m) => `${restateExpr(m)} AS ${stateColumn(m)}`)].join(',\n  ')}
+  ${[grain.periodColumn, ...dimensions.map((d) => d.name), ...area, ...measures.map((m) => `${restateExpr(m)} AS ${stateColumn(m)}`)].join(',\n  ')}
 FROM (
   SELECT
     village_code,
-    ${[`${grain.periodExpr} AS ${grain.periodColumn}`, ...dimensions.map((d) => `${d.expr} AS ${d.name}`), ...type.rollup.measures.map((m) => `${stateExpr(m)} AS ${stateColumn(m)}`)].join(',\n    ')}
+    ${[`${grain.periodExpr} AS ${grain.periodColumn}`, ...dimensions.map((d) => `${d.expr} AS ${d.name}`), ...area, ...measures.map((m) => `${stateExpr(m)} AS ${stateColumn(m)}`)].join(',\n    ')}
   FROM ${source}
-  GROUP BY ${villageKeys.join(', ')}
+  GROUP BY ${placeKeys.join(', ')}
 )
-ARRAY JOIN ${LEVEL_FANOUT} AS place
-GROUP BY ${grainKeys(type, grain).join(', ')}`;
+ARRAY JOIN ${fanout} AS place
+GROUP BY ${grainKeys(type, grain, version).join(', ')}`;
 }
 
 /** Materialized view name of one grain, all levels, e.g. grid_visit_rollup_month_levels_mv. */

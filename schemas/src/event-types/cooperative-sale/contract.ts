@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import type { RollupLevel } from '../../core/division-code.ts';
 import { defineContractVersion } from '../../core/event-type.ts';
 import { label, recordId } from '../../core/pseudonym.ts';
+
+/** Cooperatives belong to a village; federations of several villages' cooperatives to their township. */
+export const SUBJECT_LEVELS: readonly RollupLevel[] = ['village', 'township'];
 
 export const SALE_UNITS = ['kg', 't', 'jin', 'piece', 'box', 'litre'] as const;
 

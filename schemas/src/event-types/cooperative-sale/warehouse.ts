@@ -1,4 +1,4 @@
-import type { RawTableSpec } from '../../core/raw-table.ts';
+import { VILLAGE_SUBJECT_SQL, type RawTableSpec } from '../../core/raw-table.ts';
 import type { RollupSpec } from '../../core/rollup-spec.ts';
 
 export const cooperativeSaleTable: RawTableSpec = {
@@ -25,6 +25,7 @@ export const cooperativeSaleRollup: RollupSpec = {
     { kind: 'sum', name: 'revenue_fen', description: 'sales revenue in fen', expr: 'amount_fen', type: 'UInt64' },
     { kind: 'sum', name: 'quantity', description: 'quantity sold (meaningful per product and unit)', expr: 'quantity', type: 'Decimal(38, 3)' },
     { kind: 'distinct', name: 'cooperatives_selling', description: 'distinct cooperatives with sales', expr: 'cooperative_id' },
+    { kind: 'distinct', name: 'villages_selling', description: 'distinct villages and communities whose cooperatives sold something', expr: 'village_code', where: VILLAGE_SUBJECT_SQL, since: 5 },
   ],
   derived: [{ name: 'revenue_yuan', description: 'sales revenue in yuan', expr: 'revenue_fen / 100' }],
 };

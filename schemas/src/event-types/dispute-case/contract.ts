@@ -1,7 +1,11 @@
 import { z } from 'zod';
+import type { RollupLevel } from '../../core/division-code.ts';
 import { defineContractVersion } from '../../core/event-type.ts';
 import { eventTime } from '../../core/envelope.ts';
 import { pseudonymousId, recordId } from '../../core/pseudonym.ts';
+
+/** Cases are received by a village, or directly by a township or county mediation centre. */
+export const SUBJECT_LEVELS: readonly RollupLevel[] = ['village', 'township', 'county'];
 
 export const DISPUTE_CATEGORIES = [
   'neighbourhood', // 邻里纠纷

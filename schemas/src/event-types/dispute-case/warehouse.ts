@@ -1,4 +1,4 @@
-import type { RawTableSpec } from '../../core/raw-table.ts';
+import { VILLAGE_SUBJECT_SQL, type RawTableSpec } from '../../core/raw-table.ts';
 import type { RollupSpec } from '../../core/rollup-spec.ts';
 
 export const disputeCaseTable: RawTableSpec = {
@@ -27,6 +27,7 @@ export const disputeCaseRollup: RollupSpec = {
     { kind: 'count', name: 'closed_unresolved', description: 'closed without resolution', where: "step = 'closed_unresolved'" },
     { kind: 'sum', name: 'resolve_seconds', description: 'total time from receipt to resolution, seconds', expr: "toUInt64(greatest(0, dateDiff('second', received_at, event_time)))", type: 'UInt64', where: RESOLVED },
     { kind: 'median', name: 'median_days_to_resolve', description: 'median days from receipt to resolution', expr: "dateDiff('second', received_at, event_time) / 86400", where: RESOLVED },
+    { kind: 'distinct', name: 'villages_with_disputes', description: 'distinct villages and communities that received a dispute', expr: 'village_code', where: `step = 'received' AND ${VILLAGE_SUBJECT_SQL}`, since: 5 },
   ],
   derived: [
     { name: 'resolution_rate', description: 'resolved ÷ received in the period', expr: 'round(resolved / nullIf(received, 0), 4)' },

@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import type { RollupLevel } from '../../core/division-code.ts';
 import { defineContractVersion } from '../../core/event-type.ts';
 import { label, pseudonymousId, recordId } from '../../core/pseudonym.ts';
+
+/** Grid work happens in a village or community (grids sit below villages). */
+export const SUBJECT_LEVELS: readonly RollupLevel[] = ['village'];
 
 export const VISIT_KINDS = [
   'household_visit', // 入户走访

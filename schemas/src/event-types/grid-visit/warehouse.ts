@@ -1,4 +1,4 @@
-import type { RawTableSpec } from '../../core/raw-table.ts';
+import { VILLAGE_SUBJECT_SQL, type RawTableSpec } from '../../core/raw-table.ts';
 import type { RollupSpec } from '../../core/rollup-spec.ts';
 
 export const gridVisitTable: RawTableSpec = {
@@ -26,6 +26,7 @@ export const gridVisitRollup: RollupSpec = {
     { kind: 'sum', name: 'issues_found', description: 'problems and requests recorded', expr: 'issues_found', type: 'UInt64' },
     { kind: 'sum', name: 'hazards_found', description: 'risks and hazards found (发现风险隐患)', expr: 'hazards_found', type: 'UInt64' },
     { kind: 'sum', name: 'minutes_spent', description: 'minutes spent on visits', expr: 'duration_minutes', type: 'UInt64' },
+    { kind: 'distinct', name: 'villages_active', description: 'distinct villages and communities with visits', expr: 'village_code', where: VILLAGE_SUBJECT_SQL, since: 5 },
   ],
   derived: [
     { name: 'avg_minutes_per_visit', description: 'average minutes per visit', expr: 'round(minutes_spent / nullIf(visits, 0), 1)' },

@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import type { RollupLevel } from '../../core/division-code.ts';
 import { defineContractVersion } from '../../core/event-type.ts';
 import { label, pseudonymousId, recordId } from '../../core/pseudonym.ts';
+
+/** Sessions belong to their organiser: a village, or a township, county or city school whose attendees come from many villages. */
+export const SUBJECT_LEVELS: readonly RollupLevel[] = ['village', 'township', 'county', 'city'];
 
 export const ORGANISING_LEVELS = ['village', 'township', 'county', 'city', 'province'] as const;
 

@@ -1,4 +1,4 @@
-import type { RawTableSpec } from '../../core/raw-table.ts';
+import { VILLAGE_SUBJECT_SQL, type RawTableSpec } from '../../core/raw-table.ts';
 import type { RollupSpec } from '../../core/rollup-spec.ts';
 
 export const trainingAttendanceTable: RawTableSpec = {
@@ -23,6 +23,7 @@ export const trainingAttendanceRollup: RollupSpec = {
     { kind: 'distinct', name: 'attendees', description: 'distinct attendees (人数)', expr: 'attendee_id' },
     { kind: 'distinct', name: 'sessions', description: 'distinct training sessions (期/场次)', expr: 'session_id' },
     { kind: 'sum', name: 'hours', description: 'person-hours of training', expr: 'hours', type: 'Decimal(38, 2)' },
+    { kind: 'distinct', name: 'villages_training', description: 'distinct villages and communities that held training', expr: 'village_code', where: VILLAGE_SUBJECT_SQL, since: 5 },
   ],
   derived: [
     { name: 'attendances_per_session', description: 'average attendances per session', expr: 'round(attendances / nullIf(sessions, 0), 1)' },

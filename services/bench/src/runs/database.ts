@@ -1,5 +1,5 @@
 import { runCommand, type Store } from '@govstats/store';
-import { SINGLE_NODE, allMigrations, migrate } from '@govstats/warehouse';
+import { SINGLE_NODE, setUpWarehouse } from '@govstats/warehouse';
 
 /**
  * A fresh database with the full schema for one benchmark run. The embedded engine binds one data
@@ -10,5 +10,5 @@ export async function freshDatabase(store: Store, name: string): Promise<void> {
   await runCommand(store.client, `DROP DATABASE IF EXISTS ${name}`);
   await runCommand(store.client, `CREATE DATABASE ${name}`);
   await runCommand(store.client, `USE ${name}`);
-  await migrate(store, allMigrations(SINGLE_NODE), SINGLE_NODE);
+  await setUpWarehouse(store, SINGLE_NODE);
 }

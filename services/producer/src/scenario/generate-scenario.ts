@@ -1,9 +1,10 @@
-import { divisionCatalogue } from '@govstats/divisions';
-import { EVENT_TYPES, PREFIX_LENGTH, Random, levelOfCode, type Envelope, type EventTypeDefinition } from '@govstats/schemas';
+import { NATIONAL_EDITION, nationalCatalogue } from '@govstats/divisions';
+import { EVENT_TYPES, PREFIX_LENGTH, Random, ancestorCode, levelOfCode, type Envelope, type EventTypeDefinition, type RollupLevel } from '@govstats/schemas';
 import { toEnvelope } from '../envelope.ts';
-import { allocateTargets, type ScenarioVillage } from './allocate.ts';
+import { allocateTargets, type ScenarioPlace } from './allocate.ts';
 import { buildCalendar, part, slice, spreadBefore, spreadHit, type Calendar } from './calendar.ts';
 import type { Scenario } from './scenario-file.ts';
+import { planTraining, type TrainingPlan } from './training-plan.ts';
 import { checkFilters, planVillage, type VillagePlan } from './village-plan.ts';
 
 const HOUR = 3_600_000;
@@ -16,7 +17,29 @@ export interface PreparedScenario {
   scenario: Scenario;
   seed: number;
   plans: VillagePlan[];
+  training: TrainingPlan[];
   calendar: Calendar;
+}
+
+/**
+ * The organisers of training at the levels the scenario names: its villages, or the townships,
+ * counties and cities over them. An organiser's weight is its level's share of the sessions
+ * times the weight of the villages it draws attendees from.
+ */
+function trainingOrganisers(villages: ScenarioPlace[], organisedBy: Partial<Record<RollupLevel, number>>): { organiser: ScenarioPlace; villages: string[] }[] {
+  const totalShare = Object.values(organisedBy).reduce((n, share) => n + (share ?? 0), 0);
+  const organisers = new Map<string, { organiser: ScenarioPlace; villages: string[] }>();
+  for (const [level, share] of Object.entries(organisedBy) as [RollupLevel, number][]) {
+    for (const village of villages) {
+      // A city without counties (东莞) has no county school apart from the city's own.
+      const code = ancestorCode(village.code, level);
+      const entry = organisers.get(code) ?? { organiser: { code, level: levelOfCode(code) as RollupLevel, weight: 0 }, villages: [] };
+      entry.organiser.weight += (share / totalShare) * village.weight;
+      if (!entry.villages.includes(village.code)) entry.villages.push(village.code);
+      organisers.set(code, entry);
+    }
+  }
+  return [...organisers.values()].sort((a, b) => a.organiser.code.localeCompare(b.organiser.code));
 }
 
 /**
@@ -24,24 +47,37 @@ export interface PreparedScenario {
  * targets, before a single event exists: a scenario either produces all its figures or nothing.
  */
 export function prepareScenario(scenario: Scenario, seed = scenario.seed): PreparedScenario {
-  const roots = scenario.places.map((code) => {
-    const level = levelOfCode(code);
-    if (!level) throw new Error(`place ${code} is not a division code`);
-    return code.slice(0, PREFIX_LENGTH[level]);
-  });
+  const catalogue = nationalCatalogue();
+  for (const code of scenario.places) {
+    if (!catalogue.has(code)) throw new Error(`place ${code} is not in the division catalogue (${NATIONAL_EDITION.title}); find codes with \`govstats divisions search NAME\``);
+  }
   const random = new Random(seed);
-  const villages: ScenarioVillage[] = divisionCatalogue()
-    .filter((d) => d.level === 'village' && roots.some((root) => d.code.startsWith(root)))
-    .map((d) => ({ code: d.code, urban: Number(d.code.slice(9)) < 200, weight: 0.5 + random.next() }));
+  const villages: ScenarioPlace[] = [...new Set(scenario.places)]
+    .flatMap((code) => catalogue.within(code))
+    .filter((d) => d.level === 'village')
+    .map((d) => ({ code: d.code, level: 'village', urban: d.area === 'urban', weight: 0.5 + random.next() }));
   if (villages.length === 0) throw new Error(`no village or community of the division catalogue lies under ${scenario.places.join(', ')}`);
   checkFilters(scenario.targets);
-  const allocation = allocateTargets(scenario.targets, villages);
-  const plans = villages.map((v) => planVillage(v, { ...scenario, seed }, allocation, scenario.targets));
-  return { scenario, seed, plans, calendar: buildCalendar(scenario.period.from, scenario.period.to) };
+  const organisedBy = scenario.activity.training_organised_by;
+  const organisers = trainingOrganisers(villages, organisedBy);
+  const organiserNoun = `training organiser (${Object.keys(organisedBy).join(', ')})`;
+  const allocation = allocateTargets(scenario.targets, (measure) =>
+    measure.startsWith('training-attendance.')
+      ? { places: organisers.map((o) => o.organiser), noun: organiserNoun }
+      : { places: villages, noun: 'village or community' },
+  );
+  const withSeed = { ...scenario, seed };
+  return {
+    scenario,
+    seed,
+    plans: villages.map((v) => planVillage(v, withSeed, allocation, scenario.targets)),
+    training: organisers.map((o) => planTraining(o.organiser, o.villages, withSeed, allocation, scenario.targets)),
+    calendar: buildCalendar(scenario.period.from, scenario.period.to),
+  };
 }
 
 /** Events of the prepared scenario, day by day, each village in turn; memory does not grow with the stream. */
-export function* scenarioEvents({ scenario, seed, plans, calendar }: PreparedScenario): Generator<Envelope> {
+export function* scenarioEvents({ scenario, seed, plans, training, calendar }: PreparedScenario): Generator<Envelope> {
   const source = `urn:govstats:scenario:${scenario.name.replace(/[^A-Za-z0-9._:-]+/g, '-')}`;
   const days = calendar.days.length;
   // Resolved cases are received early enough to be resolved within the period.
@@ -93,18 +129,6 @@ export function* scenarioEvents({ scenario, seed, plans, calendar }: PreparedSce
         }
       }
 
-      const t = plan.training;
-      const [s0, s1] = slice(t.sessions, calendar.work, d);
-      for (let s = s0; s < s1; s++) {
-        const start = at(8, 15);
-        const session = { session_id: `${code}-S${s + 1}`, course: random.pick(COURSES), organising_level: random.pick(['village', 'township', 'county'] as const), mode: random.chance(0.3) ? 'online' : 'on_site', hours: random.pick([1, 1.5, 2, 3]) };
-        const first = spreadBefore(s, t.sessions, t.attendances);
-        for (let a = 0; a < part(t.attendances, t.sessions, s); a++) {
-          const person = (first + a) % t.attendees;
-          yield emit(TRAINING, id('t', first + a), start, { ...session, attendee_id: `${code}-P${person + 1}`, role: roleOf(person, t.roleAttendees) });
-        }
-      }
-
       for (let k = 0; k < plan.sales.length; k++) {
         const stream = plan.sales[k]!;
         const [i0, i1] = slice(stream.sales, calendar.every, d);
@@ -119,6 +143,33 @@ export function* scenarioEvents({ scenario, seed, plans, calendar }: PreparedSce
           });
         }
       }
+    }
+    for (const t of training) yield* trainingDay(t, seed, source, calendar, d);
+  }
+}
+
+/**
+ * One day of an organiser's sessions. A village's attendees are its own people; a township,
+ * county or city school's come from the villages under it, each person numbered within the
+ * organiser so distinct counts add up across organisers.
+ */
+function* trainingDay(t: TrainingPlan, seed: number, source: string, calendar: Calendar, d: number): Generator<Envelope> {
+  const code = t.organiser.code;
+  const dayStart = calendar.days[d]!;
+  const random = new Random(seed ^ Number(code.slice(3)) ^ Math.imul(d + 1, 2654435761) ^ 0x7a11);
+  const ownPeople = t.organiser.level === 'village';
+  const personId = (person: number) =>
+    ownPeople ? `${code}-P${person + 1}` : `${t.attendeeVillages[person % t.attendeeVillages.length]}-O${code.slice(0, PREFIX_LENGTH[t.organiser.level])}-${person + 1}`;
+  const [s0, s1] = slice(t.sessions, calendar.work, d);
+  for (let s = s0; s < s1; s++) {
+    const start = dayStart + 8 * HOUR + Math.floor(random.next() * 7 * HOUR);
+    const organisingLevel = ownPeople ? random.pick(['village', 'township', 'county'] as const) : t.organiser.level;
+    const session = { session_id: `${code}-S${s + 1}`, course: random.pick(COURSES), organising_level: organisingLevel, mode: random.chance(0.3) ? 'online' : 'on_site', hours: random.pick([1, 1.5, 2, 3]) };
+    const first = spreadBefore(s, t.sessions, t.attendances);
+    for (let a = 0; a < part(t.attendances, t.sessions, s); a++) {
+      const person = (first + a) % t.attendees;
+      const data = { ...session, attendee_id: personId(person), role: roleOf(person, t.roleAttendees) };
+      yield toEnvelope(TRAINING, { id: `s${seed}-${code}-t${first + a}`, subject: code, time: start, data }, source, 1);
     }
   }
 }

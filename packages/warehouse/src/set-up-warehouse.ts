@@ -1,0 +1,25 @@
+import { NATIONAL_EDITION, nationalCatalogue, nationalChecksum } from '@govstats/divisions';
+import { createLogger } from '@govstats/log';
+import type { Store } from '@govstats/store';
+import { loadEdition, otherCompleteEditions } from './catalogue/load-edition.ts';
+import type { DdlOptions } from './schema/ddl-options.ts';
+import { migrate, type MigrationOutcome } from './schema/migrate.ts';
+import { allMigrations } from './schema/migrations.ts';
+
+const log = createLogger('migrate');
+
+/**
+ * Everything `govstats migrate` does: the schema, then the national division catalogue shipped
+ * with govstats, loaded once. A store where a user loaded another complete edition keeps it.
+ */
+export async function setUpWarehouse(store: Store, options: DdlOptions): Promise<MigrationOutcome[]> {
+  const outcomes = await migrate(store, allMigrations(options), options);
+  const id = `divisions/${NATIONAL_EDITION.id}`;
+  const others = await otherCompleteEditions(store, NATIONAL_EDITION.id);
+  if (others.length > 0) {
+    log.info({ editions: others }, `division catalogue: keeping the loaded edition ${others.join(', ')} instead of the shipped ${NATIONAL_EDITION.id}`);
+    return [...outcomes, { id, action: 'unchanged' }];
+  }
+  const result = await loadEdition(store, { edition: NATIONAL_EDITION, checksum: nationalChecksum(), mode: 'complete', catalogue: nationalCatalogue() });
+  return [...outcomes, { id, action: result.status === 'loaded' ? 'applied' : 'unchanged' }];
+}
