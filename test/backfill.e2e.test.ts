@@ -86,4 +86,28 @@ describe('history never stalls ingest', () => {
     const may = await queryPlaceFigures(pipeline.store, gridVisits, { level: 'village', code: VILLAGE, from: '2024-05-01', to: '2024-05-02' });
     expect(may.visits).toBe(4);
   });
+
+  it('sends a dead-letter copy the broker refuses as too large without its payload, and moves on', async () => {
+    const deadLetterTopic = pipeline.config.topics.deadLetter;
+    const admin = pipeline.kafka.admin();
+    await admin.connect();
+    await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2 /* TOPIC */, name: deadLetterTopic, configEntries: [{ name: 'max.message.bytes', value: '100000' }] }] });
+    const before = await admin.fetchTopicOffsets(deadLetterTopic);
+    const topic = pipeline.config.topics.forEventType('grid-visit');
+    const sink = await createKafkaSink(pipeline.kafka);
+    // Over MAX_EVENT_BYTES (256 KiB), so dead-lettered as oversized; over the dead-letter topic's limit too.
+    const huge = { ...visit('huge-1', '2024-06-01T09:00:00'), padding: 'x'.repeat(300_000) };
+    await sink.send(topic, [huge, visit('after-huge', '2024-06-01T10:00:00')].map((event) => ({ key: VILLAGE, value: JSON.stringify(event) })));
+    await sink.close();
+
+    const stats = await drainWithin(pipeline, 90_000);
+    expect(stats).toMatchObject({ loaded: 1, deadLettered: 1 });
+    const after = await admin.fetchTopicOffsets(deadLetterTopic);
+    await admin.disconnect();
+    const published = (offsets: typeof before) => offsets.reduce((n, p) => n + Number(p.high), 0);
+    expect(published(after) - published(before)).toBe(1);
+    const [deadLetter] = await listDeadLetters(pipeline.store, { reason: 'oversized' });
+    expect(deadLetter!.payloadBytes).toBeGreaterThan(300_000);
+    expect(Buffer.from(deadLetter!.payloadBase64, 'base64').length).toBe(deadLetter!.payloadBytes);
+  });
 });

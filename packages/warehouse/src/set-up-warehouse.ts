@@ -1,4 +1,4 @@
-import { NATIONAL_EDITION, nationalCatalogue, nationalChecksum } from '@govstats/divisions';
+import { NATIONAL_EDITION, codeChanges, nationalCatalogue, nationalChecksum } from '@govstats/divisions';
 import { createLogger } from '@govstats/log';
 import type { Store } from '@govstats/store';
 import { loadEdition, otherCompleteEditions } from './catalogue/load-edition.ts';
@@ -10,7 +10,7 @@ const log = createLogger('migrate');
 
 /**
  * Everything `govstats migrate` does: the schema, then the national division catalogue shipped
- * with govstats, loaded once. A store where a user loaded another complete edition keeps it.
+ * with govstats and the code changes of its earlier editions, loaded once. A store where a user loaded another complete edition keeps it.
  */
 export async function setUpWarehouse(store: Store, options: DdlOptions): Promise<MigrationOutcome[]> {
   const outcomes = await migrate(store, allMigrations(options), options);
@@ -20,6 +20,13 @@ export async function setUpWarehouse(store: Store, options: DdlOptions): Promise
     log.info({ editions: others }, `division catalogue: keeping the loaded edition ${others.join(', ')} instead of the shipped ${NATIONAL_EDITION.id}`);
     return [...outcomes, { id, action: 'unchanged' }];
   }
-  const result = await loadEdition(store, { edition: NATIONAL_EDITION, checksum: nationalChecksum(), mode: 'complete', catalogue: nationalCatalogue() });
+  const result = await loadEdition(store, {
+    edition: NATIONAL_EDITION,
+    checksum: nationalChecksum(),
+    mode: 'complete',
+    catalogue: nationalCatalogue(),
+    // Codes of the 2016 … 2022 editions the 2023 one no longer lists, with their successors.
+    codeChanges: codeChanges().values(),
+  });
   return [...outcomes, { id, action: result.status === 'loaded' ? 'applied' : 'unchanged' }];
 }

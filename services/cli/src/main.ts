@@ -1,6 +1,7 @@
 import { createLogger } from '@govstats/log';
 import * as bulletin from './commands/bulletin.ts';
 import * as demo from './commands/demo.ts';
+import * as divisions from './commands/divisions.ts';
 import * as dlq from './commands/dlq.ts';
 import * as infra from './commands/infra.ts';
 import * as ingest from './commands/ingest.ts';
@@ -15,7 +16,7 @@ interface Command {
   run(args: string[]): Promise<number>;
 }
 
-const COMMANDS: Record<string, Command> = { infra, migrate, produce, ingest, rollup, dlq, reconcile, bulletin, demo };
+const COMMANDS: Record<string, Command> = { infra, migrate, divisions, produce, ingest, rollup, dlq, reconcile, bulletin, demo };
 
 function help(): string {
   return `govstats — grassroots-governance statistics pipeline\n\n${Object.values(COMMANDS).map((c) => c.usage).join('\n\n')}\n`;

@@ -2,3 +2,4 @@ export { createIngestService, ingestTopics, type IngestService, type IngestStats
 export { decodeMessage, type Decoded } from './decode-message.ts';
 export { IngestMetrics } from './metrics.ts';
 export { startHealthServer, type HealthReport } from './health-server.ts';
+export { REPLAY_HEADER } from './dead-letters.ts';

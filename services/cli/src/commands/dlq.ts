@@ -1,12 +1,22 @@
 import { parseArgs } from 'node:util';
-import { deadLetterSummary, listDeadLetters } from '@govstats/warehouse';
+import type { Config } from '@govstats/config';
+import { REPLAY_HEADER } from '@govstats/ingest';
+import { createKafkaSink, type OutgoingMessage } from '@govstats/kafka';
+import { routeLine } from '@govstats/producer';
+import { deadLetterSummary, listDeadLetters, openDeadLetters, type OpenDeadLetter } from '@govstats/warehouse';
 import { renderTable } from '../output/table.ts';
-import { UsageError, config, withStore } from '../runtime.ts';
+import { UsageError, config, connectKafka, createTopics, withStore } from '../runtime.ts';
 
 export const usage = `govstats dlq [--json] [--reason REASON] [--limit N]
-  Lists dead-lettered messages with the reason each was refused, newest first.`;
+  Lists dead-lettered messages with the reason each was refused, newest first.
+govstats dlq replay [--reason REASON] [--since TIME] [--dry-run]
+  Sends the refused messages that are still open through ingest again, e.g. after the division
+  catalogue or a contract was fixed: each goes to the topic its type belongs on, marked as a replay
+  of the original. Events count once however often they are replayed; what is refused again stays
+  open with one more attempt. --since (an ISO time) takes only messages last refused since then.`;
 
 export async function run(args: string[]): Promise<number> {
+  if (args[0] === 'replay') return replay(args.slice(1));
   const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, reason: { type: 'string' }, limit: { type: 'string' } } });
   const limit = values.limit === undefined ? 50 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError('--limit must be a whole number from 1 to 100000');
@@ -15,14 +25,59 @@ export async function run(args: string[]): Promise<number> {
     deadLetters: await listDeadLetters(store, { limit, reason: values.reason }),
   }));
   const total = summary.reduce((n, row) => n + row.count, 0);
+  const resolved = summary.reduce((n, row) => n + row.resolved, 0);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ total, summary, deadLetters }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ total, resolved, summary, deadLetters }, null, 2)}\n`);
     return 0;
   }
-  process.stdout.write(`${total} dead-lettered messages\n\n${renderTable(['reason', 'topic', 'count'], summary.map((r) => [r.reason, r.topic, r.count]))}\n`);
+  process.stdout.write(`${total} dead-lettered messages, ${resolved} of them since loaded by a replay\n\n`);
+  process.stdout.write(`${renderTable(['reason', 'topic', 'count', 'resolved'], summary.map((r) => [r.reason, r.topic, r.count, r.resolved]))}\n`);
   if (deadLetters.length > 0) {
     const rows = deadLetters.map((d) => [`${d.topic}[${d.partition}]@${d.offset}`, d.reason, d.eventId || '–', d.detail.slice(0, 100)]);
     process.stdout.write(`\nlatest ${deadLetters.length}\n${renderTable(['message', 'reason', 'event id', 'detail'], rows)}\n`);
   }
   return 0;
+}
+
+async function replay(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { reason: { type: 'string' }, since: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
+  if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) throw new UsageError(`--since must be a time such as 2024-07-01 or 2024-07-01T08:00:00+08:00 (got ${values.since})`);
+  const cfg = config();
+  const open = await withStore(cfg, (store) => openDeadLetters(store, { reason: values.reason, since: values.since && new Date(values.since).toISOString() }));
+  const byReason = new Map<string, number>();
+  for (const d of open) byReason.set(d.reason, (byReason.get(d.reason) ?? 0) + 1);
+  process.stdout.write(`${open.length} open dead letters${values.reason ? ` refused as ${values.reason}` : ''}${values.since ? ` since ${values.since}` : ''}\n`);
+  if (byReason.size > 0) process.stdout.write(`${renderTable(['reason', 'messages'], [...byReason].map(([reason, n]) => [reason, n]))}\n`);
+  if (values['dry-run'] || open.length === 0) {
+    if (values['dry-run'] && open.length > 0) process.stdout.write('dry run: nothing sent\n');
+    return 0;
+  }
+  const sent = await publishReplays(cfg, open);
+  process.stdout.write(`${sent} messages sent through ingest again; \`govstats dlq\` shows what is still refused once ingest has read them\n`);
+  return 0;
+}
+
+/** Each payload goes where its type belongs (a message once on the wrong topic now reaches the right one). */
+export function replayMessages(cfg: Config, open: OpenDeadLetter[]): Map<string, OutgoingMessage[]> {
+  const byTopic = new Map<string, OutgoingMessage[]>();
+  for (const d of open) {
+    const value = Buffer.from(d.payloadBase64, 'base64');
+    const route = routeLine(value.toString('utf8'), cfg.topics);
+    const message: OutgoingMessage = { key: d.key || route.key, value, headers: { [REPLAY_HEADER]: `${d.origin.topic}/${d.origin.partition}/${d.origin.offset}` } };
+    byTopic.set(route.topic, [...(byTopic.get(route.topic) ?? []), message]);
+  }
+  return byTopic;
+}
+
+export async function publishReplays(cfg: Config, open: OpenDeadLetter[]): Promise<number> {
+  const kafka = await connectKafka(cfg);
+  await createTopics(cfg, kafka);
+  const sink = await createKafkaSink(kafka);
+  try {
+    let sent = 0;
+    for (const [topic, messages] of replayMessages(cfg, open)) sent += await sink.send(topic, messages);
+    return sent;
+  } finally {
+    await sink.close();
+  }
 }

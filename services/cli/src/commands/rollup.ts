@@ -1,16 +1,20 @@
 import { parseArgs } from 'node:util';
+import type { Area } from '@govstats/divisions';
 import { EVENT_TYPES, ROLLUP_LEVELS, type RollupLevel } from '@govstats/schemas';
 import { codeMatchesLevel, placeName, queryPlaceFigures } from '@govstats/warehouse';
 import { renderTable } from '../output/table.ts';
 import { UsageError, config, withStore } from '../runtime.ts';
 
-export const usage = `govstats rollup --level city|county|township|village --code CODE --from YYYY-MM-DD --to YYYY-MM-DD [--json]
-  Prints every rollup measure of one place over a period (inclusive dates, Asia/Shanghai days).`;
+export const usage = `govstats rollup --level city|county|township|village --code CODE --from YYYY-MM-DD --to YYYY-MM-DD [--area urban|rural] [--json]
+  Prints every rollup measure of one place over a period (inclusive dates, Asia/Shanghai days).
+  --area keeps only the events of its urban communities or of its rural villages; events that
+  belong to a township, county or city themselves are in neither.`;
 
 export interface RollupReport {
   level: RollupLevel;
   code: string;
   place: string | null;
+  area: Area | null;
   from: string;
   to: string;
   figures: Record<string, Record<string, number | null>>;
@@ -19,7 +23,7 @@ export interface RollupReport {
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { level: { type: 'string' }, code: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } },
+    options: { level: { type: 'string' }, code: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, area: { type: 'string' }, json: { type: 'boolean' } },
   });
   const level = values.level as RollupLevel;
   if (!ROLLUP_LEVELS.includes(level)) throw new UsageError(`--level must be one of ${ROLLUP_LEVELS.join(', ')}\n${usage}`);
@@ -28,18 +32,20 @@ export async function run(args: string[]): Promise<number> {
   const from = checkDate('--from', values.from);
   const to = checkDate('--to', values.to);
   if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+  const area = values.area === undefined ? undefined : (values.area as Area);
+  if (area !== undefined && area !== 'urban' && area !== 'rural') throw new UsageError(`--area must be urban or rural (got ${values.area})`);
 
   const report = await withStore(config(), async (store) => {
     const figures: RollupReport['figures'] = {};
-    for (const type of EVENT_TYPES) figures[type.name] = await queryPlaceFigures(store, type, { level, code, from, to });
-    return { level, code, place: (await placeName(store, code)) ?? null, from, to, figures } satisfies RollupReport;
+    for (const type of EVENT_TYPES) figures[type.name] = await queryPlaceFigures(store, type, { level, code, from, to, area });
+    return { level, code, place: (await placeName(store, code)) ?? null, area: area ?? null, from, to, figures } satisfies RollupReport;
   });
 
   if (values.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   }
-  process.stdout.write(`${report.place ?? '(unknown place)'} ${code} · ${level} · ${from} – ${to}\n`);
+  process.stdout.write(`${report.place ?? '(unknown place)'} ${code} · ${level}${area ? ` · ${area} only` : ''} · ${from} – ${to}\n`);
   for (const type of EVENT_TYPES) {
     const described = new Map([...type.rollup.measures, ...type.rollup.derived].map((m) => [m.name, m.description]));
     const rows = Object.entries(report.figures[type.name]!).map(([name, value]) => [name, value, described.get(name) ?? '']);
