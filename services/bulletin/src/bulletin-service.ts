@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { createLogger } from '@govstats/log';
 import { queryRows, type Store } from '@govstats/store';
+import { requireCity, UnknownCityError } from './check-city.ts';
 import type { PeriodKind } from './document.ts';
 import { issueBulletin, type IssuedBulletin } from './issue-bulletin.ts';
 import { duePeriods } from './schedule.ts';
@@ -37,6 +38,15 @@ export function createBulletinService(store: Store, options: BulletinScheduleOpt
     const now = clock();
     const results: IssuedBulletin[] = [];
     for (const cityCode of options.cities) {
+      try {
+        await requireCity(store, cityCode);
+      } catch (error) {
+        // The catalogue changed under a running service (a newer edition retired the city): the
+        // other cities' bulletins go on, and this one is reported on every run until fixed.
+        if (!(error instanceof UnknownCityError)) throw error;
+        log.error({ city: cityCode }, `no bulletins for ${cityCode}: ${error.message}`);
+        continue;
+      }
       const issued = new Set(
         (await queryRows<{ period: string }>(store.client, 'SELECT DISTINCT period FROM bulletins WHERE city_code = {city:String}', { city: cityCode })).map((r) => r.period),
       );
@@ -54,12 +64,30 @@ export function createBulletinService(store: Store, options: BulletinScheduleOpt
     return results;
   }
 
+  /**
+   * Every configured city must be a city of the catalogue before the service starts: a wrong code
+   * in BULLETIN_CITIES is a configuration mistake, and like any other bad setting it stops the
+   * process at start with what is wrong, rather than a service that runs for months and never
+   * issues that city's bulletin.
+   */
+  async function checkCities(): Promise<void> {
+    const refused: UnknownCityError[] = [];
+    for (const cityCode of options.cities) {
+      await requireCity(store, cityCode).catch((error: unknown) => {
+        if (!(error instanceof UnknownCityError)) throw error;
+        refused.push(error);
+      });
+    }
+    if (refused.length > 0) throw new UnknownCityError(refused.flatMap((e) => e.cityCodes), refused.map((e) => e.message).join('\n'));
+  }
+
   /** One run at a time: a slow run and the next cron tick must not issue the same revision twice. */
   const runExclusive = () => (running ??= runDue().finally(() => (running = undefined)));
 
   return {
     runDue: runExclusive,
     async start() {
+      await checkCities();
       const caughtUp = await runExclusive();
       task = cron.schedule(options.cron ?? '0 3 * * *', () => void runExclusive().catch((error: unknown) => log.error({ err: error }, 'bulletin run failed')), {
         timezone: 'Asia/Shanghai',

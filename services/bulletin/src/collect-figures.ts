@@ -1,8 +1,10 @@
 import { EVENT_TYPES, type EventTypeDefinition, type RollupLevel } from '@govstats/schemas';
 import type { Store } from '@govstats/store';
-import { countDeadLettered, countLateArrivals, placeName, queryPlaceFigures, queryRollup, silentVillages } from '@govstats/warehouse';
+import { countDeadLettered, countLateArrivals, queryPlaceFigures, queryRollup, silentVillages } from '@govstats/warehouse';
+import { urbanRuralBreakdown } from './area-breakdown.ts';
+import { requireCity } from './check-city.ts';
 import type { Breakdown, BulletinDocument, BulletinPeriod, HeadlineSection, PlaceTable } from './document.ts';
-import { HEADLINE, PLACE_COLUMNS, type FigureSpec } from './headline-spec.ts';
+import { HEADLINE, PLACE_COLUMNS, scaled } from './headline-spec.ts';
 import { previousPeriod, yearAgoPeriod } from './period.ts';
 
 /** The part of a bulletin that comes from the data; revision and timestamps are added on issue. */
@@ -10,16 +12,13 @@ export type BulletinContent = Pick<BulletinDocument, 'city' | 'period' | 'headli
 
 const typeNamed = (name: string): EventTypeDefinition => EVENT_TYPES.find((t) => t.name === name)!;
 
-function scaled(value: number | null | undefined, spec: FigureSpec): number | null {
-  if (value === null || value === undefined) return null;
-  return spec.scale ? Math.round(value * spec.scale * 100) / 100 : value;
-}
-
 /**
  * Every figure of a bulletin, read from the rollups with the same queries `govstats rollup` uses,
- * so a bulletin figure and the rollup figure cannot disagree.
+ * so a bulletin figure and the rollup figure cannot disagree. A code that is not a current city of
+ * the division catalogue is refused (UnknownCityError) before anything is read.
  */
 export async function collectFigures(store: Store, cityCode: string, period: BulletinPeriod): Promise<BulletinContent> {
+  const city = await requireCity(store, cityCode);
   const periods = { value: period, previous: previousPeriod(period), yearAgo: yearAgoPeriod(period) };
   const cityFigures = async (p: BulletinPeriod) => {
     const byType = new Map<string, Record<string, number | null>>();
@@ -56,14 +55,14 @@ export async function collectFigures(store: Store, cityCode: string, period: Bul
 
   const quality = await silentVillages(store, cityCode, period);
   return {
-    city: { code: cityCode, name: (await placeName(store, cityCode)) ?? cityCode },
+    city,
     period,
     headline,
     tables,
-    breakdowns: await salesBreakdowns(store, cityCode, period),
+    breakdowns: [...(await salesBreakdowns(store, cityCode, period)), await urbanRuralBreakdown(store, cityCode, period, current)],
     quality: {
       eventsIngested: eventCount(current),
-      deadLettered: await countDeadLettered(store, period),
+      deadLettered: await countDeadLettered(store, cityCode, period),
       arrivedLate: await countLateArrivals(store, cityCode, period),
       villagesTotal: quality.total,
       silentVillages: quality.silent,

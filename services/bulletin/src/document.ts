@@ -63,6 +63,9 @@ export interface PlaceTable {
 
 export interface BreakdownRow {
   name: string;
+  /** When the rows are measures (城乡分列): the measure, and its display unit, which then applies instead of the columns'. */
+  key?: string;
+  unit?: string;
   values: Record<string, number | null>;
 }
 
@@ -75,7 +78,10 @@ export interface Breakdown {
 export interface DataQuality {
   /** Events with an event time in the period that were loaded. */
   eventsIngested: number;
-  /** Messages refused (dead-lettered) while the period was being ingested. */
+  /**
+   * Messages of the city (by subject, else key) first refused during the period, each once,
+   * without those a replay later loaded; messages with no place belong to no city.
+   */
   deadLettered: number;
   /** Events of the period loaded after the period had closed. */
   arrivedLate: number;

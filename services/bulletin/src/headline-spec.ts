@@ -12,6 +12,12 @@ export interface FigureSpec {
   scale?: number;
 }
 
+/** A stored figure in its display unit (revenue: yuan → 万元, to 2 decimals). */
+export function scaled(value: number | null | undefined, spec: FigureSpec): number | null {
+  if (value === null || value === undefined) return null;
+  return spec.scale ? Math.round(value * spec.scale * 100) / 100 : value;
+}
+
 export const HEADLINE: { domain: Domain; title: string; figures: FigureSpec[] }[] = [
   {
     domain: 'grid',
@@ -21,6 +27,7 @@ export const HEADLINE: { domain: Domain; title: string; figures: FigureSpec[] }[
       { type: 'grid-visit', measure: 'household_visits', label: '入户走访', unit: '次' },
       { type: 'grid-visit', measure: 'households_visited', label: '走访农户', unit: '户' },
       { type: 'grid-visit', measure: 'grid_members_active', label: '开展工作的网格员', unit: '人' },
+      { type: 'grid-visit', measure: 'grids_active', label: '开展工作的网格', unit: '个' },
       { type: 'grid-visit', measure: 'hazards_found', label: '发现风险隐患', unit: '处' },
       { type: 'grid-visit', measure: 'issues_found', label: '收集群众诉求', unit: '件' },
     ],
@@ -55,6 +62,7 @@ export const HEADLINE: { domain: Domain; title: string; figures: FigureSpec[] }[
       { type: 'cooperative-sale', measure: 'revenue_yuan', label: '合作社销售收入', unit: '万元', scale: 1 / 10_000 },
       { type: 'cooperative-sale', measure: 'sales', label: '销售', unit: '笔' },
       { type: 'cooperative-sale', measure: 'cooperatives_selling', label: '有销售的合作社', unit: '个' },
+      { type: 'cooperative-sale', measure: 'villages_selling', label: '有销售的村（社区）', unit: '个' },
     ],
   },
 ];
@@ -69,4 +77,20 @@ export const PLACE_COLUMNS: FigureSpec[] = [
   { type: 'dispute-case', measure: 'village_resolution_share', label: '村内化解占比', unit: '%' },
   { type: 'training-attendance', measure: 'attendances', label: '培训人次', unit: '人次' },
   { type: 'cooperative-sale', measure: 'revenue_yuan', label: '合作社销售收入', unit: '万元', scale: 1 / 10_000 },
+];
+
+/**
+ * Rows of the urban/rural table (城乡分列). `additive`: counts and sums, where the events of
+ * townships, counties and the city themselves are the total minus urban minus rural. Distinct
+ * counts are not: one grid member can work in a community and in a village.
+ */
+export const AREA_ROWS: (FigureSpec & { additive: boolean })[] = [
+  { type: 'grid-visit', measure: 'visits', label: '走访巡查', unit: '次', additive: true },
+  { type: 'grid-visit', measure: 'households_visited', label: '走访农户', unit: '户', additive: false },
+  { type: 'grid-visit', measure: 'grid_members_active', label: '开展工作的网格员', unit: '人', additive: false },
+  { type: 'grid-visit', measure: 'grids_active', label: '开展工作的网格', unit: '个', additive: false },
+  { type: 'dispute-case', measure: 'resolved', label: '化解矛盾纠纷', unit: '件', additive: true },
+  { type: 'training-attendance', measure: 'attendances', label: '参训', unit: '人次', additive: true },
+  { type: 'cooperative-sale', measure: 'revenue_yuan', label: '合作社销售收入', unit: '万元', scale: 1 / 10_000, additive: true },
+  { type: 'cooperative-sale', measure: 'villages_selling', label: '有销售的村（社区）', unit: '个', additive: false },
 ];

@@ -4,3 +4,4 @@ export { collectFigures, type BulletinContent } from './collect-figures.ts';
 export { issueBulletin, type IssuedBulletin } from './issue-bulletin.ts';
 export { createBulletinService, type BulletinService, type BulletinScheduleOptions } from './bulletin-service.ts';
 export { duePeriods } from './schedule.ts';
+export { requireCity, UnknownCityError } from './check-city.ts';

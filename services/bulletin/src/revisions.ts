@@ -27,6 +27,10 @@ export function describeChanges(before: BulletinContent, after: BulletinContent)
   if (before.quality.arrivedLate !== after.quality.arrivedLate) {
     changes.push(`迟报数据由${before.quality.arrivedLate}条增至${after.quality.arrivedLate}条`);
   }
+  // Falls when a replay loads messages refused in the period.
+  if (before.quality.deadLettered !== after.quality.deadLettered) {
+    changes.push(`拒收消息由${before.quality.deadLettered}条修订为${after.quality.deadLettered}条`);
+  }
   return changes;
 }
 

@@ -4,7 +4,7 @@ import { barChart } from '../src/render/charts.ts';
 import { CSV_HEADER } from '../src/render/csv.ts';
 import { describeChange, formatValue } from '../src/render/format.ts';
 import { renderAll, renderCsv, renderHtml, renderJson, renderMarkdown } from '../src/render/index.ts';
-import { sampleDocument } from './support/sample-document.ts';
+import { sampleDocument, sampleUrbanRural } from './support/sample-document.ts';
 
 /** RFC 4180: quoted fields may hold commas, CR/LF and doubled quotes; records end with CRLF. */
 function parseCsv(text: string): string[][] {
@@ -188,7 +188,9 @@ describe('renderHtml', () => {
   it('reports data quality and lists the villages that reported nothing', () => {
     expect(html).toContain('118,472');
     expect(html).toContain('1,204条');
-    expect(html).toContain('消息37条');
+    expect(html).toContain('被拒收（转入死信队列）的本市消息37条，未计入本公报');
+    // Messages with no place belong to no city: the reader is told they are not in this count.
+    expect(html).toContain('无法识别所属区划的消息——如无法解析且未带区划代码——不属于任何城市，未包括在内');
     expect(html).toContain('本期无任何上报的村（社区）2个');
     expect(html).toContain('卢氏县官坡镇兰西村');
     expect(html).toContain('渑池县段村乡赵沟村');
@@ -324,5 +326,45 @@ describe('renderJson and renderAll', () => {
     const doc = sampleDocument();
     const all = renderAll(doc);
     expect(all).toEqual({ html: renderHtml(doc), markdown: renderMarkdown(doc), csv: renderCsv(doc), json: renderJson(doc) });
+  });
+});
+
+describe('a breakdown whose rows are measures: 城乡分列', () => {
+  const doc = sampleDocument();
+  doc.breakdowns.push(sampleUrbanRural());
+  const html = renderHtml(doc);
+  const markdown = renderMarkdown(doc);
+
+  it('shows each row in its own unit, — where a distinct count has no remainder', () => {
+    expect(html).toContain('<caption>表5 主要指标城乡分列</caption>');
+    expect(html).toContain('<thead><tr><th scope="col">项目</th><th scope="col">城镇</th><th scope="col">乡村</th><th scope="col">乡镇及以上</th><th scope="col">合计</th></tr></thead>');
+    expect(html).toContain(
+      '<tr><td class="left">走访巡查（次）</td><td class="right">30,120</td><td class="right">54,300</td><td class="right">0</td><td class="right">84,420</td></tr>',
+    );
+    expect(html).toContain('<td class="left">开展工作的网格员（人）</td><td class="right">512</td><td class="right">1,040</td><td class="right">—</td><td class="right">1,540</td>');
+    // 万元 keeps two decimals in its row, whatever the column.
+    expect(html).toContain('<td class="left">合作社销售收入（万元）</td><td class="right">1,203.50</td><td class="right">2,452.92</td><td class="right">200.00</td><td class="right">3,856.42</td>');
+    expect(markdown).toContain('| 参训（人次） | 4,100 | 11,554 | 3,000 | 18,654 |');
+    // No chart for it: its columns are places of work, not categories of one measure.
+    expect(count(html, '<svg')).toBe(4);
+  });
+
+  it('explains the columns in the notes', () => {
+    expect(html).toContain('城乡分列：城镇、乡村按事件所属村（社区）的城乡属性划分');
+    expect(renderHtml(sampleDocument())).not.toContain('城乡分列：');
+  });
+
+  it('gives each cell in CSV as the city\'s measure by area, in the row\'s unit', () => {
+    const [, ...rows] = parseCsv(renderCsv(doc).slice(1));
+    expect(rows).toHaveLength(14 + 4 * 5 + 8 * 3 + 5 * 3 + 3 * 2 + 4 * 4 + 5);
+    const section = rows.filter((r) => r[0] === '表5 主要指标城乡分列');
+    expect(section).toHaveLength(16);
+    expect(section[0]).toEqual(['表5 主要指标城乡分列', '411200000000', '三门峡市', 'visits.urban', '走访巡查（城镇）', '次', '30120', '', '']);
+    expect(section.find((r) => r[3] === 'grid_members_active.above_village')?.slice(5)).toEqual(['人', '', '', '']);
+    expect(section.find((r) => r[3] === 'revenue_yuan.total')?.slice(4, 7)).toEqual(['合作社销售收入（合计）', '万元', '3856.42']);
+  });
+
+  it('round-trips through JSON', () => {
+    expect(JSON.parse(renderJson(doc))).toEqual(doc);
   });
 });

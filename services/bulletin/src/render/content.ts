@@ -144,7 +144,11 @@ export function breakdownTable(breakdown: Breakdown): TableBlock {
     caption: breakdown.title,
     head: ['项目', ...breakdown.columns.map(columnHeading)],
     align: ['left', ...breakdown.columns.map((): Align => 'right')],
-    rows: breakdown.rows.map((row) => [row.name, ...breakdown.columns.map((c) => formatNumber(row.values[c.key] ?? null, c.unit))]),
+    // Rows that are measures (城乡分列) carry their own unit, shown after the name.
+    rows: breakdown.rows.map((row) => [
+      row.unit === undefined ? row.name : columnHeading({ label: row.name, unit: row.unit }),
+      ...breakdown.columns.map((c) => formatNumber(row.values[c.key] ?? null, row.unit ?? c.unit)),
+    ]),
     foot: [],
     className: 'breakdown',
   };
@@ -161,7 +165,8 @@ export function qualityBlocks(quality: DataQuality): Block[] {
     text:
       `本期共接入统计时段内发生的事件${groupDigits(quality.eventsIngested, 0)}条，` +
       `其中统计时段结束后补报（迟到）入库${groupDigits(quality.arrivedLate, 0)}条，占${share(quality.arrivedLate, quality.eventsIngested)}；` +
-      `接入过程中因格式或内容不合规被拒收（转入死信队列）的消息${groupDigits(quality.deadLettered, 0)}条，未计入本公报。`,
+      `接入过程中因格式或内容不合规被拒收（转入死信队列）的本市消息${groupDigits(quality.deadLettered, 0)}条，未计入本公报` +
+      '（按事件所属区划判定，同一消息重放后再次被拒收的只计一次，经重放已入库的不计；无法识别所属区划的消息——如无法解析且未带区划代码——不属于任何城市，未包括在内）。',
   });
   const silent = quality.silentVillages.length;
   const reporting = Math.max(0, quality.villagesTotal - silent);
@@ -193,6 +198,9 @@ const DEFINITIONS: Record<string, string> = {
   resolution_rate: '化解率：本期化解的矛盾纠纷件数÷本期受理的矛盾纠纷件数。',
   revenue_yuan: '合作社销售额：农民专业合作社本期销售收入合计。',
   median_days_to_resolve: '化解用时中位数：本期化解的矛盾纠纷自受理至化解所用天数的中位数。',
+  above_village:
+    '城乡分列：城镇、乡村按事件所属村（社区）的城乡属性划分；乡镇及以上为乡镇（街道）、县（市、区）和市本级直接开展的工作，等于合计减城镇、乡村；' +
+    '人数、户数、个数等去重指标不能相减（同一网格员可能在城镇和乡村都开展工作），该栏以“—”表示。',
 };
 
 export function notes(doc: BulletinDocument): string[] {

@@ -7,7 +7,9 @@ import type { BulletinDocument } from '../document.ts';
  *
  * - headline figures: the city as place, with previous and year_ago;
  * - place tables: one row per place and column, plus the table's total with the city as place;
- * - breakdowns: place_code empty, place_name = the row's name (a product, a channel, …);
+ * - breakdowns: place_code empty, place_name = the row's name (a product, a channel, …); rows that
+ *   are measures of the city (城乡分列) have the city as place, measure `<measure>.<column>`
+ *   (`visits.urban`), label `走访巡查（城镇）` and the row's unit;
  * - data quality: the counts, with the city as place.
  * `section` is the title of the section, table or breakdown the figure comes from. Values are the
  * document's numbers unformatted (full precision, `.` decimal point, no grouping); `%` values are
@@ -53,7 +55,11 @@ export function csvRecords(doc: BulletinDocument): CsvRecord[] {
   }
   for (const breakdown of doc.breakdowns) {
     for (const row of breakdown.rows) {
-      for (const c of breakdown.columns) records.push([breakdown.title, '', row.name, c.key, c.label, c.unit, row.values[c.key] ?? null, null, null]);
+      for (const c of breakdown.columns) {
+        const value = row.values[c.key] ?? null;
+        if (row.key === undefined) records.push([breakdown.title, '', row.name, c.key, c.label, c.unit, value, null, null]);
+        else records.push([breakdown.title, cityCode, cityName, `${row.key}.${c.key}`, `${row.name}（${c.label}）`, row.unit ?? c.unit, value, null, null]);
+      }
     }
   }
   const q = doc.quality;

@@ -1,4 +1,4 @@
-import type { BulletinDocument } from '../../src/document.ts';
+import type { Breakdown, BulletinDocument } from '../../src/document.ts';
 
 /**
  * A hand-built, internally consistent bulletin: 三门峡市, 2024年第三季度, revision 2. County rows
@@ -157,5 +157,27 @@ export function sampleDocument(): BulletinDocument {
         { code: '411221203211', name: '渑池县段村乡赵沟村' },
       ],
     },
+  };
+}
+
+/**
+ * The urban/rural table (城乡分列) of the sample: rows are measures with their own units, additive
+ * ones add up (urban + rural + above-village = total), distinct counts have no remainder (null).
+ */
+export function sampleUrbanRural(): Breakdown {
+  return {
+    title: '表5 主要指标城乡分列',
+    columns: [
+      { key: 'urban', label: '城镇', unit: '' },
+      { key: 'rural', label: '乡村', unit: '' },
+      { key: 'above_village', label: '乡镇及以上', unit: '' },
+      { key: 'total', label: '合计', unit: '' },
+    ],
+    rows: [
+      { name: '走访巡查', key: 'visits', unit: '次', values: { urban: 30_120, rural: 54_300, above_village: 0, total: 84_420 } },
+      { name: '开展工作的网格员', key: 'grid_members_active', unit: '人', values: { urban: 512, rural: 1_040, above_village: null, total: 1_540 } },
+      { name: '参训', key: 'attendances', unit: '人次', values: { urban: 4_100, rural: 11_554, above_village: 3_000, total: 18_654 } },
+      { name: '合作社销售收入', key: 'revenue_yuan', unit: '万元', values: { urban: 1_203.5, rural: 2_452.92, above_village: 200, total: 3_856.42 } },
+    ],
   };
 }

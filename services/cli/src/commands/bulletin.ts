@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
-import { createBulletinService, issueBulletin, parsePeriod } from '@govstats/bulletin';
+import { UnknownCityError, createBulletinService, issueBulletin, parsePeriod } from '@govstats/bulletin';
 import { UsageError, config, connectStore, withStore } from '../runtime.ts';
 
 export const usage = `govstats bulletin --city CODE --period 2024|2024-Q3|2024-07 [--out DIR] [--json]
   Produces the city's statistical bulletin (统计公报) for a period: HTML (A4), Markdown, CSV and
   JSON under DIR (default $GOVSTATS_HOME/bulletins), recorded in ClickHouse. Issuing it again is a
-  no-op unless late events changed the figures, which gives a new revision.
+  no-op unless late events changed the figures, which gives a new revision. CODE must be a city of
+  the division catalogue (exit code 2 otherwise); a province-level municipality's is its
+  city-level code, e.g. 110100000000 for 北京.
 govstats bulletin --serve
   Runs the bulletin service: issues what is due (BULLETIN_CITIES, BULLETIN_SINCE, BULLETIN_DELAY_DAYS)
   at start, then daily at 03:00 Asia/Shanghai, until SIGINT/SIGTERM.`;
@@ -25,7 +27,12 @@ export async function run(args: string[]): Promise<number> {
     throw new UsageError(`--${(error as Error).message}`);
   }
   const city = values.city;
-  const result = await withStore(cfg, (store) => issueBulletin(store, { cityCode: city, period, outDir: values.out ?? cfg.bulletin.outDir, now: Date.now() }));
+  const result = await withStore(cfg, (store) => issueBulletin(store, { cityCode: city, period, outDir: values.out ?? cfg.bulletin.outDir, now: Date.now() })).catch(
+    (error: unknown) => {
+      // Exit code 2 with the reason, as for any other wrong argument; nothing was written.
+      throw error instanceof UnknownCityError ? new UsageError(error.message) : error;
+    },
+  );
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ status: result.status, files: result.files, document: result.document }, null, 2)}\n`);
   } else {
@@ -48,7 +55,9 @@ async function serve(cfg: ReturnType<typeof config>): Promise<number> {
     outDir: cfg.bulletin.outDir,
   });
   try {
-    await service.start();
+    await service.start().catch((error: unknown) => {
+      throw error instanceof UnknownCityError ? new UsageError(`BULLETIN_CITIES: ${error.message}`) : error;
+    });
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
