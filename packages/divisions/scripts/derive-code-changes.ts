@@ -127,6 +127,8 @@ function extractDist(edition: PackagedEdition, tarballPath: string, cacheDir: st
 function loadPackagedEdition(edition: PackagedEdition, cacheDir: string): DivisionCatalogue {
   const dist = extractDist(edition, tarball(edition, cacheDir), cacheDir);
   const catalogue = DivisionCatalogue.from(readChinaDivision(dist));
+  // The tarball is the cache; the ~80 MB of extracted CSVs are rebuilt next run.
+  rmSync(join(cacheDir, edition.version), { recursive: true, force: true });
   console.log(`  ${edition.id}: ${count(catalogue.size)} places`);
   return catalogue;
 }

@@ -9,6 +9,8 @@ import { DivisionCatalogue, codePrefix, nationalCatalogue, type Division } from 
 import type { CodeChange } from '../src/code-changes/code-change.ts';
 import { composeCodeChanges } from '../src/code-changes/compose-code-changes.ts';
 import { deriveCodeChanges } from '../src/code-changes/derive-code-changes.ts';
+import { matchAncestorsInNewest } from '../src/code-changes/match-in-newest.ts';
+import { deriveRelocatedCodes } from '../src/code-changes/relocated-codes.ts';
 import { codeChanges, codeChangesFile, CODE_CHANGES_DATA_DIR, loadCodeChanges, readCodeChangesCsv, resolveCode } from '../src/code-changes/code-change-table.ts';
 import { placeNameKeys } from '../src/code-changes/place-names.ts';
 
@@ -140,6 +142,44 @@ describe('composeCodeChanges', () => {
     const again = new Map(composeCodeChanges([...steps, deriveCodeChanges(e3, e4, { older: 'e3', newer: 'e4' })], e4).map((c) => [c.retiredCode, c]));
     expect(again.get('140421000000')).toMatchObject({ retiredName: '新县', currentCode: '140405000000', method: 'children', retiredIn: 'e4' });
     expect(again.get('140421101000')).toMatchObject({ retiredName: '新乡', currentCode: '140405201000', method: 'same_name', retiredIn: 'e4' });
+  });
+});
+
+describe('codes given to another place', () => {
+  // 232701 was 加格达奇区 until NBS 2017; in 2018 it is 漠河市 and 加格达奇区 is 232761.
+  const e1 = catalogue('23 黑龙江省', '2327 大兴安岭地区', '232701 加格达奇区', '232701001 东山街道', '232701002 卫东街道');
+  const e2 = catalogue('23 黑龙江省', '2327 大兴安岭地区', '232701 加格达奇区', '232701002 卫东街道');
+  const e3 = catalogue('23 黑龙江省', '2327 大兴安岭地区', '232701 漠河市', '232761 加格达奇区', '232761002 卫东街道');
+
+  it('are found by the old name on a new code under the same parent', () => {
+    expect(deriveRelocatedCodes(e2, e3)).toEqual(new Map([['232701000000', '232761000000']]));
+    expect(deriveRelocatedCodes(e1, e2)).toEqual(new Map());
+  });
+
+  it('are followed by chains that reached them, and are not in the table themselves', () => {
+    const steps = [deriveCodeChanges(e1, e2, { older: 'e1', newer: 'e2' }), deriveCodeChanges(e2, e3, { older: 'e2', newer: 'e3' })];
+    const table = composeCodeChanges(steps, e3, [deriveRelocatedCodes(e1, e2), deriveRelocatedCodes(e2, e3)]);
+    expect(summary(table)).toEqual({
+      '232701001': ['232761', 'ancestor'],
+      '232701002': ['232761002', 'moved'],
+    });
+    expect(summary(composeCodeChanges(steps, e3))['232701001']).toEqual(['232701', 'ancestor']);
+  });
+});
+
+describe('matchAncestorsInNewest', () => {
+  it('points a fallback at a place of the same name listed again under that ancestor', () => {
+    const newest = catalogue(...PROVINCE_AND_CITY, '140404 上党区', '140404101 苏店镇', '140404101230 西村村民委员会', '140404101231 东村村委会', '140404101232 东社区居委会', '140404101233 北村村委会', '140404101234 北村民委员会');
+    const fallback = (code: string, name: string): CodeChange => ({ retiredCode: code, retiredName: name, retiredLevel: 'village', currentCode: '140404101000', currentName: '苏店镇', currentLevel: 'township', method: 'ancestor', retiredIn: 'e2' });
+    const table = matchAncestorsInNewest([fallback('140421101201', '西村村委会'), fallback('140421101202', '东村委会'), fallback('140421101203', '南村村委会'), fallback('140421101204', '北社区居委会')], newest);
+    expect(summary(table)).toEqual({
+      '140421101201': ['140404101230', 'same_name_in_newest'],
+      // The village 东 over the community 东: the strict key keeps the kind.
+      '140421101202': ['140404101231', 'same_name_in_newest'],
+      '140421101203': ['140404101', 'ancestor'],
+      // No community 北, and two villages 北: ambiguous, so the fallback stays.
+      '140421101204': ['140404101', 'ancestor'],
+    });
   });
 });
 

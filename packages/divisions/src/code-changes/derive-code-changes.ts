@@ -73,14 +73,14 @@ class SuccessorMatcher {
     const home = parent === undefined ? undefined : this.#successorOf(parent);
     const area = this.#searchArea(parent, home);
     // A township may also be handed to another city (鄚州镇: 沧州任丘 → 保定雄县, 2018), hence the
-    // province-wide second look, with stricter terms.
-    const province = area.slice(0, 2);
+    // province-wide second look, on stricter terms, where the first look was narrower.
+    const province = area.length > 2 ? area.slice(0, 2) : undefined;
     const match =
       this.#byName(place, home) ??
       this.#byMove(place, parent, area, place.level === 'village' ? ['strict'] : ['strict', 'loose']) ??
       this.#byChildren(place, area, 1) ??
-      this.#byChildren(place, province, 2) ??
-      (place.level === 'village' ? undefined : this.#byMove(place, parent, province, ['strict'])) ??
+      (province === undefined ? undefined : this.#byChildren(place, province, 2)) ??
+      (province === undefined || place.level === 'village' ? undefined : this.#byMove(place, parent, province, ['strict'])) ??
       (home === undefined ? undefined : { code: home, method: 'ancestor' as const });
     if (!match) throw new Error(`${place.code} ${place.name}: retired, but no place of the newer edition matches it and it has no parent to fall back to`);
     this.#successors.set(place.code, match);

@@ -18,7 +18,7 @@ export function deriveRelocatedCodes(older: DivisionCatalogue, newer: DivisionCa
   const relocated = new Map<string, string>();
   for (const before of older) {
     const now = newer.get(before.code);
-    if (!now) continue;
+    if (!now || now.name === before.name) continue;
     const keys = placeNameKeys(before.name, before.level);
     if (keys.loose === placeNameKeys(now.name, now.level).loose) continue;
     const parent = newer.parentOf(now);
