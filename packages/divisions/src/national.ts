@@ -34,8 +34,16 @@ let national: DivisionCatalogue | undefined;
 
 /** Every province, city, county, township, village and community of the national catalogue, read once per process. */
 export function nationalCatalogue(): DivisionCatalogue {
-  national ??= DivisionCatalogue.from(readChinaDivision(chinaDivisionDist()));
+  national ??= readNationalCatalogue();
   return national;
+}
+
+/**
+ * The national catalogue read afresh and not kept: loading it into the warehouse needs it once,
+ * and a long-running process that migrates first (ingest) should not carry ~100 MB of it after.
+ */
+export function readNationalCatalogue(): DivisionCatalogue {
+  return national ?? DivisionCatalogue.from(readChinaDivision(chinaDivisionDist()));
 }
 
 /** How the package's rows are turned into the catalogue; bump it when that changes, so stores reload. */

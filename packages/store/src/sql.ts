@@ -57,6 +57,10 @@ export async function insertSerialized(client: ClickHouseClient, table: string, 
     'min_insert_block_size_bytes = 0',
     // A raw table feeds a rollup view per grain; run them side by side rather than one after another.
     'parallel_view_processing = 1',
+    // A view's GROUP BY over a large batch switches to two-level aggregation (256 buckets), and
+    // with no squashing (above) each bucket became a part of its own: hundreds of parts per insert.
+    'group_by_two_level_threshold = 0',
+    'group_by_two_level_threshold_bytes = 0',
   ];
   if (options.deduplicationToken !== undefined) {
     settings.push(`insert_deduplication_token = '${options.deduplicationToken.replace(/[^A-Za-z0-9._:-]/g, '_')}'`);

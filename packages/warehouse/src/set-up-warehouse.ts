@@ -1,7 +1,7 @@
-import { NATIONAL_EDITION, codeChanges, nationalCatalogue, nationalChecksum } from '@govstats/divisions';
+import { NATIONAL_EDITION, loadCodeChanges, nationalChecksum, readNationalCatalogue } from '@govstats/divisions';
 import { createLogger } from '@govstats/log';
 import type { Store } from '@govstats/store';
-import { loadEdition, otherCompleteEditions } from './catalogue/load-edition.ts';
+import { editionLoaded, loadEdition, otherCompleteEditions } from './catalogue/load-edition.ts';
 import type { DdlOptions } from './schema/ddl-options.ts';
 import { migrate, type MigrationOutcome } from './schema/migrate.ts';
 import { allMigrations } from './schema/migrations.ts';
@@ -20,13 +20,17 @@ export async function setUpWarehouse(store: Store, options: DdlOptions): Promise
     log.info({ editions: others }, `division catalogue: keeping the loaded edition ${others.join(', ')} instead of the shipped ${NATIONAL_EDITION.id}`);
     return [...outcomes, { id, action: 'unchanged' }];
   }
-  const result = await loadEdition(store, {
+  const checksum = nationalChecksum();
+  // Checked before reading the tables: every service migrates at start, and must not pay for (or
+  // keep) 665k places and 217k code changes it will not load.
+  if (await editionLoaded(store, NATIONAL_EDITION.id, checksum)) return [...outcomes, { id, action: 'unchanged' }];
+  await loadEdition(store, {
     edition: NATIONAL_EDITION,
-    checksum: nationalChecksum(),
+    checksum,
     mode: 'complete',
-    catalogue: nationalCatalogue(),
+    catalogue: readNationalCatalogue(),
     // Codes of the 2016 … 2022 editions the 2023 one no longer lists, with their successors.
-    codeChanges: codeChanges().values(),
+    codeChanges: loadCodeChanges().values(),
   });
-  return [...outcomes, { id, action: result.status === 'loaded' ? 'applied' : 'unchanged' }];
+  return [...outcomes, { id, action: 'applied' }];
 }

@@ -101,3 +101,47 @@ describe('rollup grains on the real ClickHouse engine', () => {
     expect(byKind.reduce((n, r) => n + (r.figures.visits ?? 0), 0)).toBe(total.visits);
   });
 });
+
+describe('a large batch through the rollup views', () => {
+  let store: Store;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'govstats-parts-'));
+    store = await openStore({ dataDir: dir });
+    await migrate(store, allMigrations(SINGLE_NODE), SINGLE_NODE);
+  });
+
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes one part per month partition into each rollup, not one per aggregation bucket', async () => {
+    // A county's month of visits in one batch (300 villages × 60 days × 6 kinds, as a busy partition
+    // brings): its aggregation states outgrow what ClickHouse aggregates in one piece, which once
+    // split each view's output into 256 buckets, every one a part on disk (3-4× slower ingest).
+    const kinds = ['household_visit', 'patrol', 'policy_publicity', 'hazard_check', 'dispute_screening', 'service_delivery'];
+    const rows = Array.from({ length: 36_000 }, (_, i) => {
+      const village = `411224${100 + Math.floor((i % 300) / 20)}${200 + (i % 20)}`;
+      return {
+        event_id: `big-${i}`, contract_version: 1, source: 'test', village_code: village, original_code: village, area: 'rural',
+        event_time: new Date(Date.parse('2024-03-01T02:00:00Z') + (Math.floor(i / 300) % 60) * 86_400_000).toISOString(), ingested_at: '2024-05-01T00:00:00.000Z',
+        kafka_topic: 't', kafka_partition: 0, kafka_offset: i,
+        grid_id: `G${i % 7}`, member_id: `${village}-M${i % 23}`, household_id: `${village}-H${i % 311}`,
+        kind: kinds[i % 6], issues_found: i % 2, hazards_found: i % 3, duration_minutes: 10 + (i % 60),
+      };
+    });
+    await insertRows(store.client, 'grid_visits', rows, { deduplicationToken: 'big', columns: Object.keys(rows[0]!) });
+    const counted = await queryRows<{ table: string; parts: string }>(
+      store.client,
+      "SELECT table, count() AS parts FROM system.parts WHERE active AND database = currentDatabase() AND table LIKE 'grid_visit%' GROUP BY table",
+    );
+    const parts = Object.fromEntries(counted.map((r) => [r.table, Number(r.parts)]));
+    // Each block the raw table receives (the parser may cut a large body into a few) gives each
+    // rollup at most one part per partition; merges only ever lower the counts.
+    expect(parts.grid_visits).toBeGreaterThanOrEqual(2);
+    expect(parts.grid_visits).toBeLessThanOrEqual(16);
+    for (const table of ['grid_visit_rollup', 'grid_visit_rollup_month', 'grid_visit_rollup_year']) expect(parts[table], table).toBeLessThanOrEqual(parts.grid_visits!);
+  });
+});
