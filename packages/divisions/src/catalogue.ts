@@ -1,5 +1,6 @@
 import { DIVISION_LEVELS, PREFIX_LENGTH, type DivisionLevel } from '@govstats/schemas';
 import type { Area, AreaSource, Division } from './division.ts';
+import { indexOfCode, lowerBound } from './sorted-codes.ts';
 
 const AREAS: (Area | undefined)[] = [undefined, 'urban', 'rural'];
 const AREA_SOURCES: (AreaSource | undefined)[] = [undefined, 'nbs', 'code'];
@@ -57,21 +58,8 @@ export class DivisionCatalogue {
     return new DivisionCatalogue(columns);
   }
 
-  /** Index of the first code ≥ `code`. */
-  #lowerBound(code: number): number {
-    let [lo, hi] = [0, this.size];
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.#codes[mid]! < code) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
   #indexOf(code: string): number {
-    if (!/^\d{12}$/.test(code)) return -1;
-    const i = this.#lowerBound(Number(code));
-    return i < this.size && this.#codes[i] === Number(code) ? i : -1;
+    return /^\d{12}$/.test(code) ? indexOfCode(this.#codes, Number(code)) : -1;
   }
 
   #row(i: number): Division {
@@ -107,9 +95,9 @@ export class DivisionCatalogue {
     const division = this.get(code);
     if (!division) return [];
     const prefix = codePrefix(code, division.level);
-    const end = this.#lowerBound(Number(prefix.padEnd(12, '9')) + 1);
+    const end = lowerBound(this.#codes, Number(prefix.padEnd(12, '9')) + 1);
     const out: Division[] = [];
-    for (let i = this.#lowerBound(Number(code)); i < end; i++) out.push(this.#row(i));
+    for (let i = lowerBound(this.#codes, Number(code)); i < end; i++) out.push(this.#row(i));
     return out;
   }
 

@@ -1,5 +1,6 @@
 import { DIVISION_LEVELS, type DivisionLevel } from '@govstats/schemas';
 import type { Area, Division } from './division.ts';
+import { indexOfCode } from './sorted-codes.ts';
 
 /** Where an event with a given subject counts: its current place, that place's level and area. */
 export interface ResolvedPlace {
@@ -59,11 +60,11 @@ export class PlaceIndex {
   /** The place an event with this subject counts under, or undefined when no edition knows the code. */
   resolve(subject: string): ResolvedPlace | undefined {
     const code = Number(subject);
-    const i = indexOf(this.#codes, code);
+    const i = indexOfCode(this.#codes, code);
     if (i >= 0) return this.#place(i, subject);
     const current = this.#retired.get(code);
     if (current === undefined) return undefined;
-    return this.#place(indexOf(this.#codes, current), String(current).padStart(12, '0'), subject);
+    return this.#place(indexOfCode(this.#codes, current), String(current).padStart(12, '0'), subject);
   }
 }
 
@@ -137,7 +138,7 @@ export class PlaceIndexBuilder {
     const order = new Uint32Array(this.#size).map((_, i) => i).sort((a, b) => this.#codes[a]! - this.#codes[b]!);
     const codes = Float64Array.from(order, (i) => this.#codes[i]!);
     const info = Uint8Array.from(order, (i) => this.#info[i]!);
-    const isCurrent = (code: number) => indexOf(codes, code) >= 0;
+    const isCurrent = (code: number) => indexOfCode(codes, code) >= 0;
     const retired = new Map<number, number>();
     for (const [code, successor] of this.#changes) {
       if (isCurrent(code)) continue;
@@ -152,14 +153,4 @@ export class PlaceIndexBuilder {
 function lineEnd(text: string, start: number): number {
   const end = text.indexOf('\n', start);
   return end < 0 ? text.length : end;
-}
-
-function indexOf(codes: Float64Array, code: number): number {
-  let [lo, hi] = [0, codes.length];
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (codes[mid]! < code) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < codes.length && codes[lo] === code ? lo : -1;
 }

@@ -12,3 +12,4 @@ export { setUpWarehouse } from './set-up-warehouse.ts';
 export { loadEdition, type CodeChangeRow, type EditionLoadResult, type EditionToLoad } from './catalogue/load-edition.ts';
 export { catalogueVersion, currentCatalogue, loadPlaceIndex } from './catalogue/current-catalogue.ts';
 export { divisionSubtree, searchDivisions, type PlaceRow, type SubtreeCounts } from './catalogue/division-queries.ts';
+export { CURRENT_DIVISIONS, LATEST_DIVISIONS } from './catalogue/latest-divisions.ts';

@@ -1,4 +1,5 @@
 import { queryRows, type Store } from '@govstats/store';
+import { LATEST_DIVISIONS } from '@govstats/warehouse';
 
 /** A bulletin was asked for a code that is not a current city of the loaded division catalogue. */
 export class UnknownCityError extends Error {
@@ -20,9 +21,7 @@ interface Place {
 }
 
 /** Each code's latest row of the warehouse's catalogue (a user may have loaded or extended it). */
-const LATEST = `SELECT code, argMax(name, updated_at) AS name, argMax(short_name, updated_at) AS short_name,
-  argMax(level, updated_at) AS level, argMax(retired, updated_at) AS retired
-FROM divisions`;
+const LATEST = `SELECT code, name, short_name, level, retired FROM ${LATEST_DIVISIONS}`;
 
 /**
  * The city of a bulletin, from the `divisions` table: a current (not retired) place at level city.
@@ -30,7 +29,7 @@ FROM divisions`;
  * bulletin of zeros.
  */
 export async function requireCity(store: Store, code: string): Promise<{ code: string; name: string }> {
-  const [place] = await queryRows<Place>(store.client, `${LATEST} WHERE code = {code:String} GROUP BY code`, { code });
+  const [place] = await queryRows<Place>(store.client, `${LATEST} WHERE code = {code:String}`, { code });
   if (place && place.level === 'city' && !Number(place.retired)) return { code, name: await cityName(store, place) };
   throw new UnknownCityError([code], await refusal(store, code, place));
 }
@@ -44,7 +43,7 @@ async function cityName(store: Store, city: Place): Promise<string> {
   const own = city.short_name || city.name;
   if (/(市|州|盟|地区)$/.test(city.name)) return own;
   const siblings = await currentCities(store, city.code.slice(0, 2));
-  const [province] = await queryRows<Place>(store.client, `${LATEST} WHERE code = {code:String} GROUP BY code`, { code: city.code.slice(0, 2).padEnd(12, '0') });
+  const [province] = await queryRows<Place>(store.client, `${LATEST} WHERE code = {code:String}`, { code: city.code.slice(0, 2).padEnd(12, '0') });
   if (!province) return own;
   const provinceName = province.short_name || province.name;
   return siblings.length === 1 ? provinceName : `${provinceName}${own}`;
@@ -53,8 +52,7 @@ async function cityName(store: Store, city: Place): Promise<string> {
 function currentCities(store: Store, provincePrefix: string): Promise<{ code: string; name: string }[]> {
   return queryRows<{ code: string; name: string }>(
     store.client,
-    `SELECT code, name FROM (${LATEST} WHERE startsWith(code, {prefix:String}) GROUP BY code)
-WHERE level = 'city' AND retired = 0 ORDER BY code`,
+    `SELECT code, name FROM (${LATEST}) WHERE startsWith(code, {prefix:String}) AND level = 'city' AND retired = 0 ORDER BY code`,
     { prefix: provincePrefix },
   );
 }

@@ -1,15 +1,12 @@
 import { DivisionCatalogue, PlaceIndex, type Area, type AreaSource, type Division } from '@govstats/divisions';
 import type { DivisionLevel } from '@govstats/schemas';
 import { queryRows, queryText, type Store } from '@govstats/store';
+import { CURRENT_DIVISIONS } from './latest-divisions.ts';
 
-/** Each code's latest row; places a complete edition dropped are left out. */
-const CURRENT = `SELECT code, argMax(name, updated_at) AS name, argMax(level, updated_at) AS level, argMax(area, updated_at) AS area,
-  argMax(urban_rural_code, updated_at) AS urban_rural_code, argMax(area_source, updated_at) AS area_source
-FROM divisions GROUP BY code HAVING argMax(retired, updated_at) = 0`;
 
 /** The catalogue as loaded in the warehouse now (every edition and overlay applied), for comparing editions. */
 export async function currentCatalogue(store: Store): Promise<DivisionCatalogue> {
-  const tsv = await queryText(store.client, `SELECT code, name, level, area, urban_rural_code, area_source FROM (${CURRENT}) ORDER BY code`);
+  const tsv = await queryText(store.client, `SELECT code, name, level, area, urban_rural_code, area_source FROM ${CURRENT_DIVISIONS} ORDER BY code`);
   function* rows(): Generator<Division> {
     for (const line of tsv.split('\n')) {
       if (!line) continue;

@@ -1,5 +1,6 @@
 import { DIVISION_LEVELS, PREFIX_LENGTH, ancestorCode, levelOfCode, type DivisionLevel } from '@govstats/schemas';
 import { queryRows, type Store } from '@govstats/store';
+import { CURRENT_DIVISIONS } from './latest-divisions.ts';
 
 export interface PlaceRow {
   code: string;
@@ -14,14 +15,10 @@ export interface PlaceRow {
   path: string[];
 }
 
-/** Each code's latest row, retired places left out. */
-const CURRENT = `(SELECT code, argMax(name, updated_at) AS name, argMax(level, updated_at) AS level, argMax(area, updated_at) AS area,
-    argMax(area_source, updated_at) AS area_source, argMax(edition, updated_at) AS edition
-  FROM divisions GROUP BY code HAVING argMax(retired, updated_at) = 0)`;
 
 async function namesOf(store: Store, codes: string[]): Promise<Map<string, string>> {
   if (codes.length === 0) return new Map();
-  const rows = await queryRows<{ code: string; name: string }>(store.client, `SELECT code, name FROM ${CURRENT} WHERE code IN {codes:Array(String)}`, { codes });
+  const rows = await queryRows<{ code: string; name: string }>(store.client, `SELECT code, name FROM ${CURRENT_DIVISIONS} WHERE code IN {codes:Array(String)}`, { codes });
   return new Map(rows.map((r) => [r.code, r.name]));
 }
 
@@ -48,7 +45,7 @@ async function withPaths(store: Store, rows: Record<string, string>[]): Promise<
 export async function searchDivisions(store: Store, text: string, options: { level?: DivisionLevel; limit?: number } = {}): Promise<PlaceRow[]> {
   const rows = await queryRows<Record<string, string>>(
     store.client,
-    `SELECT code, name, level, area, area_source, edition FROM ${CURRENT}
+    `SELECT code, name, level, area, area_source, edition FROM ${CURRENT_DIVISIONS}
 WHERE (positionUTF8(name, {text:String}) > 0 OR startsWith(code, {text:String})) AND ({level:String} = '' OR level = {level:String})
 ORDER BY code LIMIT {limit:UInt32}`,
     { text, level: options.level ?? '', limit: options.limit ?? 50 },
@@ -68,12 +65,12 @@ export interface SubtreeCounts {
 
 /** A place of the loaded catalogue with everything under it counted by kind; undefined when unknown. */
 export async function divisionSubtree(store: Store, code: string): Promise<SubtreeCounts | undefined> {
-  const [place] = await withPaths(store, await queryRows<Record<string, string>>(store.client, `SELECT code, name, level, area, area_source, edition FROM ${CURRENT} WHERE code = {code:String}`, { code }));
+  const [place] = await withPaths(store, await queryRows<Record<string, string>>(store.client, `SELECT code, name, level, area, area_source, edition FROM ${CURRENT_DIVISIONS} WHERE code = {code:String}`, { code }));
   if (!place) return undefined;
   const prefix = code.slice(0, PREFIX_LENGTH[place.level]);
   const counts = await queryRows<{ level: DivisionLevel; area: string; area_source: string; n: string }>(
     store.client,
-    `SELECT level, area, area_source, count() AS n FROM ${CURRENT} WHERE startsWith(code, {prefix:String}) AND code != {code:String}
+    `SELECT level, area, area_source, count() AS n FROM ${CURRENT_DIVISIONS} WHERE startsWith(code, {prefix:String}) AND code != {code:String}
 GROUP BY level, area, area_source ORDER BY indexOf(['province', 'city', 'county', 'township', 'village'], level), area, area_source`,
     { prefix, code },
   );
@@ -81,7 +78,7 @@ GROUP BY level, area, area_source ORDER BY indexOf(['province', 'city', 'county'
   const childRows = below
     ? await queryRows<Record<string, string>>(
         store.client,
-        `SELECT code, name, level, area, area_source, edition FROM ${CURRENT}
+        `SELECT code, name, level, area, area_source, edition FROM ${CURRENT_DIVISIONS}
 WHERE startsWith(code, {prefix:String}) AND code != {code:String} AND level IN {levels:Array(String)} ORDER BY code`,
         // A city without counties (东莞) has townships right under it.
         { prefix, code, levels: place.level === 'city' ? ['county', 'township'] : [below] },
@@ -90,7 +87,7 @@ WHERE startsWith(code, {prefix:String}) AND code != {code:String} AND level IN {
   const direct = childRows.filter((c) => place.level !== 'city' || c.level === 'county' || levelOfCode(ancestorCode(c.code!, 'county')) === 'city');
   const byTownship = await queryRows<{ township: string; area: string; n: string }>(
     store.client,
-    `SELECT substring(code, 1, 9) AS township, area, count() AS n FROM ${CURRENT}
+    `SELECT substring(code, 1, 9) AS township, area, count() AS n FROM ${CURRENT_DIVISIONS}
 WHERE startsWith(code, {prefix:String}) AND level = 'village' GROUP BY township, area`,
     { prefix },
   );

@@ -1,5 +1,6 @@
 import { EVENT_TYPES } from '@govstats/schemas';
 import { queryRows, type Store } from '@govstats/store';
+import { CURRENT_DIVISIONS } from '../catalogue/latest-divisions.ts';
 import { STATS_TIMEZONE } from '../schema/ddl-options.ts';
 
 export interface PeriodWindow {
@@ -55,17 +56,17 @@ WHERE substring(place, 1, 4) = {prefix:String} AND toDate(first_refused, '${STAT
   return Number(row?.n ?? 0);
 }
 
-/** Villages and communities of the city in the division dimension with no event of any type in the period. */
+/** Current villages and communities of the city with no event of any type in the period. */
 export async function silentVillages(store: Store, cityCode: string, window: PeriodWindow): Promise<{ total: number; silent: { code: string; name: string }[] }> {
   const reported = EVENT_TYPES.map(
     (t) => `SELECT DISTINCT code FROM ${t.rollup.table} WHERE level = 'village' AND day BETWEEN {from:Date} AND {to:Date}`,
   ).join(' UNION DISTINCT ');
   const rows = await queryRows<{ code: string; name: string; reported: number }>(
     store.client,
-    `SELECT d.code AS code, argMax(d.short_name, d.updated_at) AS name, d.code IN (${reported}) AS reported
-FROM divisions AS d
-WHERE d.level = 'village' AND startsWith(d.code, {prefix:String})
-GROUP BY d.code ORDER BY d.code`,
+    `SELECT code, short_name AS name, code IN (${reported}) AS reported
+FROM ${CURRENT_DIVISIONS}
+WHERE level = 'village' AND startsWith(code, {prefix:String})
+ORDER BY code`,
     { prefix: cityCode.slice(0, 4), from: window.from, to: window.to },
   );
   return { total: rows.length, silent: rows.filter((r) => !Number(r.reported)).map((r) => ({ code: r.code, name: r.name })) };

@@ -1,0 +1,16 @@
+/** Index of the first code ≥ `code` in codes sorted ascending: where `code` is or would be. */
+export function lowerBound(codes: Float64Array, code: number): number {
+  let [lo, hi] = [0, codes.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (codes[mid]! < code) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of `code` in codes sorted ascending, or -1. */
+export function indexOfCode(codes: Float64Array, code: number): number {
+  const i = lowerBound(codes, code);
+  return i < codes.length && codes[i] === code ? i : -1;
+}
