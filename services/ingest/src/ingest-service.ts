@@ -209,10 +209,11 @@ WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka
    * resolved: `govstats dlq` stops listing them and `dlq replay` does not send them again.
    */
   async function recordResolutions(batch: SourceBatch, work: PreparedBatch, refused: AcceptedEvent[]): Promise<void> {
-    const inserted = new Set(work.plan.inserts.flatMap((i) => i.events.map((e) => e.eventId)));
+    const replays = work.accepted.filter((e) => e.message.headers[REPLAY_HEADER] !== undefined);
+    if (replays.length === 0) return;
     const stillRefused = new Set(refused.map((e) => e.message.offset));
-    const resolved = work.accepted.filter((e) => e.message.headers[REPLAY_HEADER] !== undefined && !stillRefused.has(e.message.offset));
-    if (resolved.length === 0) return;
+    const resolved = replays.filter((e) => !stillRefused.has(e.message.offset));
+    const inserted = new Set(work.plan.inserts.flatMap((i) => i.events.map((e) => e.eventId)));
     await insertRows(
       store.client,
       'dead_letter_resolutions',
