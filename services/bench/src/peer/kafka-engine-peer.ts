@@ -63,7 +63,7 @@
  * distinct event ids, so the re-read block was not inserted twice (in that run).
  */
 import { queryRows, runCommand, type Store } from '@govstats/store';
-import { COMMON_COLUMNS, type ColumnSpec, type EventTypeDefinition } from '@govstats/schemas';
+import { COMMON_COLUMNS, areaFromCodeSql, type ColumnSpec, type EventTypeDefinition } from '@govstats/schemas';
 
 /** Kafka table engine settings that matter for speed. */
 export interface KafkaEngineSettings {
@@ -127,11 +127,15 @@ function dataField(column: ColumnSpec): { tupleType: string; select: (value: str
 function selectRows(type: EventTypeDefinition, topic: string): string {
   const fields = type.rawTable.columns.map((column) => ({ column, ...dataField(column) }));
   const tuple = `Tuple(id String, type String, source String, subject String, time String, data Tuple(${fields.map((f) => `${f.column.name} ${f.tupleType}`).join(', ')}))`;
+  const subject = 'toFixedString(substring(e.subject, 1, 12), 12)';
   const common: Record<string, string> = {
     event_id: 'e.id',
     contract_version: "toUInt16OrZero(extract(e.type, '\\\\.v(\\\\d+)$'))",
     source: 'e.source',
-    village_code: 'toFixedString(substring(e.subject, 1, 12), 12)',
+    village_code: subject,
+    // No catalogue here: the subject is taken as sent, its area read off its code.
+    original_code: subject,
+    area: areaFromCodeSql(subject),
     event_time: "parseDateTime64BestEffortOrZero(e.time, 3, 'UTC')",
     ingested_at: "now64(3, 'UTC')",
     kafka_topic: '_topic',

@@ -37,7 +37,9 @@ export async function loadSyntheticVisits(store: Store, rows: number): Promise<{
   for (let offset = 0; offset < rows; offset += step) {
     await runCommand(
       store.client,
-      `INSERT INTO grid_visits
+      // original_code and area take their column defaults: the village itself, its area by its code.
+      `INSERT INTO grid_visits (event_id, contract_version, source, village_code, event_time, ingested_at, kafka_topic, kafka_partition, kafka_offset,
+  grid_id, member_id, household_id, kind, issues_found, hazards_found, duration_minutes)
 WITH (SELECT groupArray(toString(code)) FROM divisions WHERE level = 'village' AND startsWith(code, '4112')) AS villages,
      arrayElement(villages, 1 + cityHash64(number) % length(villages)) AS village
 SELECT concat('q', toString(number)), 1, 'urn:govstats:bench', toFixedString(village, 12),
