@@ -1,5 +1,5 @@
-/** Index of the first code ≥ `code` in codes sorted ascending: where `code` is or would be. */
-export function lowerBound(codes: Float64Array, code: number): number {
+/** Index of the first code ≥ `code` in codes sorted ascending (numbers or 12-digit strings): where `code` is or would be. */
+export function lowerBound<T extends number | string>(codes: ArrayLike<T>, code: T): number {
   let [lo, hi] = [0, codes.length];
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;

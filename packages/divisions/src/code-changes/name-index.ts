@@ -1,21 +1,11 @@
 import type { DivisionLevel } from '@govstats/schemas';
 import type { DivisionCatalogue } from '../catalogue.ts';
 import type { Division } from '../division.ts';
+import { lowerBound } from '../sorted-codes.ts';
 import { placeNameKeys } from './place-names.ts';
 
 /** The codes, in code order, whose place at `level` has a given name key. */
 type KeyIndex = Map<string, string[]>;
-
-/** First index in sorted `codes` whose code is ≥ `code`. */
-function lowerBound(codes: string[], code: string): number {
-  let [lo, hi] = [0, codes.length];
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (codes[mid]! < code) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * Places by name key and level, so "the 苏店镇 under 140404" or "every village called
