@@ -101,17 +101,6 @@ export class DivisionCatalogue {
     return out;
   }
 
-  /** Places whose name contains `text` (or whose code starts with it), in code order. */
-  search(text: string, limit = 50): Division[] {
-    const out: Division[] = [];
-    const byCode = /^\d+$/.test(text);
-    for (let i = 0; i < this.size && out.length < limit; i++) {
-      const hit = byCode ? String(this.#codes[i]).padStart(12, '0').startsWith(text) : this.#names[i]!.includes(text);
-      if (hit) out.push(this.#row(i));
-    }
-    return out;
-  }
-
   *[Symbol.iterator](): IterableIterator<Division> {
     for (let i = 0; i < this.size; i++) yield this.#row(i);
   }

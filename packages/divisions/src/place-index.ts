@@ -117,6 +117,11 @@ export class PlaceIndexBuilder {
     this.#info[this.#size++] = info;
   }
 
+  addChange(retiredCode: string, currentCode: string): this {
+    this.#changes.set(Number(retiredCode), Number(currentCode));
+    return this;
+  }
+
   addChanges(tsv: string): this {
     for (let start = 0; start < tsv.length; ) {
       const end = lineEnd(tsv, start);

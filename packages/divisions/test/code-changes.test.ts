@@ -11,7 +11,8 @@ import { composeCodeChanges } from '../src/code-changes/compose-code-changes.ts'
 import { deriveCodeChanges } from '../src/code-changes/derive-code-changes.ts';
 import { matchAncestorsInNewest } from '../src/code-changes/match-in-newest.ts';
 import { deriveRelocatedCodes } from '../src/code-changes/relocated-codes.ts';
-import { codeChanges, codeChangesFile, CODE_CHANGES_DATA_DIR, loadCodeChanges, readCodeChangesCsv, resolveCode } from '../src/code-changes/code-change-table.ts';
+import { codeChangesFile, CODE_CHANGES_DATA_DIR, loadCodeChanges, readCodeChangesCsv } from '../src/code-changes/code-change-table.ts';
+import { PlaceIndex } from '../src/place-index.ts';
 import { placeNameKeys } from '../src/code-changes/place-names.ts';
 
 /** A catalogue from `code name` lines; codes of 2–12 digits are padded to 12. */
@@ -184,12 +185,11 @@ describe('matchAncestorsInNewest', () => {
 });
 
 describe('the committed code-change table', () => {
-  const table = codeChanges();
+  const table = loadCodeChanges();
   const national = nationalCatalogue();
 
   it('matches its recorded sha256', () => {
     expect(() => readCodeChangesCsv()).not.toThrow();
-    expect(codeChanges()).toBe(table);
   });
 
   it('refuses a table that does not match its checksum, naming the file and the fix', () => {
@@ -228,10 +228,15 @@ describe('the committed code-change table', () => {
     expect(wrong.slice(0, 5)).toEqual([]);
   });
 
-  it('resolves a code for counting: listed codes as they are, retired codes to their successor', () => {
-    expect(resolveCode('140404101000', national)).toEqual({ code: '140404101000' });
-    expect(resolveCode('140421101000', national)).toMatchObject({ code: '140404101000', change: { retiredCode: '140421101000' } });
-    expect(resolveCode('999999999999', national)).toBeUndefined();
+  it('places codes as ingest does: listed codes as they are, retired codes under their successor', () => {
+    const builder = PlaceIndex.builder();
+    for (const place of national) builder.addPlace(place);
+    for (const change of table.values()) builder.addChange(change.retiredCode, change.currentCode);
+    const places = builder.build();
+    expect(places.resolve('140404101000')).toEqual({ code: '140404101000', level: 'township', area: '' });
+    expect(places.resolve('140421101000')).toEqual({ code: '140404101000', level: 'township', area: '', retiredCode: '140421101000' });
+    expect(places.resolve('999999999999')).toBeUndefined();
+    expect(places.retiredCodes).toBe(table.size);
   });
 });
 

@@ -3,7 +3,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import type { DivisionCatalogue } from '../catalogue.ts';
 import type { CodeChange } from './code-change.ts';
 import { parseCodeChangesCsv } from './code-change-csv.ts';
 
@@ -43,29 +42,4 @@ export function readCodeChangesCsv(dataDir: string = CODE_CHANGES_DATA_DIR): str
 export function loadCodeChanges(dataDir: string = CODE_CHANGES_DATA_DIR): Map<string, CodeChange> {
   const path = codeChangesFile(dataDir);
   return new Map(parseCodeChangesCsv(readCodeChangesCsv(dataDir), path).map((change) => [change.retiredCode, change]));
-}
-
-let committed: Map<string, CodeChange> | undefined;
-
-/** The committed code-change table (NBS 2016 … 2022 codes the 2023 edition no longer lists), read and checked once per process. */
-export function codeChanges(): Map<string, CodeChange> {
-  committed ??= loadCodeChanges();
-  return committed;
-}
-
-export interface ResolvedCode {
-  /** The code to count under: listed in `catalogue`. */
-  code: string;
-  /** Set when `code` differs from the code asked for. */
-  change?: CodeChange;
-}
-
-/**
- * The code an event carrying `code` should be counted under: the code itself when `catalogue`
- * lists it, else its successor from the change table; undefined when neither knows it.
- */
-export function resolveCode(code: string, catalogue: DivisionCatalogue, changes: Map<string, CodeChange> = codeChanges()): ResolvedCode | undefined {
-  if (catalogue.has(code)) return { code };
-  const change = changes.get(code);
-  return change && catalogue.has(change.currentCode) ? { code: change.currentCode, change } : undefined;
 }

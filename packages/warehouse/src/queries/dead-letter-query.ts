@@ -36,13 +36,21 @@ export interface OpenDeadLetter {
   payloadBase64: string;
 }
 
-/** Each refused original once, with its latest attempt's reason; replays refused again are attempts of it. */
-const BY_ORIGIN = `SELECT origin_topic, origin_partition, origin_offset,
+/**
+ * Each refused original once, with its latest attempt's reason; replays refused again are attempts
+ * of it. Its place is the first 12-digit subject among its attempts, else its Kafka key when that is
+ * one (producers key by division code), else '' (unparseable bytes without a key belong nowhere).
+ */
+export const DEAD_LETTERS_BY_ORIGIN = `SELECT origin_topic, origin_partition, origin_offset,
     argMax(reason, dead_lettered_at) AS reason, argMax(detail, dead_lettered_at) AS detail, argMax(kafka_key, dead_lettered_at) AS kafka_key,
     argMax(event_id, dead_lettered_at) AS event_id, argMax(payload_base64, dead_lettered_at) AS payload_base64,
-    count() AS attempts, max(dead_lettered_at) AS last_refused_at,
+    count() AS attempts, min(dead_lettered_at) AS first_refused_at, max(dead_lettered_at) AS last_refused_at,
+    argMinIf(refused_place, dead_lettered_at, refused_place != '') AS place,
     (origin_topic, origin_partition, origin_offset) IN (SELECT origin_topic, origin_partition, origin_offset FROM dead_letter_resolutions) AS resolved
-  FROM dead_letters FINAL
+  FROM (
+    SELECT *, multiIf(match(subject, '^[0-9]{12}$'), subject, match(kafka_key, '^[0-9]{12}$'), kafka_key, '') AS refused_place
+    FROM dead_letters FINAL
+  )
   GROUP BY origin_topic, origin_partition, origin_offset`;
 
 /**
@@ -52,7 +60,7 @@ const BY_ORIGIN = `SELECT origin_topic, origin_partition, origin_offset,
 export async function openDeadLetters(store: Store, options: { reason?: string; since?: string; limit?: number } = {}): Promise<OpenDeadLetter[]> {
   const rows = await queryRows<Record<string, string | number>>(
     store.client,
-    `SELECT * FROM (${BY_ORIGIN})
+    `SELECT * FROM (${DEAD_LETTERS_BY_ORIGIN})
 WHERE NOT resolved AND ({reason:String} = '' OR reason = {reason:String}) AND last_refused_at >= parseDateTime64BestEffort({since:String}, 3, 'UTC')
 ORDER BY last_refused_at, origin_topic, origin_partition, origin_offset
 LIMIT {limit:UInt32}`,
@@ -101,7 +109,7 @@ LIMIT {limit:UInt32}`,
 export async function deadLetterSummary(store: Store): Promise<DeadLetterSummaryRow[]> {
   const rows = await queryRows<{ reason: string; origin_topic: string; n: string; resolved: string }>(
     store.client,
-    `SELECT reason, origin_topic, count() AS n, countIf(resolved) AS resolved FROM (${BY_ORIGIN}) GROUP BY reason, origin_topic ORDER BY n DESC, reason`,
+    `SELECT reason, origin_topic, count() AS n, countIf(resolved) AS resolved FROM (${DEAD_LETTERS_BY_ORIGIN}) GROUP BY reason, origin_topic ORDER BY n DESC, reason`,
   );
   return rows.map((r) => ({ reason: r.reason, topic: r.origin_topic, count: Number(r.n), resolved: Number(r.resolved) }));
 }
