@@ -31,6 +31,8 @@ const environment = z.object({
   INGEST_GROUP_ID: z.string().min(1).default('govstats-ingest'),
   INGEST_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(65_536).max(64 * 1024 * 1024).default(16 * 1024 * 1024),
   INGEST_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  INGEST_STALL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  INGEST_LAG_CHECK_SECONDS: z.coerce.number().int().min(1).max(3_600).default(10),
   MAX_EVENT_BYTES: z.coerce.number().int().min(1024).max(8 * 1024 * 1024).default(256 * 1024),
   FUTURE_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   BULLETIN_CITIES: z
@@ -69,6 +71,10 @@ export interface Config {
     maxBytesPerPartition: number;
     maxEventBytes: number;
     futureToleranceMs: number;
+    /** /healthz turns unhealthy when messages wait this long without a batch being committed (a livelock). */
+    stallMs: number;
+    /** How often the consumer lag is measured, for /healthz and the lag metric. */
+    lagCheckMs: number;
   };
   topics: Topics;
   bulletin: {
@@ -130,6 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytesPerPartition: e.INGEST_MAX_BYTES_PER_PARTITION,
       maxEventBytes: e.MAX_EVENT_BYTES,
       futureToleranceMs: e.FUTURE_TOLERANCE_SECONDS * 1000,
+      stallMs: e.INGEST_STALL_SECONDS * 1000,
+      lagCheckMs: e.INGEST_LAG_CHECK_SECONDS * 1000,
     },
     topics: topicsFor(e.KAFKA_TOPIC_PREFIX),
     bulletin: {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
+import { createWriteLease, type WriteLease } from './write-lease.ts';
 
 export interface SourceMessage {
   offset: string;
@@ -24,9 +25,11 @@ export interface BatchSourceOptions {
    * Handles one batch. Its offsets are committed only after this resolves; if it throws, the
    * same batch is retried with backoff (the partition does not move on), never skipped.
    * It may handle only a prefix: it then returns the last offset it handled (null for none), and
-   * the rest is fetched again.
+   * the rest is fetched again — from `fetchFrom` when given (the handler kept the messages it was
+   * shown and wants the ones after them), else from the first offset not handled.
+   * Writes it makes must carry `lease.deadline()` (renewed with `lease.renew()` before each).
    */
-  handle(batch: SourceBatch): Promise<{ handledThrough: string | null } | void>;
+  handle(batch: SourceBatch, lease: WriteLease): Promise<{ handledThrough: string | null; fetchFrom?: string } | void>;
   onRetry?(error: unknown, attempt: number, delayMs: number, batch: SourceBatch): void;
 }
 
@@ -38,9 +41,22 @@ export interface BatchSource {
   lag(): Promise<number>;
   /** True while a batch is being handled. */
   busy(): boolean;
+  /** When a batch was last committed (or the source started): what a livelock check measures. */
+  lastProgressAt(): number;
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** The coordinator removes a member that has not sent a heartbeat for this long. */
+export const SESSION_TIMEOUT_MS = 30_000;
+const HEARTBEAT_INTERVAL_MS = 3_000;
+/** Two thirds of the session: the rest is margin for clock skew between ingest hosts and ClickHouse. */
+export const WRITE_LEASE_MS = 20_000;
+
+/** kafkajs's errors when this member's generation is over: the batch is someone else's now. */
+function isMembershipLost(error: unknown): boolean {
+  const { type = '', message = '' } = (error ?? {}) as { type?: string; message?: string };
+  return /REBALANCE_IN_PROGRESS|UNKNOWN_MEMBER_ID|ILLEGAL_GENERATION|FENCED_INSTANCE_ID/.test(type) || /rebalanc|not a member|unknown member|illegal generation/i.test(message);
+}
 
 export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): BatchSource {
   const consumer: Consumer = kafka.consumer({
@@ -48,12 +64,13 @@ export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): Ba
     maxBytesPerPartition: options.maxBytesPerPartition,
     maxBytes: options.maxBytesPerPartition * 4,
     maxWaitTimeInMs: 250,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
+    sessionTimeout: SESSION_TIMEOUT_MS,
+    heartbeatInterval: HEARTBEAT_INTERVAL_MS,
     retry: { retries: 20, initialRetryTime: 300 },
   });
   let inFlight = 0;
   let stopping = false;
+  let lastProgressAt = Date.now();
   // One admin connection for lag checks, which drain makes twice a second.
   let admin: ReturnType<Kafka['admin']> | undefined;
 
@@ -73,32 +90,35 @@ export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): Ba
             messages: batch.messages.map((m) => ({ offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {} })),
           };
           inFlight++;
+          const lease = createWriteLease(heartbeat, { leaseMs: WRITE_LEASE_MS, heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS });
           try {
-            let handled: { handledThrough: string | null } | void;
+            let handled: { handledThrough: string | null; fetchFrom?: string } | void;
             for (let attempt = 1; ; attempt++) {
-              // Abandoned batches are not committed: the group redelivers them, dedup absorbs repeats.
+              // Abandoned batches are not committed: the group redelivers them, and their intent
+              // makes the next owner's attempt identical to this one.
               if (stopping || !isRunning() || isStale()) return;
               try {
-                handled = await options.handle(sourceBatch);
+                handled = await options.handle(sourceBatch, lease);
                 break;
               } catch (error) {
+                if (isMembershipLost(error)) return;
                 const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** attempt);
                 options.onRetry?.(error, attempt, delay, sourceBatch);
-                await sleepWithHeartbeat(delay, heartbeat);
+                if (!(await sleepWithHeartbeat(delay, heartbeat))) return;
               }
             }
             const last = handled ? handled.handledThrough : batch.lastOffset();
             if (last !== batch.lastOffset()) {
-              // Only a prefix was handled: fetch again from the first offset not handled.
-              const next = last === null ? batch.firstOffset()! : (BigInt(last) + 1n).toString();
+              const next = handled?.fetchFrom ?? (last === null ? batch.firstOffset()! : (BigInt(last) + 1n).toString());
               consumer.seek({ topic: batch.topic, partition: batch.partition, offset: next });
               if (last === null) {
-                await sleepWithHeartbeat(500, heartbeat);
+                if (handled?.fetchFrom === undefined) await sleepWithHeartbeat(500, heartbeat);
                 return;
               }
             }
             resolveOffset(last!);
             await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last!) + 1n).toString() }]);
+            lastProgressAt = Date.now();
             await heartbeat();
           } finally {
             inFlight--;
@@ -130,14 +150,23 @@ export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): Ba
       return total;
     },
     busy: () => inFlight > 0,
+    lastProgressAt: () => lastProgressAt,
   };
 }
 
-/** Waits while keeping the group membership alive, so a long backoff does not trigger a rebalance. */
-async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+/**
+ * Waits while keeping the group membership alive, so a long backoff does not trigger a rebalance.
+ * Returns false when the member has lost its partitions meanwhile: the batch must be let go.
+ */
+async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>): Promise<boolean> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     await sleep(Math.min(2_000, until - Date.now()));
-    await heartbeat().catch(() => undefined);
+    try {
+      await heartbeat();
+    } catch (error) {
+      if (isMembershipLost(error)) return false;
+    }
   }
+  return true;
 }

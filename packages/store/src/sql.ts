@@ -46,11 +46,22 @@ export async function insertRows(
   await insertSerialized(client, table, body, options);
 }
 
+/**
+ * The settings exactly-once depends on, pinned in every insert instead of trusting a server's or
+ * profile's defaults (chdb 26 defaults async_insert to 1, under which a block is buffered with
+ * others and its token no longer names one block).
+ */
+export const EXACTLY_ONCE_INSERT_SETTINGS = [
+  'async_insert = 0',
+  'insert_deduplicate = 1',
+  'deduplicate_blocks_in_dependent_materialized_views = 1',
+] as const;
+
 /** Inserts rows already serialized, one per line, as insertRows would send them. */
 export async function insertSerialized(client: ClickHouseClient, table: string, body: string, options: InsertOptions = {}): Promise<void> {
   const settings = [
     "date_time_input_format = 'best_effort'",
-    'deduplicate_blocks_in_dependent_materialized_views = 1',
+    ...EXACTLY_ONCE_INSERT_SETTINGS,
     // Keep each batch a single block so its token deduplicates the whole batch.
     'max_insert_block_size = 10000000',
     'min_insert_block_size_rows = 0',

@@ -29,8 +29,16 @@ const PERMANENT_TYPES = new Set([
 /** The same code (252) means "merges are behind, slow down" (transient) or this: */
 const TOO_MANY_PARTITIONS = /too many partitions for (a )?single insert block/i;
 
+/**
+ * Name of the CHECK constraint that refuses a write whose lease ran out (see WRITE_LEASE_SQL in
+ * @govstats/warehouse): the writer may have lost its partition, so nothing about the rows is wrong.
+ */
+export const WRITE_LEASE_CONSTRAINT = 'within_write_lease';
+
 export interface StoreErrorInfo {
   permanent: boolean;
+  /** The store refused the write because its lease had expired: retry only after renewing it. */
+  leaseExpired: boolean;
   /** ClickHouse's error type when it gave one, e.g. VIOLATED_CONSTRAINT. */
   type?: string;
   message: string;
@@ -38,6 +46,7 @@ export interface StoreErrorInfo {
 
 export function classifyStoreError(error: unknown): StoreErrorInfo {
   const { type, message = String(error) } = (error ?? {}) as { type?: string; message?: string };
-  const permanent = (type !== undefined && PERMANENT_TYPES.has(type)) || TOO_MANY_PARTITIONS.test(message);
-  return { permanent, type, message };
+  const leaseExpired = message.includes(WRITE_LEASE_CONSTRAINT);
+  const permanent = !leaseExpired && ((type !== undefined && PERMANENT_TYPES.has(type)) || TOO_MANY_PARTITIONS.test(message));
+  return { permanent, leaseExpired, type, message };
 }

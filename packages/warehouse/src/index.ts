@@ -13,3 +13,6 @@ export { loadEdition, type CodeChangeRow, type EditionLoadResult, type EditionTo
 export { catalogueVersion, currentCatalogue, loadPlaceIndex } from './catalogue/current-catalogue.ts';
 export { divisionSubtree, searchDivisions, type PlaceRow, type SubtreeCounts } from './catalogue/division-queries.ts';
 export { CURRENT_DIVISIONS, LATEST_DIVISIONS } from './catalogue/latest-divisions.ts';
+export { pendingMigrations } from './schema/migrate.ts';
+export { migrationLockHolder, withMigrationLock, type LockHolder } from './schema/migration-lock.ts';
+export { CONSUMERS_SEE_LOCK_MS } from './set-up-warehouse.ts';

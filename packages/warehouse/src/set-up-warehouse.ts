@@ -1,9 +1,11 @@
 import { NATIONAL_EDITION, loadCodeChanges, nationalChecksum, readNationalCatalogue } from '@govstats/divisions';
 import { createLogger } from '@govstats/log';
-import type { Store } from '@govstats/store';
+import { assertServerVersion, type Store } from '@govstats/store';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { editionLoaded, loadEdition, otherCompleteEditions } from './catalogue/load-edition.ts';
 import type { DdlOptions } from './schema/ddl-options.ts';
-import { migrate, type MigrationOutcome } from './schema/migrate.ts';
+import { migrate, pendingMigrations, type MigrationOutcome } from './schema/migrate.ts';
+import { withMigrationLock } from './schema/migration-lock.ts';
 import { allMigrations } from './schema/migrations.ts';
 
 const log = createLogger('migrate');
@@ -13,7 +15,25 @@ const log = createLogger('migrate');
  * with govstats and the code changes of its earlier editions, loaded once. A store where a user loaded another complete edition keeps it.
  */
 export async function setUpWarehouse(store: Store, options: DdlOptions): Promise<MigrationOutcome[]> {
-  const outcomes = await migrate(store, allMigrations(options), options);
+  await assertServerVersion(store);
+  return withMigrationLock(store, options, () => setUpLocked(store, options));
+}
+
+/**
+ * Running consumers check the lock before every batch (SCHEMA_CHECK_INTERVAL_MS apart): a
+ * migration that changes a live schema waits long enough for them to see it and finish the
+ * batch in hand.
+ */
+export const CONSUMERS_SEE_LOCK_MS = 10_000;
+
+async function setUpLocked(store: Store, options: DdlOptions): Promise<MigrationOutcome[]> {
+  const migrations = allMigrations(options);
+  const pending = await pendingMigrations(store, migrations);
+  if (pending.length > 0 && pending.length < migrations.length) {
+    log.info({ pending: pending.length, waitMs: CONSUMERS_SEE_LOCK_MS }, 'migration lock taken; giving running consumers time to pause before changing the schema');
+    await sleep(CONSUMERS_SEE_LOCK_MS);
+  }
+  const outcomes = await migrate(store, migrations, options);
   const id = `divisions/${NATIONAL_EDITION.id}`;
   const others = await otherCompleteEditions(store, NATIONAL_EDITION.id);
   if (others.length > 0) {

@@ -40,6 +40,13 @@ export const COMMON_COLUMNS: ColumnSpec[] = [
   { name: 'kafka_topic', type: 'LowCardinality(String)', description: 'topic it was read from' },
   { name: 'kafka_partition', type: 'UInt32', description: 'partition it was read from' },
   { name: 'kafka_offset', type: 'UInt64', description: 'offset it was read from' },
+  {
+    name: 'write_deadline',
+    type: "DateTime64(3, 'UTC')",
+    description: "end of the writer's lease on its partition: the table refuses rows arriving later (a member that lost its partition)",
+    since: 6,
+    defaultForOlderRows: "toDateTime64('2299-12-31 00:00:00', 3, 'UTC')",
+  },
 ];
 
 /**
@@ -77,4 +84,6 @@ export interface CommonRow {
   kafka_topic: string;
   kafka_partition: number;
   kafka_offset: string;
+  /** Set by the loader on each attempt, from the lease it holds at that moment. */
+  write_deadline?: string;
 }

@@ -1,12 +1,16 @@
-import type { PlaceIndex } from '@govstats/divisions';
 import { validateEvent, type EventTypeDefinition, type RejectionReason } from '@govstats/schemas';
 import type { SourceMessage } from '@govstats/kafka';
+
+/** Where an event with a given subject counts: the catalogue's answer, or the one recorded with a batch's intent. */
+export interface PlaceLookup {
+  resolve(subject: string): { code: string; area: string } | undefined;
+}
 
 export interface DecodeContext {
   topic: string;
   partition: number;
-  /** Current places of the division catalogue, and retired codes' successors. */
-  places: PlaceIndex;
+  /** Current places of the division catalogue and retired codes' successors, as the batch's plan saw them. */
+  places: PlaceLookup;
   /** The event type this topic carries; undefined for the unrouted topic. */
   topicType: EventTypeDefinition | undefined;
   maxEventBytes: number;

@@ -1,16 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import type { Config } from '@govstats/config';
-import { createBatchSource, createKafkaSink, type KafkaSink, type SourceBatch } from '@govstats/kafka';
+import { createBatchSource, createKafkaSink, type KafkaSink, type SourceBatch, type WriteLease } from '@govstats/kafka';
 import { createLogger } from '@govstats/log';
 import { EVENT_TYPES, type EventTypeDefinition } from '@govstats/schemas';
 import type { PlaceIndex } from '@govstats/divisions';
-import { insertRows, queryRows, type Store } from '@govstats/store';
-import { catalogueVersion, loadPlaceIndex } from '@govstats/warehouse';
+import { assertServerVersion, insertRows, type Store } from '@govstats/store';
+import { catalogueVersion, loadPlaceIndex, type Migration } from '@govstats/warehouse';
+import { messageDigest, recordedPlaces, recordingPlaces, type BatchFacts } from './batch-facts.ts';
 import { REPLAY_HEADER, deadLetter, originOf, type Refusal } from './dead-letters.ts';
-import { decodeMessage } from './decode-message.ts';
+import { decodeMessage, type PlaceLookup } from './decode-message.ts';
 import type { HealthReport } from './health-server.ts';
-import { executeLoad, planLoad, type AcceptedEvent, type LoadPlan } from './load-events.ts';
+import { readIntent, recordIntent, type IntentKey } from './intents.ts';
+import { LeaseExpiredError, executeLoad, findLoaded, planLoad, type AcceptedEvent, type LoadPlan } from './load-events.ts';
+import { RangeBuffer } from './range-buffer.ts';
+import { createSchemaGate } from './schema-gate.ts';
 import { IngestMetrics } from './metrics.ts';
 
 export interface IngestStats {
@@ -34,11 +38,17 @@ export interface IngestServiceOptions {
   store: Store;
   clock?: () => number;
   onBatch?: (stats: IngestStats) => void;
+  /** The schema this ingest was built for: batches wait while any of it is not applied. */
+  expectedMigrations?: Migration[];
 }
 
 export interface IngestService {
   metrics: IngestMetrics;
-  /** Healthy while the consumer runs and no batch has been failing for longer than a minute. */
+  /**
+   * Healthy while the consumer runs, no batch has been failing for longer than a minute and
+   * messages waiting do not go unhandled for longer than `config.ingest.stallMs`; the detail says
+   * which of these failed.
+   */
   health(): HealthReport;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -47,13 +57,15 @@ export interface IngestService {
   stats(): IngestStats;
 }
 
-/** A batch decoded and planned once, reused as is by every retry of that batch. */
+/** A batch decoded and planned from its facts: what every attempt at it loads. */
 interface PreparedBatch {
-  last: string;
+  /** The messages planned: the fetched batch, or the part of it an earlier attempt's intent covered. */
+  batch: SourceBatch;
   accepted: AcceptedEvent[];
   rejected: Refusal[];
   plan: LoadPlan;
-  now: number;
+  facts: BatchFacts;
+  replayed: boolean;
   startedAt: number;
   /** Milliseconds spent decoding and validating, and looking the events up in the ledger. */
   decodeMs: number;
@@ -80,8 +92,9 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   const { config, kafka, store } = options;
   const clock = options.clock ?? Date.now;
   const stats: IngestStats = { batches: 0, messages: 0, loaded: 0, duplicates: 0, deadLettered: 0, loadedByType: {}, retries: 0, startedAt: clock() };
-  const prepared = new Map<string, PreparedBatch>();
   const topics = ingestTopics(config);
+  const ranges = new RangeBuffer();
+  const gate = createSchemaGate(store, options.expectedMigrations, clock);
   let sink: KafkaSink | undefined;
   let places: PlaceIndex | undefined;
   let placesVersion = '';
@@ -90,73 +103,104 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   let running = false;
   /** Since when the current batch has been failing; undefined while batches succeed. */
   let failingSince: number | undefined;
+  /** Messages waiting as of the last lag check, and since when some have been waiting. */
+  let lag = 0;
+  let waitingSince = clock();
   const metrics = new IngestMetrics();
 
-  async function prepare(batch: SourceBatch): Promise<PreparedBatch> {
-    const now = clock();
+  function decodeBatch(batch: SourceBatch, facts: Omit<BatchFacts, 'places' | 'loadedBefore' | 'firstMessage'>, lookup: PlaceLookup) {
     const accepted: AcceptedEvent[] = [];
     const rejected: Refusal[] = [];
     const context = {
       topic: batch.topic,
       partition: batch.partition,
       topicType: topics.get(batch.topic),
-      places: places!,
-      maxEventBytes: config.ingest.maxEventBytes,
-      futureToleranceMs: config.ingest.futureToleranceMs,
-      now,
+      places: lookup,
+      maxEventBytes: facts.maxEventBytes,
+      futureToleranceMs: facts.futureToleranceMs,
+      now: facts.now,
     };
     for (const message of batch.messages) {
       const decoded = decodeMessage(message, context);
       if (decoded.ok) accepted.push({ ...decoded, message });
       else rejected.push({ ...decoded, message });
     }
+    return { accepted, rejected };
+  }
+
+  /** First attempt: decode with today's clock, catalogue and ledger, and keep what they said as the batch's facts. */
+  async function planAfresh(batch: SourceBatch): Promise<PreparedBatch> {
+    const startedAt = clock();
+    const base = { version: 1 as const, now: startedAt, maxEventBytes: config.ingest.maxEventBytes, futureToleranceMs: config.ingest.futureToleranceMs };
+    const recording = recordingPlaces(places!);
+    const { accepted, rejected } = decodeBatch(batch, base, recording.lookup);
     const decodedAt = clock();
-    const plan = await planLoad(store, accepted);
-    return { last: batch.messages[batch.messages.length - 1]!.offset, accepted, rejected, plan, now, startedAt: now, decodeMs: decodedAt - now, planMs: clock() - decodedAt };
+    const loadedBefore = await findLoaded(store, accepted);
+    const facts: BatchFacts = { ...base, places: recording.answers, loadedBefore, firstMessage: messageDigest(batch.messages[0]!) };
+    const plan = planLoad(accepted, new Set(loadedBefore));
+    return { batch, accepted, rejected, plan, facts, replayed: false, startedAt, decodeMs: decodedAt - startedAt, planMs: clock() - decodedAt };
+  }
+
+  /** A later attempt: the recorded facts decide, so the blocks and their tokens are the first attempt's. */
+  function planFromFacts(batch: SourceBatch, facts: BatchFacts): PreparedBatch {
+    const startedAt = clock();
+    const { accepted, rejected } = decodeBatch(batch, facts, recordedPlaces(facts.places));
+    const decodedAt = clock();
+    const plan = planLoad(accepted, new Set(facts.loadedBefore));
+    return { batch, accepted, rejected, plan, facts, replayed: true, startedAt, decodeMs: decodedAt - startedAt, planMs: clock() - decodedAt };
   }
 
   /**
-   * The offset range recorded for a batch starting at `first` that may not have finished: a
-   * crash between recording and committing leaves it behind, and the replay must cover exactly
-   * that range so its inserts carry the same tokens.
+   * Plans the batch from the intent recorded for its first offset when there is one (then only
+   * the intent's range is handled, waiting for more messages until it is all here), else afresh,
+   * recording the intent before anything is written.
    */
-  async function intendedEnd(batch: SourceBatch, first: string): Promise<string | undefined> {
-    const [row] = await queryRows<{ last_offset: string }>(
-      store.client,
-      `SELECT last_offset FROM ingest_intents FINAL
-WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka_partition = {partition:UInt32} AND first_offset = {first:UInt64}`,
-      { group: config.ingest.groupId, topic: batch.topic, partition: batch.partition, first },
-    );
-    return row?.last_offset;
+  async function prepare(batch: SourceBatch, lease: WriteLease): Promise<PreparedBatch | { fetchFrom: string }> {
+    const first = batch.messages[0]!;
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    const key: IntentKey = { group: config.ingest.groupId, topic: batch.topic, partition: batch.partition, first: first.offset };
+    const intent = await readIntent(store, key, batch);
+    if (intent && intent.facts && intent.facts.firstMessage !== messageDigest(first)) {
+      log.warn({ ...key, intendedLast: intent.last }, 'the intent at this offset was recorded for other messages (topic recreated?); planning the batch afresh');
+    } else if (intent) {
+      if (BigInt(intent.last) > BigInt(last)) {
+        ranges.keep(batch);
+        return { fetchFrom: (BigInt(last) + 1n).toString() };
+      }
+      const range = { ...batch, messages: batch.messages.filter((m) => BigInt(m.offset) <= BigInt(intent.last)) };
+      // Intents written before facts were recorded replay with today's facts, as they always did.
+      return intent.facts ? planFromFacts(range, intent.facts) : await planAfresh(range);
+    }
+    const work = await planAfresh(batch);
+    await lease.renew();
+    try {
+      await recordIntent(store, key, last, work.facts, lease.deadline());
+    } catch (error) {
+      throw classifyLease(error, 'ingest_intents');
+    }
+    return work;
   }
 
-  async function handle(fetched: SourceBatch): Promise<{ handledThrough: string | null }> {
+  function classifyLease(error: unknown, table: string): unknown {
+    return /within_write_lease/.test(String((error as Error)?.message)) ? new LeaseExpiredError(table, error) : error;
+  }
+
+  async function handle(fetched: SourceBatch, lease: WriteLease): Promise<{ handledThrough: string | null; fetchFrom?: string }> {
     const handleStarted = clock();
-    const first = fetched.messages[0]!.offset;
-    const fetchedLast = fetched.messages[fetched.messages.length - 1]!.offset;
-    const key = `${fetched.topic}:${fetched.partition}:${first}`;
-    // A batch already prepared in this process is an in-process retry: its range is known.
-    const intended = prepared.has(key) ? undefined : await intendedEnd(fetched, first);
-    if (intended !== undefined && BigInt(intended) > BigInt(fetchedLast)) return { handledThrough: null }; // wait for the whole range
-    const batch = intended === undefined ? fetched : { ...fetched, messages: fetched.messages.filter((m) => BigInt(m.offset) <= BigInt(intended)) };
+    await gate.ready();
+    await lease.renew();
+    const whole = ranges.join(fetched);
+    const prepared = await prepare(whole, lease);
+    if ('fetchFrom' in prepared) return { handledThrough: null, fetchFrom: prepared.fetchFrom };
+    const work = prepared;
+    const { batch } = work;
+    const first = batch.messages[0]!.offset;
     const last = batch.messages[batch.messages.length - 1]!.offset;
-    let work = prepared.get(key);
-    if (!work || work.last !== last) {
-      work = await prepare(batch);
-      prepared.set(key, work);
-      if (intended === undefined) {
-        await insertRows(
-          store.client,
-          'ingest_intents',
-          [{ consumer_group: config.ingest.groupId, kafka_topic: batch.topic, kafka_partition: batch.partition, first_offset: first, last_offset: last }],
-          { deduplicationToken: `intent:${config.ingest.groupId}:${key}-${last}` },
-        );
-      }
-    }
+    const key = `${batch.topic}:${batch.partition}:${first}`;
     const loadStarted = clock();
-    const deadLetters = { sink: sink!, store, topic: config.topics.deadLetter, now: work.now };
+    const deadLetters = { sink: sink!, store, topic: config.topics.deadLetter, now: work.facts.now };
     await deadLetter(batch, work.rejected, deadLetters);
-    const { loaded, rejected: storeRejected } = await executeLoad(store, work.plan, new Date(work.now).toISOString());
+    const { loaded, rejected: storeRejected } = await executeLoad(store, work.plan, new Date(work.facts.now).toISOString(), lease);
     // Valid events the store refuses for good (a constraint, a value no column can hold) would
     // fail the batch on every attempt: they take the dead-letter path and the partition moves on.
     const refusedByStore: Refusal[] = storeRejected.map(({ event, error }) => ({
@@ -190,12 +234,11 @@ WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka
       }],
       { deduplicationToken: `batch:${config.ingest.groupId}:${key}-${last}` },
     );
-    prepared.delete(key);
     failingSince = undefined;
     recordBatch(batch, work, [...work.rejected, ...refusedByStore], loaded, clock());
     log.debug(
       {
-        batch: key, last, loaded, duplicates: work.plan.duplicates, deadLettered, replayed: intended !== undefined,
+        batch: key, last, loaded, duplicates: work.plan.duplicates, deadLettered, replayed: work.replayed,
         ms: { total: clock() - handleStarted, decode: work.decodeMs, ledgerLookup: work.planMs, load: loadMs },
       },
       'batch loaded',
@@ -276,10 +319,25 @@ WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka
   return {
     metrics,
     health() {
-      const failingFor = failingSince === undefined ? 0 : clock() - failingSince;
-      return { healthy: running && failingFor < 60_000, detail: { running, failingForSeconds: Math.round(failingFor / 1000), ...stats } };
+      const now = clock();
+      const failingFor = failingSince === undefined ? 0 : now - failingSince;
+      const stalledFor = lag > 0 ? now - Math.max(source.lastProgressAt(), waitingSince) : 0;
+      const reasons = [
+        ...(running ? [] : ['the consumer is not running']),
+        ...(failingFor >= 60_000 ? [`a batch has been failing for ${Math.round(failingFor / 1000)} s (see the log for its error)`] : []),
+        ...(stalledFor >= config.ingest.stallMs
+          ? [`no batch committed for ${Math.round(stalledFor / 1000)} s while ${lag} messages wait${gate.waitingFor() ? `: ${gate.waitingFor()}` : ''}`]
+          : []),
+      ];
+      return {
+        healthy: reasons.length === 0,
+        detail: { reasons, running, failingForSeconds: Math.round(failingFor / 1000), stalledForSeconds: Math.round(stalledFor / 1000), lag, ...stats },
+      };
     },
     async start() {
+      await assertServerVersion(store);
+      // Never migrate here: wait for `govstats migrate` when the schema is behind.
+      await gate.ready();
       placesVersion = await catalogueVersion(store);
       places = await loadPlaces(store);
       // Editions and corrections are loaded while ingest runs: pick them up without a restart,
@@ -297,8 +355,12 @@ WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka
       await source.start();
       running = true;
       refreshLag = setInterval(() => {
-        source.lag().then((lag) => metrics.lag.set({ group: config.ingest.groupId }, lag), () => undefined);
-      }, 10_000).unref();
+        source.lag().then((waiting) => {
+          if (lag === 0 && waiting > 0) waitingSince = clock();
+          lag = waiting;
+          metrics.lag.set({ group: config.ingest.groupId }, waiting);
+        }, () => undefined);
+      }, config.ingest.lagCheckMs).unref();
       log.info({ groupId: config.ingest.groupId, store: store.mode }, 'ingest consuming');
     },
     async stop() {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { rawColumnNames, type EventTypeDefinition } from '@govstats/schemas';
-import type { SourceMessage } from '@govstats/kafka';
+import type { SourceMessage, WriteLease } from '@govstats/kafka';
 import { classifyStoreError, insertRows, queryRows, type Store, type StoreErrorInfo } from '@govstats/store';
 
 export interface AcceptedEvent {
@@ -47,8 +47,13 @@ function chinaMonth(occurredAt: number): number {
   return local.getUTCFullYear() * 12 + local.getUTCMonth();
 }
 
+/** CloudEvents identity: an id is unique only within its source. */
+export function eventKey(event: AcceptedEvent): string {
+  return `${String(event.row.source)}\u0000${event.eventId}`;
+}
+
 function tokenFor(events: AcceptedEvent[]): string {
-  return `ev:${createHash('sha256').update(events.map((e) => e.eventId).join('\n')).digest('hex')}`;
+  return `ev:${createHash('sha256').update(events.map(eventKey).join('\n')).digest('hex')}`;
 }
 
 /** Events of one table in blocks of at most MONTHS_PER_INSERT months; the usual batch is one block. */
@@ -68,18 +73,21 @@ function monthBlocks(events: AcceptedEvent[]): AcceptedEvent[][] {
 }
 
 /**
- * Drops events already loaded (same id earlier in the batch, or in the ledger from an earlier
- * batch), then groups the rest into inserts per raw table. Each insert gets a token derived from
- * its event ids: a retry, or the same events re-read after a restart, is deduplicated by
- * ClickHouse in the raw table and in every rollup fed from it.
+ * Drops events already loaded (same source and id earlier in the batch, or listed in the ledger
+ * when the batch was planned: `loadedBefore`, recorded with the intent), then groups the rest
+ * into inserts per raw table. A pure function of its inputs, so a replay plans the same blocks;
+ * each block's token is derived from its events, so ClickHouse drops a repeated block in the raw
+ * table and in every rollup fed from it.
  */
-export async function planLoad(store: Store, accepted: AcceptedEvent[]): Promise<LoadPlan> {
-  const firstById = new Map<string, AcceptedEvent>();
-  for (const event of accepted) if (!firstById.has(event.eventId)) firstById.set(event.eventId, event);
-  const seen = await alreadyLoaded(store, [...firstById.keys()]);
+export function planLoad(accepted: AcceptedEvent[], loadedBefore: ReadonlySet<string>): LoadPlan {
+  const firstByKey = new Map<string, AcceptedEvent>();
+  for (const event of accepted) {
+    const key = eventKey(event);
+    if (!firstByKey.has(key)) firstByKey.set(key, event);
+  }
   const byTable = new Map<string, AcceptedEvent[]>();
-  for (const event of firstById.values()) {
-    if (seen.has(event.eventId)) continue;
+  for (const event of firstByKey.values()) {
+    if (loadedBefore.has(event.message.offset)) continue;
     const table = event.eventType.rawTable.name;
     const events = byTable.get(table);
     if (events) events.push(event);
@@ -101,14 +109,18 @@ export async function planLoad(store: Store, accepted: AcceptedEvent[]): Promise
  * load, those come back as rejections for the dead-letter path. The halving depends only on the
  * block, so a replay after a crash halves the same way and its tokens match.
  */
-export async function executeLoad(store: Store, plan: LoadPlan, ingestedAt: string): Promise<{ loaded: number; rejected: StoreRejection[] }> {
+export async function executeLoad(store: Store, plan: LoadPlan, ingestedAt: string, lease: WriteLease): Promise<{ loaded: number; rejected: StoreRejection[] }> {
   let loaded = 0;
   const rejected: StoreRejection[] = [];
   const load = async (block: LoadBlock): Promise<void> => {
     try {
+      await lease.renew();
+      const deadline = new Date(lease.deadline()).toISOString();
+      for (const event of block.events) event.row.write_deadline = deadline;
       await insertRows(store.client, block.table, block.events.map((e) => e.row), { deduplicationToken: block.token, columns: rawColumnNames(block.eventType.rawTable) });
     } catch (error) {
       const info = classifyStoreError(error);
+      if (info.leaseExpired) throw new LeaseExpiredError(block.table, error);
       if (!info.permanent) throw error;
       if (block.events.length === 1) {
         rejected.push({ event: block.events[0]!, error: info });
@@ -121,7 +133,7 @@ export async function executeLoad(store: Store, plan: LoadPlan, ingestedAt: stri
     await insertRows(
       store.client,
       'event_ledger',
-      block.events.map((e) => ({ event_id: e.eventId, event_type: block.eventType.name, ingested_at: ingestedAt })),
+      block.events.map((e) => ({ event_id: e.eventId, source: e.row.source, event_type: block.eventType.name, ingested_at: ingestedAt })),
       { deduplicationToken: `ledger:${block.token}`, columns: LEDGER_COLUMNS },
     );
     loaded += block.events.length;
@@ -130,28 +142,38 @@ export async function executeLoad(store: Store, plan: LoadPlan, ingestedAt: stri
   return { loaded, rejected };
 }
 
-const LEDGER_COLUMNS = ['event_id', 'event_type', 'ingested_at'];
+/** The store refused a block because this member's lease had run out: renew it (or let the batch go) and replay. */
+export class LeaseExpiredError extends Error {
+  constructor(table: string, cause: unknown) {
+    super(`the write lease ran out before the insert into ${table} reached ClickHouse; the batch is replayed from its intent once the lease is renewed`, { cause });
+    this.name = 'LeaseExpiredError';
+  }
+}
+
+const LEDGER_COLUMNS = ['event_id', 'source', 'event_type', 'ingested_at'];
 /** Bytes of ids per ledger lookup: keeps each statement well under ClickHouse's 256 KiB max_query_size. */
 const LOOKUP_BYTES = 192 * 1024;
 
 /**
- * Ids found in the ledger. The ids travel as one comma-separated string literal split by the
- * engine: parsing one literal is far cheaper than parsing thousands (and no URL could hold them
- * as a parameter). Contracts restrict ids to [A-Za-z0-9._:-], which can neither break out of the
- * literal nor contain the comma; anything else is rejected here to be sure.
+ * Offsets of the accepted events the ledger lists (same source and id) as loaded. The ids travel
+ * as one comma-separated string literal split by the engine: parsing one literal is far cheaper
+ * than parsing thousands (and no URL could hold them as a parameter). Contracts restrict ids to
+ * [A-Za-z0-9._:-], which can neither break out of the literal nor contain the comma; anything
+ * else is rejected here to be sure. Sources are compared here, not in SQL: they may hold any URI.
  */
-async function alreadyLoaded(store: Store, ids: string[]): Promise<Set<string>> {
+export async function findLoaded(store: Store, accepted: AcceptedEvent[]): Promise<string[]> {
+  const ids = [...new Set(accepted.map((e) => e.eventId))];
   for (const id of ids) if (!/^[A-Za-z0-9._:-]+$/.test(id)) throw new Error(`unsafe event id reached the loader: ${JSON.stringify(id)}`);
   const found = new Set<string>();
   for (let start = 0; start < ids.length; ) {
     let end = start;
     for (let bytes = 0; end < ids.length && bytes < LOOKUP_BYTES; end++) bytes += ids[end]!.length + 1;
-    const rows = await queryRows<{ event_id: string }>(
+    const rows = await queryRows<{ event_id: string; source: string }>(
       store.client,
-      `SELECT event_id FROM event_ledger WHERE event_id IN splitByChar(',', '${ids.slice(start, end).join(',')}')`,
+      `SELECT event_id, source FROM event_ledger WHERE event_id IN splitByChar(',', '${ids.slice(start, end).join(',')}')`,
     );
-    for (const row of rows) found.add(row.event_id);
+    for (const row of rows) found.add(`${row.source}\u0000${row.event_id}`);
     start = end;
   }
-  return found;
+  return accepted.filter((e) => found.has(eventKey(e))).map((e) => e.message.offset);
 }

@@ -1,5 +1,6 @@
 import { dedupSettings, engine, onCluster, type DdlOptions } from './ddl-options.ts';
 import type { Migration } from './migration.ts';
+import { writeDeadlineColumnSql, writeLeaseConstraintSql } from './write-lease.ts';
 
 /** Tables every event type relies on: places, the dead-letter record, the ledger of loaded ids. */
 export function coreMigrations(options: DdlOptions): Migration[] {
@@ -152,6 +153,24 @@ ORDER BY (edition, checksum)`,
   resolved_at DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ${engine('ReplacingMergeTree', options, 'resolved_at')}
 ORDER BY (origin_topic, origin_partition, origin_offset)`,
+      ],
+    },
+    {
+      // CloudEvents makes source + id unique, not id alone: two producers numbering their events
+      // 1, 2, 3… are different events. Each event type's migration 0006 fills in the source of
+      // the ids already loaded. Intents carry the facts their plan was made with, so a replay
+      // plans the same blocks whatever changed since; both intents and raw rows are fenced by
+      // the writer's lease.
+      id: '0009_exactly_once_on_a_cluster',
+      description: 'ledger keyed by source and id; intents with their plan facts and write lease',
+      statements: [
+        `ALTER TABLE event_ledger${cluster}
+  ADD COLUMN IF NOT EXISTS source String COMMENT 'CloudEvents source: with event_id, what identifies an event (empty until the event type migration 0006 fills it in)',
+  MODIFY ORDER BY (event_id, source)`,
+        `ALTER TABLE ingest_intents${cluster}
+  ADD COLUMN IF NOT EXISTS facts String DEFAULT '' COMMENT 'JSON: clock, limits, resolved places and ledger hits the plan was made with' CODEC(ZSTD(3)),
+  ${writeDeadlineColumnSql('last_offset')}`,
+        `ALTER TABLE ingest_intents${cluster} ${writeLeaseConstraintSql()}`,
       ],
     },
     {

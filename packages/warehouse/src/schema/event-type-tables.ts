@@ -3,6 +3,7 @@ import { STATS_TIMEZONE, dedupSettings, engine, onCluster, quoteString, type Ddl
 import { LEVEL_FANOUT } from './levels.ts';
 import { measureSelectList, stateColumn, stateExpr, stateType } from './measure-sql.ts';
 import type { Migration } from './migration.ts';
+import { writeDeadlineColumnSql, writeLeaseConstraintSql } from './write-lease.ts';
 import { grainAggregateSql, grainKeys, grainViewName, levelAggregateSql, levelViewName, measuresAt, rollupGrain, type RollupGrain } from './rollup-grains.ts';
 
 /**
@@ -201,6 +202,18 @@ ${grainAggregateSql(type, grain, raw, 4)}`,
       id: `${type.name}/0005_places_at_every_level_and_area`,
       description: `${type.title.en}: events of townships, counties and cities counted at their own level and above; urban/rural split; villages with activity`,
       statements: placesAndAreaMigration(type, options),
+    },
+    {
+      // Rows carry their writer's lease and the table refuses expired ones (write-lease.ts); the
+      // ledger learns the source of every id loaded so far, then forgets the rows that lacked it.
+      id: `${type.name}/0006_fenced_writes_and_source_in_ledger`,
+      description: `${type.title.en}: raw rows refused after the writer's lease; ledger keyed by source and id`,
+      statements: [
+        `ALTER TABLE ${raw}${cluster} ${writeDeadlineColumnSql('kafka_offset')}`,
+        `ALTER TABLE ${raw}${cluster} ${writeLeaseConstraintSql()}`,
+        `INSERT INTO event_ledger (event_id, source, event_type, ingested_at) SELECT event_id, source, '${type.name}', min(ingested_at) FROM ${raw} GROUP BY event_id, source`,
+        `ALTER TABLE event_ledger${cluster} DELETE WHERE event_type = '${type.name}' AND source = '' SETTINGS mutations_sync = 2`,
+      ],
     },
     {
       id: `${type.name}/views`,

@@ -6,6 +6,19 @@ import type { Migration } from './migration.ts';
 
 const log = createLogger('migrate');
 
+/** Ids of migrations not applied yet, or changed since (repeatable ones); [] when the schema is current. */
+export async function pendingMigrations(store: Store, migrations: Migration[]): Promise<string[]> {
+  const [tables] = await queryRows<{ n: number }>(store.client, "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'schema_migrations'");
+  if (Number(tables?.n ?? 0) === 0) return migrations.map((m) => m.id);
+  const applied = await appliedChecksums(store);
+  return migrations.filter((m) => applied.get(m.id) !== checksum(m)).map((m) => m.id);
+}
+
+async function appliedChecksums(store: Store): Promise<Map<string, string>> {
+  const rows = await queryRows<{ id: string; checksum: string }>(store.client, 'SELECT id, argMax(checksum, applied_at) AS checksum FROM schema_migrations GROUP BY id');
+  return new Map(rows.map((row) => [row.id, row.checksum]));
+}
+
 export interface MigrationOutcome {
   id: string;
   action: 'applied' | 'reapplied' | 'unchanged';
@@ -27,12 +40,7 @@ export async function migrate(store: Store, migrations: Migration[], options: Dd
   id String, checksum String, description String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ${engine('ReplacingMergeTree', options, 'applied_at')} ORDER BY id`,
   );
-  const applied = new Map(
-    (await queryRows<{ id: string; checksum: string }>(
-      store.client,
-      'SELECT id, argMax(checksum, applied_at) AS checksum FROM schema_migrations GROUP BY id',
-    )).map((row) => [row.id, row.checksum]),
-  );
+  const applied = await appliedChecksums(store);
   const outcomes: MigrationOutcome[] = [];
   for (const migration of migrations) {
     const sum = checksum(migration);

@@ -4,12 +4,13 @@ import { createLogger } from '@govstats/log';
 import type { Config } from '@govstats/config';
 import type { Store } from '@govstats/store';
 import type { Kafka } from 'kafkajs';
-import { config, connectKafka, connectStore, createTopics } from '../runtime.ts';
-import { migrateStore } from './migrate.ts';
+import { allMigrations } from '@govstats/warehouse';
+import { config, connectKafka, connectStore, createTopics, ddlOptions } from '../runtime.ts';
 
 export const usage = `govstats ingest [--until-idle]
   Consumes every event topic as one consumer group, validates, loads ClickHouse in batches and
-  dead-letters what it refuses. --until-idle drains the topics and exits; otherwise it runs until
+  dead-letters what it refuses. It never changes the schema: while \`govstats migrate\` has not
+  been run (or is running) it waits and says so. --until-idle drains the topics and exits; otherwise it runs until
   SIGINT/SIGTERM.`;
 
 const log = createLogger('cli.ingest');
@@ -17,7 +18,7 @@ const log = createLogger('cli.ingest');
 export async function drainTopics(cfg: Config, kafka: Kafka, store: Store, onBatch?: (s: IngestStats) => void): Promise<{ stats: IngestStats; seconds: number }> {
   await createTopics(cfg, kafka);
   const started = performance.now();
-  const stats = await createIngestService({ config: cfg, kafka, store, onBatch }).drain();
+  const stats = await createIngestService({ config: cfg, kafka, store, onBatch, expectedMigrations: allMigrations(ddlOptions(cfg)) }).drain();
   return { stats, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -28,14 +29,13 @@ export async function run(args: string[]): Promise<number> {
   const kafka = await connectKafka(cfg, values['until-idle'] ? 0 : 5 * 60_000);
   const store = await connectStore(cfg, true);
   try {
-    await migrateStore(cfg, store);
     if (values['until-idle']) {
       const { stats, seconds } = await drainTopics(cfg, kafka, store);
       process.stdout.write(`${JSON.stringify({ ...stats, seconds: Number(seconds.toFixed(2)), eventsPerSecond: Math.round(stats.messages / seconds) })}\n`);
       return 0;
     }
     await createTopics(cfg, kafka);
-    const service = createIngestService({ config: cfg, kafka, store });
+    const service = createIngestService({ config: cfg, kafka, store, expectedMigrations: allMigrations(ddlOptions(cfg)) });
     await service.start();
     const endpoint = cfg.ingest.metricsPort > 0 ? await startHealthServer(cfg.ingest.metricsPort, () => service.metrics.text(), () => service.health()) : undefined;
     if (endpoint) log.info({ metrics: `${endpoint.url}/metrics`, health: `${endpoint.url}/healthz` }, 'metrics and health endpoint up');

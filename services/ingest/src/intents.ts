@@ -1,0 +1,50 @@
+import type { SourceBatch } from '@govstats/kafka';
+import { insertRows, queryRows, type Store } from '@govstats/store';
+import { parseFacts, type BatchFacts } from './batch-facts.ts';
+
+/** A batch's offset range and plan facts, written before its first insert. */
+export interface Intent {
+  last: string;
+  /** Undefined for intents written before facts were recorded: those replay with today's facts. */
+  facts: BatchFacts | undefined;
+}
+
+export interface IntentKey {
+  group: string;
+  topic: string;
+  partition: number;
+  first: string;
+}
+
+/**
+ * The intent recorded for a batch starting at `first`, if one was: a crash, a rebalance or a
+ * restart between recording and committing leaves it behind, and the next attempt must cover
+ * exactly its range with its facts. One primary-key lookup, whatever the history.
+ */
+export async function readIntent(store: Store, key: IntentKey, batch: SourceBatch): Promise<Intent | undefined> {
+  const [row] = await queryRows<{ last_offset: string; facts: string }>(
+    store.client,
+    `SELECT last_offset, facts FROM ingest_intents FINAL
+WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka_partition = {partition:UInt32} AND first_offset = {first:UInt64}`,
+    { ...key },
+  );
+  return row ? { last: row.last_offset, facts: parseFacts(row.facts, batch) } : undefined;
+}
+
+/** Records the intent; the store refuses it once `deadline` (the writer's lease) has passed. */
+export async function recordIntent(store: Store, key: IntentKey, last: string, facts: BatchFacts, deadline: number): Promise<void> {
+  await insertRows(
+    store.client,
+    'ingest_intents',
+    [{
+      consumer_group: key.group,
+      kafka_topic: key.topic,
+      kafka_partition: key.partition,
+      first_offset: key.first,
+      last_offset: last,
+      facts: JSON.stringify(facts),
+      write_deadline: new Date(deadline).toISOString(),
+    }],
+    { deduplicationToken: `intent:${key.group}:${key.topic}:${key.partition}:${key.first}-${last}:${facts.firstMessage}:${facts.now}` },
+  );
+}
