@@ -6,7 +6,7 @@ import { loadConfig, topicsFor, type Config } from '@govstats/config';
 import { createKafka, ensureTopics } from '@govstats/kafka';
 import { EVENT_TYPES } from '@govstats/schemas';
 import { openStore, type Store } from '@govstats/store';
-import { SINGLE_NODE, setUpWarehouse } from '@govstats/warehouse';
+import { SINGLE_NODE, setUpWarehouse, type DdlOptions } from '@govstats/warehouse';
 import type { Kafka } from 'kafkajs';
 
 export interface TestPipeline {
@@ -22,7 +22,15 @@ export interface TestPipeline {
  * A pipeline of its own for one test file on the shared real infrastructure: unique topics and
  * consumer group, and a fresh ClickHouse (embedded data directory, or database on a server).
  */
-export async function openTestPipeline(name: string, options: { brokers?: string[] } = {}): Promise<TestPipeline> {
+export interface TestPipelineOptions {
+  brokers?: string[];
+  /** Replication factor of the topics (1 on the shared single broker). */
+  replicationFactor?: number;
+  /** Insert blocks each table remembers for deduplication; small to show what happens beyond it. */
+  dedupWindow?: number;
+}
+
+export async function openTestPipeline(name: string, options: TestPipelineOptions = {}): Promise<TestPipeline> {
   const runId = `${name}-${process.pid}-${Date.now().toString(36)}`;
   const brokers = options.brokers ?? inject('kafkaBrokers');
   const clickhouseUrl = inject('clickhouseUrl') || undefined;
@@ -40,10 +48,11 @@ export async function openTestPipeline(name: string, options: { brokers?: string
   await ensureTopics(
     kafka,
     [...EVENT_TYPES.map((t) => config.topics.forEventType(t.name)), config.topics.unrouted, config.topics.deadLetter],
-    { partitions: config.kafka.partitions, replicationFactor: 1 },
+    { partitions: config.kafka.partitions, replicationFactor: options.replicationFactor ?? 1 },
   );
   const store = await openStore({ ...config.clickhouse, host: true });
-  await setUpWarehouse(store, SINGLE_NODE);
+  const ddl: DdlOptions = { ...SINGLE_NODE, dedupWindow: options.dedupWindow ?? SINGLE_NODE.dedupWindow };
+  await setUpWarehouse(store, ddl);
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     GOVSTATS_HOME: dataDir,
@@ -51,6 +60,7 @@ export async function openTestPipeline(name: string, options: { brokers?: string
     KAFKA_BROKERS: brokers.join(','),
     KAFKA_TOPIC_PREFIX: config.topics.prefix,
     INGEST_GROUP_ID: config.ingest.groupId,
+    CLICKHOUSE_DEDUP_WINDOW: String(ddl.dedupWindow),
     ...(clickhouseUrl ? { CLICKHOUSE_URL: clickhouseUrl, CLICKHOUSE_DATABASE: database } : {}),
   };
   return {

@@ -22,6 +22,7 @@ const environment = z.object({
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
   CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
   CLICKHOUSE_REPLICATED: flag.default(false),
+  CLICKHOUSE_DEDUP_WINDOW: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   CHDB_PATH: z.string().min(1).optional(),
   KAFKA_BROKERS: brokerList.optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default('govstats'),
@@ -54,6 +55,11 @@ export interface Config {
     database?: string;
     cluster?: string;
     replicated: boolean;
+    /**
+     * Insert blocks each table remembers for deduplication (part of the DDL: every process must
+     * agree). A member that lost its partition is fenced by its write lease, not by this window.
+     */
+    dedupWindow: number;
     /** Data directory of the embedded engine when no url is given. */
     dataDir: string;
   };
@@ -122,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       database: e.CLICKHOUSE_DATABASE,
       cluster: e.CLICKHOUSE_CLUSTER,
       replicated: e.CLICKHOUSE_REPLICATED,
+      dedupWindow: e.CLICKHOUSE_DEDUP_WINDOW,
       dataDir: e.CHDB_PATH ?? join(e.GOVSTATS_HOME, 'chdb'),
     },
     kafka: {

@@ -20,7 +20,12 @@ export async function ensureTopics(kafka: Kafka, topics: string[], layout: Topic
           topic,
           numPartitions: layout.partitions,
           replicationFactor: layout.replicationFactor,
-          configEntries: [{ name: 'min.insync.replicas', value: String(Math.min(2, layout.replicationFactor)) }],
+          configEntries: [
+            // With acks=all, two copies must hold a message before it counts as written.
+            { name: 'min.insync.replicas', value: String(Math.min(2, layout.replicationFactor)) },
+            // A leader that lost acknowledged messages must never be elected, whatever the broker default.
+            { name: 'unclean.leader.election.enable', value: 'false' },
+          ],
         })),
       });
       await waitForLeaders(admin, missing);

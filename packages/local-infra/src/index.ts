@@ -1,8 +1,11 @@
 export { resolveInfrastructure, parseBrokerList } from './resolve-infrastructure.ts';
 export type { Infrastructure, ResolveInfrastructureOptions, KafkaOrigin, ClickHouseOrigin } from './resolve-infrastructure.ts';
 
-export { startKafka, stopKafka, kafkaStatus, resetKafkaData } from './kafka/broker.ts';
-export type { StartKafkaOptions, KafkaBroker, KafkaStatus, StopKafkaResult } from './kafka/broker.ts';
+export { startKafka, stopKafka, kafkaStatus, kafkaNodes, resetKafkaData } from './kafka/broker.ts';
+export type { StartKafkaOptions, KafkaClusterOptions, KafkaBroker, KafkaStatus, KafkaNodeStatus, StopKafkaResult } from './kafka/broker.ts';
+export { startKafkaNode, stopKafkaNode } from './kafka/node-control.ts';
+export type { StartKafkaNodeOptions, StartedKafkaNode, StopKafkaNodeOptions, StopKafkaNodeResult } from './kafka/node-control.ts';
+export { MAX_LOCAL_NODES } from './kafka/node-layout.ts';
 export { ensureKafkaClasspath } from './kafka/artifacts.ts';
 export { kafkaSettings, DEFAULT_KAFKA_PORT, DEFAULT_KAFKA_CONTROLLER_PORT } from './kafka/settings.ts';
 export type { KafkaPortOptions, KafkaSettings } from './kafka/settings.ts';

@@ -3,6 +3,7 @@ import { startClickHouseContainer } from './docker/clickhouse-container.ts';
 import { isDockerAvailable } from './docker/docker-runtime.ts';
 import { startKafkaContainer } from './docker/kafka-container.ts';
 import { startKafka, stopKafka } from './kafka/broker.ts';
+import { checkNodeCount, MAX_LOCAL_NODES } from './kafka/node-layout.ts';
 import { kafkaSettings } from './kafka/settings.ts';
 
 const log = createLogger('local-infra');
@@ -25,6 +26,11 @@ export interface ResolveInfrastructureOptions {
    * is not stopped and Docker containers are created reusable.
    */
   keepRunning?: boolean;
+  /**
+   * Nodes of the native Kafka cluster (combined broker+controller each). Default: KAFKA_LOCAL_BROKERS,
+   * else the size of the local cluster already running, else 1. More than one is native only.
+   */
+  brokers?: number;
 }
 
 /** GOVSTATS_INFRA: `auto` (default), `docker` (fail without Docker) or `native` (never try Docker). */
@@ -44,6 +50,7 @@ interface Resolved<Endpoint, Origin> {
  */
 export async function resolveInfrastructure(options: ResolveInfrastructureOptions = {}): Promise<Infrastructure> {
   const keepRunning = options.keepRunning ?? false;
+  const kafkaNodes = options.brokers ?? localBrokersFromEnv();
   const mode = infraModeFromEnv();
   const envBrokers = parseBrokerList(process.env.KAFKA_BROKERS);
   const envClickHouseUrl = process.env.CLICKHOUSE_URL?.trim() || undefined;
@@ -59,7 +66,7 @@ export async function resolveInfrastructure(options: ResolveInfrastructureOption
   const strictDocker = mode === 'docker';
 
   const [kafka, clickhouse] = await Promise.allSettled([
-    resolveKafka(envBrokers, useDocker, strictDocker, keepRunning),
+    resolveKafka(envBrokers, useDocker, strictDocker, keepRunning, kafkaNodes),
     resolveClickHouse(envClickHouseUrl, useDocker, strictDocker, keepRunning),
   ]);
   const stoppers = [kafka, clickhouse].flatMap((result) => (result.status === 'fulfilled' && result.value.stop ? [result.value.stop] : []));
@@ -85,9 +92,17 @@ async function resolveKafka(
   useDocker: boolean,
   strictDocker: boolean,
   keepRunning: boolean,
+  nodes: number | undefined,
 ): Promise<Resolved<string[], KafkaOrigin>> {
   if (envBrokers) return { endpoint: envBrokers, origin: 'env' };
-  if (useDocker) {
+  const clustered = nodes !== undefined && nodes > 1;
+  if (clustered && strictDocker) {
+    throw new Error(
+      `GOVSTATS_INFRA=docker runs one Kafka container; a ${nodes}-broker cluster runs natively: unset GOVSTATS_INFRA (or set it to native), or ask for one broker`,
+    );
+  }
+  // The container setup is single-node; a multi-broker cluster is always the native one.
+  if (useDocker && !clustered) {
     try {
       const container = await startKafkaContainer({ reuse: keepRunning, fixedPort: kafkaSettings().port });
       return { endpoint: container.endpoint, origin: 'docker', stop: container.stop };
@@ -96,7 +111,7 @@ async function resolveKafka(
       log.warn({ err: error }, 'Docker is reachable but the Kafka container failed; using the native broker instead');
     }
   }
-  const broker = await startKafka();
+  const broker = await startKafka({ nodes });
   // Never stop a broker someone else started, nor one that must serve later commands.
   const stop = broker.alreadyRunning || keepRunning ? undefined : async () => void (await stopKafka());
   return { endpoint: broker.brokers, origin: 'native', stop };
@@ -119,6 +134,16 @@ async function resolveClickHouse(
     }
   }
   return { endpoint: undefined, origin: 'embedded' };
+}
+
+/** KAFKA_LOCAL_BROKERS: how many nodes the native Kafka cluster has; unset = as running, else 1. */
+function localBrokersFromEnv(): number | undefined {
+  const raw = process.env.KAFKA_LOCAL_BROKERS?.trim();
+  if (!raw) return undefined;
+  if (!/^\d+$/.test(raw)) {
+    throw new Error(`KAFKA_LOCAL_BROKERS=${raw} is not a number of Kafka nodes: use a whole number from 1 to ${MAX_LOCAL_NODES}`);
+  }
+  return checkNodeCount(Number(raw), 'KAFKA_LOCAL_BROKERS');
 }
 
 function infraModeFromEnv(): InfraMode {

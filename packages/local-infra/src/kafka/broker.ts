@@ -1,60 +1,81 @@
-import { spawn } from 'node:child_process';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createLogger } from '@govstats/log';
 import { ensureKafkaClasspath } from './artifacts.ts';
-import { parseListenerPort, renderServerProperties } from './broker-config.ts';
+import { renderServerProperties } from './broker-config.ts';
 import { requireJava } from './executables.ts';
 import { probeKafka } from './health.ts';
-import { indent, tailFile } from './log-tail.ts';
-import { isPortFree } from './port-check.ts';
-import { isAlive, isOurBroker, readPidFile, removePidFile, signal, waitForExit, writePidFile } from './process-control.ts';
+import { clusterDataOfOtherSize, clusterNodeAsConfigured, clusterNodeIdsOnDisk, findRunningNodes, runningClusterSize } from './local-cluster.ts';
+import { nodeAddress, waitUntilHealthy, type WatchedNode } from './node-health.ts';
+import { checkNodeCount, clusterNodeSettings, nodeLayout, singleNodeSettings, type KafkaNodeSettings } from './node-layout.ts';
+import { assertNodePortsFree } from './node-ports.ts';
+import { defaultHeapOptions, findRunningNode, spawnNode, terminateNode } from './node-process.ts';
+import { removePidFile, writePidFile } from './process-control.ts';
 import { kafkaSettings, type KafkaPortOptions, type KafkaSettings } from './settings.ts';
 import { withFileLock } from './start-lock.ts';
 import { formatStorageIfNeeded } from './storage.ts';
+import { DEFAULT_STARTUP_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS, START_LOCK_WAIT_MS } from './timeouts.ts';
 
 const log = createLogger('local-kafka');
 
-/** A cold JVM on a 2-core machine needs 10–30 s; leave room for a busy machine. */
-const DEFAULT_STARTUP_TIMEOUT_MS = 90_000;
-const DEFAULT_STOP_TIMEOUT_MS = 30_000;
-/** Covers another process doing a first Maven download plus a broker start while we wait. */
-const START_LOCK_WAIT_MS = 12 * 60_000;
-const DEFAULT_HEAP_OPTIONS = ['-Xms256m', '-Xmx768m'];
+export interface KafkaClusterOptions extends KafkaPortOptions {
+  /**
+   * Combined broker+controller nodes (1–7). Default: the size of the local cluster that already
+   * runs, else 1. With more than one, node <id> uses ports port + 2·(id − 1) and
+   * controllerPort + 2·(id − 1) and keeps its files in ${GOVSTATS_HOME}/kafka/node-<id>/.
+   */
+  nodes?: number;
+}
 
-export interface StartKafkaOptions extends KafkaPortOptions {
-  /** How long to wait for the broker to answer; default 90 s. */
+export interface StartKafkaOptions extends KafkaClusterOptions {
+  /** How long to wait for every node to answer; default 90 s. */
   startupTimeoutMs?: number;
-  /** JVM heap flags; default -Xms256m -Xmx768m. */
+  /** JVM heap flags per node; default -Xms256m -Xmx768m alone, -Xms128m -Xmx512m per node of a cluster. */
   heapOptions?: string[];
 }
 
 export interface KafkaBroker {
-  /** bootstrap servers, e.g. ["127.0.0.1:19092"] */
+  /** bootstrap servers, one per node, e.g. ["127.0.0.1:19092"] */
   brokers: string[];
-  /** True when a healthy govstats broker was already running (so the caller should not stop it). */
+  /** True when every node already ran healthy (so the caller should not stop them). */
   alreadyRunning: boolean;
 }
 
-export interface KafkaStatus {
+export interface KafkaNodeStatus {
+  id: number;
   running: boolean;
   pid?: number;
-  brokers: string[];
+  /** host:port of its client listener */
+  broker: string;
+  /** Answers clients on its own address. */
   healthy: boolean;
+  logFile: string;
+  dataDir: string;
+}
+
+export interface KafkaStatus {
+  /** At least one node runs. */
+  running: boolean;
+  /** Every node runs and answers. */
+  healthy: boolean;
+  brokers: string[];
+  nodes: KafkaNodeStatus[];
+  /** Of node 1 (the only node of a single-node setup). */
+  pid?: number;
   logFile: string;
   dataDir: string;
 }
 
 export interface StopKafkaResult {
   wasRunning: boolean;
-  /** True when the broker ignored SIGTERM and had to be killed. */
+  /** True when a node ignored SIGTERM and had to be killed. */
   forced: boolean;
+  stoppedNodeIds: number[];
 }
 
 /**
- * Starts the local single-node Kafka broker (KRaft) unless it already runs, and waits until it
- * serves clients. The JVM is detached: it keeps running after this process exits, until
- * stopKafka().
+ * Starts the local Kafka (KRaft) nodes that do not run yet, and waits until every node serves
+ * clients and lists all nodes as live brokers (so the controller quorum has a leader). The JVMs
+ * are detached: they keep running after this process exits, until stopKafka().
  */
 export async function startKafka(options: StartKafkaOptions = {}): Promise<KafkaBroker> {
   const settings = kafkaSettings(options);
@@ -62,208 +83,158 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   await mkdir(settings.kafkaHome, { recursive: true });
 
   return withFileLock(settings.startLockFile, START_LOCK_WAIT_MS, async () => {
-    const running = await findRunningBroker(settings);
-    if (running) {
-      if (running.port !== settings.port) {
-        throw new Error(
-          `the govstats Kafka broker is already running on port ${running.port} (pid ${running.pid}), not on the requested port ${settings.port}: ` +
-            `use brokers 127.0.0.1:${running.port}, or stop it first (stopKafka()) to restart it on port ${settings.port}`,
-        );
-      }
-      const brokers = brokerList(settings, running.port);
-      await waitUntilHealthy({ settings, brokers, pid: running.pid, timeoutMs, startedByUs: false });
-      log.debug({ pid: running.pid, brokers }, 'Kafka broker already running');
+    const nodeCount = checkNodeCount(options.nodes ?? (await runningClusterSize(settings)) ?? 1);
+    const layout = nodeLayout(settings, nodeCount);
+    const brokers = layout.map(nodeAddress);
+    const expectedBrokerIds = layout.map((node) => node.id);
+    await assertNoOtherLayoutRunning(settings, nodeCount);
+    await assertDataFitsClusterSize(settings, nodeCount);
+
+    const states = await Promise.all(layout.map(async (node) => ({ node, running: await findRunningNode(node) })));
+    const alreadyUp: WatchedNode[] = [];
+    for (const { node, running } of states) {
+      if (!running) continue;
+      if (running.port !== node.port) throw portMismatch(node, running.pid, running.port, brokers.length);
+      alreadyUp.push({ node, pid: running.pid });
+    }
+    const toStart = states.filter((state) => !state.running).map((state) => state.node);
+    if (toStart.length === 0) {
+      await waitUntilHealthy({ nodes: alreadyUp, expectedBrokerIds, timeoutMs, startedByUs: false });
+      log.debug({ brokers }, 'Kafka already running');
       return { brokers, alreadyRunning: true };
     }
 
-    await removePidFile(settings.pidFile);
-    await assertPortsFree(settings);
+    await Promise.all(toStart.map((node) => removePidFile(node.pidFile)));
+    await assertNodePortsFree(toStart);
     const [java, classpath] = await Promise.all([requireJava(), ensureKafkaClasspath()]);
-    await writeFile(settings.serverPropertiesFile, renderServerProperties(settings));
-    await formatStorageIfNeeded(java, classpath, settings);
+    await Promise.all(
+      toStart.map(async (node) => {
+        await mkdir(node.nodeDir, { recursive: true });
+        await writeFile(node.serverPropertiesFile, renderServerProperties(node, layout));
+        await formatStorageIfNeeded(java, classpath, node);
+      }),
+    );
 
     const started = Date.now();
-    const child = await spawnBroker(java, classpath, settings, options.heapOptions ?? DEFAULT_HEAP_OPTIONS);
-    await writePidFile(settings.pidFile, child.pid);
-    const brokers = brokerList(settings, settings.port);
-    log.info({ pid: child.pid, brokers, logFile: settings.logFile }, 'Kafka broker starting');
+    const spawned: WatchedNode[] = [];
     try {
-      await waitUntilHealthy({ settings, brokers, pid: child.pid, timeoutMs, startedByUs: true, exitStatus: child.exitStatus });
+      for (const node of toStart) {
+        const child = await spawnNode(java, classpath, node, options.heapOptions ?? defaultHeapOptions(nodeCount));
+        await writePidFile(node.pidFile, child.pid);
+        spawned.push({ node, pid: child.pid, exitStatus: child.exitStatus });
+        log.info({ node: node.id, pid: child.pid, broker: nodeAddress(node), logFile: node.logFile }, 'Kafka node starting');
+      }
+      await waitUntilHealthy({ nodes: [...alreadyUp, ...spawned], expectedBrokerIds, timeoutMs, startedByUs: true });
     } catch (error) {
-      // A half-started broker would hold the ports and confuse the next attempt.
-      await killBroker(child.pid, 5_000);
-      await removePidFile(settings.pidFile);
+      // Half-started nodes would hold the ports and confuse the next attempt.
+      await Promise.all(spawned.map(({ node, pid }) => terminateNode(pid, 5_000).finally(() => removePidFile(node.pidFile)).catch(() => undefined)));
       throw error;
     }
-    log.info({ pid: child.pid, brokers, ms: Date.now() - started }, 'Kafka broker ready');
+    log.info({ brokers, ms: Date.now() - started }, 'Kafka ready');
     return { brokers, alreadyRunning: false };
   });
 }
 
-/** Stops the govstats broker: SIGTERM (clean shutdown), then SIGKILL if it hangs. */
+/** Stops every local Kafka node: SIGTERM (clean shutdown), then SIGKILL if one hangs. */
 export async function stopKafka(options: { timeoutMs?: number } = {}): Promise<StopKafkaResult> {
   const settings = kafkaSettings();
-  const pid = await readPidFile(settings.pidFile);
-  if (pid === undefined || !(await isOurBroker(pid, settings.serverPropertiesFile))) {
-    await removePidFile(settings.pidFile);
-    return { wasRunning: false, forced: false };
+  const running = await findRunningNodes(settings);
+  if (running.length === 0) {
+    await removePidFile(settings.pidFile); // a stale one, left by a crash
+    return { wasRunning: false, forced: false, stoppedNodeIds: [] };
   }
-  log.info({ pid }, 'stopping Kafka broker');
-  const forced = await killBroker(pid, options.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
-  await removePidFile(settings.pidFile);
-  log.info({ pid, forced }, 'Kafka broker stopped');
-  return { wasRunning: true, forced };
+  log.info({ nodes: running.map(({ node, running: { pid } }) => ({ node: node.id, pid })) }, 'stopping Kafka');
+  // All at once: stopped one by one, the last nodes would wait for a quorum that is already gone.
+  const forced = await Promise.all(
+    running.map(async ({ node, running: { pid } }) => {
+      const wasForced = await terminateNode(pid, options.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
+      await removePidFile(node.pidFile);
+      return wasForced;
+    }),
+  );
+  const result = { wasRunning: true, forced: forced.some(Boolean), stoppedNodeIds: running.map(({ node }) => node.id) };
+  log.info(result, 'Kafka stopped');
+  return result;
 }
 
-export async function kafkaStatus(options: KafkaPortOptions = {}): Promise<KafkaStatus> {
+/** Each node of the local cluster (the running one, else of `nodes`, else the single node), running or not. */
+export async function kafkaNodes(options: KafkaClusterOptions = {}): Promise<KafkaNodeStatus[]> {
   const settings = kafkaSettings(options);
-  const running = await findRunningBroker(settings);
-  const brokers = brokerList(settings, running?.port ?? settings.port);
-  const healthy = running ? (await probeKafka(brokers, 3_000)).healthy : false;
-  return { running: running !== undefined, pid: running?.pid, brokers, healthy, logFile: settings.logFile, dataDir: settings.dataDir };
+  const nodeCount = checkNodeCount(options.nodes ?? (await runningClusterSize(settings)) ?? 1);
+  const layout =
+    nodeCount === 1
+      ? [singleNodeSettings(settings)]
+      : await Promise.all(nodeLayout(settings, nodeCount).map(async (node) => (await clusterNodeAsConfigured(settings, node.id)).node));
+  return Promise.all(
+    layout.map(async (node) => {
+      const running = await findRunningNode(node);
+      const broker = nodeAddress({ host: node.host, port: running?.port ?? node.port });
+      const healthy = running ? (await probeKafka([broker], 3_000)).healthy : false;
+      return { id: node.id, running: running !== undefined, pid: running?.pid, broker, healthy, logFile: node.logFile, dataDir: node.dataDir };
+    }),
+  );
 }
 
-/** Deletes all topics and offsets (the data dir); the next start formats it afresh. */
+export async function kafkaStatus(options: KafkaClusterOptions = {}): Promise<KafkaStatus> {
+  const nodes = await kafkaNodes(options);
+  const first = nodes[0]!;
+  return {
+    running: nodes.some((node) => node.running),
+    healthy: nodes.every((node) => node.healthy),
+    brokers: nodes.map((node) => node.broker),
+    nodes,
+    pid: first.pid,
+    logFile: first.logFile,
+    dataDir: first.dataDir,
+  };
+}
+
+/** Deletes all topics and offsets (the data dirs of every node); the next start formats them afresh. */
 export async function resetKafkaData(): Promise<void> {
   const settings = kafkaSettings();
   await mkdir(settings.kafkaHome, { recursive: true });
   await withFileLock(settings.startLockFile, 30_000, async () => {
-    const running = await findRunningBroker(settings);
-    if (running) {
-      throw new Error(`refusing to wipe ${settings.dataDir}: the Kafka broker (pid ${running.pid}) is running; call stopKafka() first`);
+    const running = await findRunningNodes(settings);
+    if (running.length > 0) {
+      const pids = running.map(({ running: { pid } }) => pid).join(', ');
+      throw new Error(`refusing to wipe the Kafka data in ${settings.kafkaHome}: Kafka (pid ${pids}) is running; call stopKafka() first`);
     }
-    await rm(settings.dataDir, { recursive: true, force: true });
-    log.info({ dataDir: settings.dataDir }, 'Kafka data wiped');
+    const clusterDataDirs = (await clusterNodeIdsOnDisk(settings.kafkaHome)).map((id) => clusterNodeSettings(settings, id).dataDir);
+    const dataDirs = [settings.dataDir, ...clusterDataDirs];
+    await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    log.info({ dataDirs }, 'Kafka data wiped');
   });
 }
 
-function brokerList(settings: KafkaSettings, port: number): string[] {
-  return [`${settings.host}:${port}`];
-}
-
-/** Our broker per the pid file, with the port it was started on (which may differ from today's settings). */
-async function findRunningBroker(settings: KafkaSettings): Promise<{ pid: number; port: number } | undefined> {
-  const pid = await readPidFile(settings.pidFile);
-  if (pid === undefined || !(await isOurBroker(pid, settings.serverPropertiesFile))) return undefined;
-  const properties = await readFile(settings.serverPropertiesFile, 'utf8').catch(() => '');
-  return { pid, port: parseListenerPort(properties) ?? settings.port };
-}
-
-async function assertPortsFree(settings: KafkaSettings): Promise<void> {
-  for (const [port, variable] of [
-    [settings.port, 'KAFKA_PORT'],
-    [settings.controllerPort, 'KAFKA_CONTROLLER_PORT'],
-  ] as const) {
-    if (await isPortFree(port, settings.host)) continue;
-    throw new Error(
-      `port ${port} on ${settings.host} is already in use by another process, not by the govstats Kafka broker ` +
-        `(no live broker in ${settings.pidFile}). Stop that process (find it with: ss -ltnp 'sport = :${port}'), ` +
-        `or choose another port with ${variable}=<port>. If it is a Kafka broker you want to use, set KAFKA_BROKERS=${settings.host}:${port} instead.`,
-    );
-  }
-}
-
-interface SpawnedBroker {
-  pid: number;
-  /** Set once the JVM has exited, e.g. "exit code 1". */
-  exitStatus: () => string | undefined;
-}
-
-async function spawnBroker(java: string, classpath: string, settings: KafkaSettings, heapOptions: string[]): Promise<SpawnedBroker> {
-  await rotateLog(settings.logFile);
-  const logHandle = await open(settings.logFile, 'a');
-  try {
-    const child = spawn(
-      java,
-      [
-        ...heapOptions,
-        '-XX:+UseG1GC',
-        '-XX:MaxGCPauseMillis=20',
-        '-XX:+ExitOnOutOfMemoryError',
-        '-Djava.awt.headless=true',
-        `-Dlog4j2.configurationFile=${settings.log4jConfigFile}`,
-        'kafka.Kafka',
-        settings.serverPropertiesFile,
-      ],
-      {
-        cwd: settings.kafkaHome,
-        // CLASSPATH instead of -cp keeps the command line short enough for `ps` to show it whole.
-        env: { ...process.env, CLASSPATH: classpath },
-        // Own process group and no pipes back to us: the broker outlives the command that started it.
-        detached: true,
-        stdio: ['ignore', logHandle.fd, logHandle.fd],
-      },
-    );
-    let exitStatus: string | undefined;
-    child.once('exit', (code, signalName) => {
-      exitStatus = code !== null ? `exit code ${code}` : `signal ${signalName}`;
-    });
-    await new Promise<void>((resolvePromise, reject) => {
-      child.once('spawn', resolvePromise);
-      child.once('error', reject);
-    });
-    child.unref();
-    if (child.pid === undefined) throw new Error(`could not start ${java}: no pid`);
-    return { pid: child.pid, exitStatus: () => exitStatus };
-  } finally {
-    await logHandle.close();
-  }
-}
-
-/** Keeps the previous run's log as broker.log.1 so a restart does not erase the evidence. */
-async function rotateLog(logFile: string): Promise<void> {
-  await rename(logFile, `${logFile}.1`).catch(() => undefined);
-}
-
-interface HealthWait {
-  settings: KafkaSettings;
-  brokers: string[];
-  pid: number;
-  timeoutMs: number;
-  startedByUs: boolean;
-  exitStatus?: () => string | undefined;
-}
-
-async function waitUntilHealthy({ settings, brokers, pid, timeoutMs, startedByUs, exitStatus }: HealthWait): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError = 'no answer yet';
-  for (;;) {
-    if (!(await isAlive(pid))) {
-      const status = exitStatus?.() ?? 'exited';
-      throw await brokerFailure(settings, `the Kafka broker (pid ${pid}) stopped during startup (${status})`);
-    }
-    const probe = await probeKafka(brokers, 5_000);
-    if (probe.healthy) return;
-    lastError = probe.error ?? lastError;
-    if (Date.now() > deadline) {
-      const what = startedByUs
-        ? `the Kafka broker (pid ${pid}) did not answer at ${brokers.join(',')} within ${Math.round(timeoutMs / 1000)} s`
-        : `the already running Kafka broker (pid ${pid}) does not answer at ${brokers.join(',')}; stop it with stopKafka() and start again`;
-      throw await brokerFailure(settings, `${what} (last probe: ${lastError})`);
-    }
-    await sleep(500);
-  }
-}
-
-async function brokerFailure(settings: KafkaSettings, what: string): Promise<Error> {
-  const tail = await tailFile(settings.logFile, 40);
-  return new Error(
-    `${what}.\n` +
-      `Last lines of ${settings.logFile}:\n${indent(tail || '(empty)')}\n` +
-      `What to do: read ${settings.logFile}. If it reports a damaged or mismatched data dir (e.g. cluster id or ` +
-      `metadata version), call resetKafkaData() (deletes ${settings.dataDir}); if the machine is just slow, ` +
-      `pass a larger startupTimeoutMs.`,
+/** A single broker and a cluster share ports: only one of them may run. */
+async function assertNoOtherLayoutRunning(settings: KafkaSettings, nodeCount: number): Promise<void> {
+  const running = await findRunningNodes(settings);
+  const other = running.find(({ running: { nodeCount: runningCount } }) => runningCount !== nodeCount);
+  if (!other) return;
+  const runningCount = other.running.nodeCount;
+  const what = runningCount === 1 ? 'the single-node govstats Kafka broker is' : `a ${runningCount}-node govstats Kafka cluster is`;
+  throw new Error(
+    `${what} already running (pid ${other.running.pid}), but ${nodeCount === 1 ? 'a single node was' : `${nodeCount} nodes were`} requested: ` +
+      `use it (nodes: ${runningCount}, \`govstats infra up --brokers ${runningCount}\`), or stop it first (stopKafka(), \`govstats infra down\`)`,
   );
 }
 
-/** SIGTERM, then SIGKILL after timeoutMs; returns true when SIGKILL was needed. */
-async function killBroker(pid: number, timeoutMs: number): Promise<boolean> {
-  signal(pid, 'SIGTERM');
-  if (await waitForExit(pid, timeoutMs)) return false;
-  log.warn({ pid, timeoutMs }, 'Kafka broker ignored SIGTERM; killing it');
-  signal(pid, 'SIGKILL');
-  if (!(await waitForExit(pid, 10_000))) {
-    throw new Error(`Kafka broker pid ${pid} is still alive after SIGKILL; check it with: ps -p ${pid} -o stat,args`);
-  }
-  return true;
+async function assertDataFitsClusterSize(settings: KafkaSettings, nodeCount: number): Promise<void> {
+  if (nodeCount === 1) return; // the single node has a data dir of its own
+  const misfits = await clusterDataOfOtherSize(settings, nodeCount);
+  if (misfits.length === 0) return;
+  const { node, formattedFor } = misfits[0]!;
+  throw new Error(
+    `${node.dataDir} holds data of a ${formattedFor}-node local Kafka cluster, so a ${nodeCount}-node cluster cannot start on it: ` +
+      `start ${formattedFor} nodes instead (\`govstats infra up --brokers ${formattedFor}\`), or wipe the cluster data with resetKafkaData()`,
+  );
+}
+
+function portMismatch(node: KafkaNodeSettings, pid: number, runningPort: number, nodeCount: number): Error {
+  const variable = node.portOffset > 0 ? `KAFKA_PORT + ${node.portOffset}` : 'KAFKA_PORT';
+  return new Error(
+    `${node.label} of govstats is already running on port ${runningPort} (pid ${pid}), not on the requested port ${node.port} (${variable}): ` +
+      `use ${nodeCount === 1 ? `brokers ${node.host}:${runningPort}` : 'the ports it runs on (see `govstats infra status`)'}, ` +
+      `or stop it first (stopKafka()) to restart it on port ${node.port}`,
+  );
 }

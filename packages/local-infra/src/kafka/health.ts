@@ -3,6 +3,8 @@ import { Kafka, logLevel } from 'kafkajs';
 export interface KafkaProbeResult {
   healthy: boolean;
   clusterId?: string;
+  /** Ids of the live (registered, unfenced) brokers the answering broker knows of. */
+  brokerIds?: number[];
   /** Why the probe failed, for logs and error messages. */
   error?: string;
 }
@@ -26,7 +28,8 @@ export async function probeKafka(brokers: string[], timeoutMs = 5_000): Promise<
     await admin.connect();
     const cluster = await admin.describeCluster();
     if (cluster.brokers.length === 0) return { healthy: false, error: 'cluster reports no live brokers' };
-    return { healthy: true, clusterId: cluster.clusterId };
+    const brokerIds = cluster.brokers.map((broker) => broker.nodeId).sort((a, b) => a - b);
+    return { healthy: true, clusterId: cluster.clusterId, brokerIds };
   } catch (error) {
     return { healthy: false, error: error instanceof Error ? error.message : String(error) };
   } finally {

@@ -7,9 +7,9 @@ export const DEFAULT_KAFKA_CONTROLLER_PORT = 19093;
 export const KAFKA_HOST = '127.0.0.1';
 
 export interface KafkaPortOptions {
-  /** Client (PLAINTEXT) port; default KAFKA_PORT or 19092. */
+  /** Client (PLAINTEXT) port of the single node or node 1 (node <id> adds 2·(id − 1)); default KAFKA_PORT or 19092. */
   port?: number;
-  /** KRaft controller port; default KAFKA_CONTROLLER_PORT or 19093. */
+  /** KRaft controller port, likewise; default KAFKA_CONTROLLER_PORT or 19093. */
   controllerPort?: number;
 }
 
@@ -17,7 +17,7 @@ export interface KafkaSettings {
   host: string;
   port: number;
   controllerPort: number;
-  /** `${GOVSTATS_HOME}/kafka` */
+  /** `${GOVSTATS_HOME}/kafka`; the files below are the single node's (a cluster's are in node-<id>/). */
   kafkaHome: string;
   dataDir: string;
   serverPropertiesFile: string;

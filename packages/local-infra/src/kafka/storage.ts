@@ -4,7 +4,7 @@ import { createLogger } from '@govstats/log';
 import { LOCAL_CLUSTER_ID } from './broker-config.ts';
 import { indent, lastLines } from './log-tail.ts';
 import { runCommand } from './run-command.ts';
-import type { KafkaSettings } from './settings.ts';
+import type { KafkaNodeSettings } from './node-layout.ts';
 
 const log = createLogger('local-kafka');
 
@@ -18,8 +18,10 @@ export async function isStorageFormatted(dataDir: string): Promise<boolean> {
   }
 }
 
-/** Formats the data dir with kafka.tools.StorageTool unless that was done before. */
-export async function formatStorageIfNeeded(java: string, classpath: string, settings: KafkaSettings): Promise<void> {
+type StorageFiles = Pick<KafkaNodeSettings, 'dataDir' | 'serverPropertiesFile' | 'log4jConfigFile'>;
+
+/** Formats a node's data dir with kafka.tools.StorageTool unless that was done before. */
+export async function formatStorageIfNeeded(java: string, classpath: string, settings: StorageFiles): Promise<void> {
   if (await isStorageFormatted(settings.dataDir)) return;
   await mkdir(settings.dataDir, { recursive: true });
   const started = Date.now();
@@ -43,7 +45,7 @@ export async function formatStorageIfNeeded(java: string, classpath: string, set
   if (result.exitCode !== 0) {
     throw new Error(
       `formatting Kafka storage in ${settings.dataDir} failed (exit ${result.exitCode ?? result.signal}). ` +
-        `If the directory holds data from another Kafka version or cluster, stop the broker and call resetKafkaData() ` +
+        `If the directory holds data from another Kafka version or cluster, stop Kafka and call resetKafkaData() ` +
         `(or delete ${settings.dataDir}). StorageTool output:\n` +
         indent(lastLines(result.output, 30) || '(no output)'),
     );

@@ -14,14 +14,14 @@ export interface RollupDifference {
   day: string;
   dimensions: Record<string, string>;
   measure: string;
-  /** Recomputed from the raw table (each event id once). */
+  /** Recomputed from the raw table (each event, source and id, once). */
   fromRaw: number | null;
   /** What the materialized rollup holds. */
   inRollup: number | null;
 }
 
 /**
- * Recomputes every rollup row of the period from the raw tables — each event id counted once —
+ * Recomputes every rollup row of the period from the raw tables — each event (source and id) counted once —
  * and returns every figure where a materialized rollup differs: a lost or double-counted event
  * shows up here at each level and grain it reached. Month and year totals are checked for every
  * month and year the period touches, over the whole month or year.
@@ -54,7 +54,7 @@ async function reconcileGrain(store: Store, type: EventTypeDefinition, grain: Ro
   const bounds = grainBounds(grain);
   const deduplicated = `(SELECT * FROM ${type.rawTable.name}
     WHERE toDate(event_time, '${STATS_TIMEZONE}') BETWEEN ${bounds.from} AND ${bounds.to}
-    ORDER BY ingested_at LIMIT 1 BY event_id)`;
+    ORDER BY ingested_at LIMIT 1 BY source, event_id)`;
   const recomputed = ROLLUP_LEVELS.map((level) => levelAggregateSql(type, grain, level, deduplicated, 'figures')).join('\nUNION ALL\n');
   const materialized = `SELECT ${keys.join(', ')}, ${measures.map((m) => `${mergeExpr(m)} AS ${m.name}`).join(', ')}
   FROM ${grain.table} WHERE ${period} BETWEEN ${bounds.from} AND ${bounds.to}

@@ -155,7 +155,7 @@ export async function queryPlaceFiguresFromRaw(
     `SELECT ${[...measures, ...derived].join(', ')}
 FROM (SELECT * FROM ${type.rawTable.name}
       WHERE startsWith(village_code, {prefix:String}) AND toDate(event_time, '${STATS_TIMEZONE}') BETWEEN {from:Date} AND {to:Date}${area}
-      LIMIT 1 BY event_id)`,
+      LIMIT 1 BY source, event_id)`,
     { prefix, from: filter.from, to: filter.to, area: filter.area ?? '' },
   );
   return toFigures(row ?? {}, measureNames(type.rollup));

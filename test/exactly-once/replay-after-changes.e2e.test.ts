@@ -1,0 +1,102 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { EVENT_TYPES } from '@govstats/schemas';
+import { queryRows } from '@govstats/store';
+import { chinaTime } from '../../services/producer/src/index.ts';
+import { COUNTY, ExactlyOnceHarness, SCENARIO_EVENTS, STATEMENTS } from './harness.ts';
+
+/**
+ * A consumer killed between the raw insert and the ledger write, its batch replayed by another
+ * member after the division catalogue and the clock have both changed so that the batch would
+ * now be accepted differently: an event whose subject the catalogue now knows, events whose time
+ * is no longer in the future. The replay must load what the first attempt planned, no more.
+ */
+describe('exactly once: replay after the catalogue and the clock changed', () => {
+  let harness: ExactlyOnceHarness;
+  const dir = mkdtempSync(join(tmpdir(), 'govstats-eo-replay-'));
+
+  beforeAll(async () => {
+    harness = await ExactlyOnceHarness.open('eo-replay', dir, { brokers: inject('kafkaBrokers') });
+  }, 600_000);
+  afterAll(async () => harness?.close());
+
+  it('counts every accepted event once; what the first attempt refused stays refused', async () => {
+    // A village code the catalogue does not know yet, under the county's first township.
+    const [place] = await queryRows<{ candidate: string }>(
+      harness.pipeline.store.client,
+      `SELECT concat(substring(t.code, 1, 9), toString(599 - n.number)) AS candidate
+FROM (SELECT code FROM divisions WHERE level = 'township' AND startsWith(code, '${COUNTY.slice(0, 6)}') ORDER BY code LIMIT 1) AS t, numbers(99) AS n
+WHERE candidate NOT IN (SELECT code FROM divisions) LIMIT 1`,
+    );
+    const newVillage = place!.candidate;
+    const main = await harness.writeStream('main.ndjson', SCENARIO_EVENTS);
+    await harness.produce(main);
+    // Written and sent just before the consumer starts: the first attempt judges these times future.
+    const futureAt = Date.now() + 20_000;
+    const tricky = await harness.writeStream('tricky.ndjson', 240, (event, i) =>
+      i % 2 === 0 ? { ...event, id: `${String(event.id)}-new-place`, subject: newVillage } : { ...event, id: `${String(event.id)}-future`, time: chinaTime(futureAt) },
+    );
+    await harness.produce(tricky);
+    const trickyIds = new Set(harness.sent.slice(-240).map((e) => e.id));
+
+    let killed = false;
+    let killedAt = 0;
+    const first = await harness.startMember('first', {
+      env: { FUTURE_TOLERANCE_SECONDS: '0' },
+      decide: (statement, member) => {
+        if (killed || !STATEMENTS.ledgerInsert.test(statement)) return undefined;
+        killed = true;
+        killedAt = Date.now();
+        member.child.kill('SIGKILL');
+        return { drop: true };
+      },
+    });
+    const exit = await first.exited;
+    expect(exit.signal).toBe('SIGKILL');
+
+    // The catalogue learns the new village; the clock passes the "future" times.
+    const overlay = join(dir, 'overlay.csv');
+    writeFileSync(overlay, `code,name\n${newVillage},新设村\n`);
+    const load = harness.govstats(['divisions', 'load', overlay]);
+    expect((await once(load, 'exit'))[0]).toBe(0);
+    while (Date.now() < futureAt + 2_000) await sleep(250);
+
+    const second = await harness.startMember('second', { env: { FUTURE_TOLERANCE_SECONDS: '0' } });
+    await harness.waitUntilDrained(SCENARIO_EVENTS);
+    await harness.stopMember(second);
+
+    // Batches the first attempt planned (their intents) must be loaded as planned then: their
+    // tricky events refused. Batches it never reached are planned afresh, with today's facts.
+    const client = harness.pipeline.store.client;
+    const ranges = await queryRows<{ kafka_topic: string; kafka_partition: number; first_offset: string; last_offset: string }>(
+      client,
+      `SELECT kafka_topic, kafka_partition, first_offset, last_offset FROM ingest_intents FINAL WHERE created_at <= fromUnixTimestamp64Milli(${killedAt + 500})`,
+    );
+    const inFirstAttempt = (row: { kafka_topic: string; kafka_partition: number; kafka_offset: string }) =>
+      ranges.some((r) => r.kafka_topic === row.kafka_topic && Number(r.kafka_partition) === Number(row.kafka_partition) && BigInt(row.kafka_offset) >= BigInt(r.first_offset) && BigInt(row.kafka_offset) <= BigInt(r.last_offset));
+    const ids = `splitByChar(',', '${[...trickyIds].join(',')}')`;
+    type Placed = { event_id: string; kafka_topic: string; kafka_partition: number; kafka_offset: string };
+    const loaded = await queryRows<Placed>(client, `SELECT event_id, kafka_topic, kafka_partition, kafka_offset FROM merge(currentDatabase(), '^(${EVENT_TYPES.map((t) => t.rawTable.name).join('|')})$') WHERE event_id IN ${ids}`);
+    const refused = await queryRows<Placed & { reason: string }>(client, `SELECT event_id, kafka_topic, kafka_partition, kafka_offset, reason FROM dead_letters FINAL WHERE event_id IN ${ids}`);
+    const loadedIds = new Set(loaded.map((row) => row.event_id));
+    const verdict = await harness.verify((event) => !trickyIds.has(event.id) || loadedIds.has(event.id));
+    const summary = {
+      intentsOfFirstAttempt: ranges.length,
+      trickyRefusedAsPlanned: refused.filter(inFirstAttempt).length,
+      trickyLoadedAgainstThePlan: loaded.filter(inFirstAttempt).length,
+      trickyLoadedLater: loaded.filter((row) => !inFirstAttempt(row)).length,
+      trickyRefusedLater: refused.filter((row) => !inFirstAttempt(row)).length,
+    };
+    console.log(`exactly-once replay after changes: ${JSON.stringify(verdict)} ${JSON.stringify(summary)}`);
+    expect(verdict).toEqual({ expected: verdict.expected, missing: 0, doubled: 0, unexpected: 0, reconcileDifferences: 0 });
+    expect(verdict.expected).toBeGreaterThanOrEqual(SCENARIO_EVENTS);
+    expect(summary.trickyRefusedAsPlanned).toBeGreaterThan(0);
+    expect(summary.trickyLoadedAgainstThePlan).toBe(0);
+    expect(summary.trickyRefusedLater).toBe(0);
+    expect(loaded.length + refused.length).toBe(240);
+  }, 900_000);
+});
