@@ -5,12 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '@govstats/config';
 import { CLICKHOUSE_DOCKER_IMAGE, KAFKA_DOCKER_IMAGE } from '@govstats/local-infra';
-import { singleNodeBrokerSettings } from '../packages/local-infra/src/kafka/broker-config.ts';
+import { everyNodeClusterName } from '@govstats/warehouse';
+import { brokerSettings } from '../packages/local-infra/src/kafka/broker-config.ts';
 
 /*
  * docker-compose.yml is not run by any other test (there may be no Docker engine), so this keeps it
  * consistent with the code it deploys: the images local-infra uses, the settings packages/config
- * reads, and the wiring between the services.
+ * reads, the wiring between the services, and the ClickHouse cluster config in infra/clickhouse/.
  */
 
 const ROOT = join(import.meta.dirname, '..');
@@ -27,8 +28,11 @@ interface Service {
   healthcheck?: { test?: string | string[]; disable?: boolean };
   ports?: Array<string | number | { target?: number }>;
   expose?: Array<string | number>;
-  volumes?: Array<string | { type?: string; source?: string }>;
+  volumes?: Array<string | { type?: string; source?: string; target?: string }>;
   restart?: string;
+  profiles?: string[];
+  hostname?: string;
+  entrypoint?: string | string[];
 }
 
 interface ComposeFile {
@@ -163,10 +167,55 @@ function composeAvailable(): boolean {
   return spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0;
 }
 
+/** Services started without naming a profile, and those of one profile. */
+function inProfile(profile: string | undefined): Array<[string, Service]> {
+  return Object.entries(services).filter(([, svc]) => (profile === undefined ? !svc.profiles?.length : svc.profiles?.includes(profile)));
+}
+
+/** A bind mount's file on this machine, by the path it is mounted at in the container. */
+function mountedFile(svc: Service, target: string): string | undefined {
+  for (const volume of svc.volumes ?? []) {
+    if (typeof volume !== 'string') continue;
+    const [source = '', at] = volume.split(':');
+    if (at === target && /^[./]/.test(source)) return resolve(dirname(COMPOSE_FILE), source);
+  }
+  return undefined;
+}
+
+/** The text of each `<tag>…</tag>` in `xml` (config files here never nest a tag in itself). */
+function xmlElements(xml: string, tag: string): string[] {
+  return [...xml.replace(/<!--[\s\S]*?-->/g, '').matchAll(new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => m[1]!.trim());
+}
+
+function xmlElement(xml: string, tag: string): string {
+  const [first, ...others] = xmlElements(xml, tag);
+  if (first === undefined || others.length > 0) throw new Error(`expected one <${tag}>, found ${others.length + (first === undefined ? 0 : 1)}`);
+  return first;
+}
+
+/** The one Kafka listener named after its service: how the compose network reaches that broker. */
+function inNetworkListener(name: string): Listener {
+  const env = environmentOf(service(name));
+  const listeners = parseListeners(requireEnv(env, 'KAFKA_ADVERTISED_LISTENERS', name)).filter((l) => l.host === name);
+  if (listeners.length !== 1) throw new Error(`${name} advertises ${listeners.length} listeners named after itself, expected one`);
+  return listeners[0]!;
+}
+
+const kafkaBrokers = Object.entries(services).filter(([, svc]) => svc.image?.startsWith('apache/kafka:'));
+/** ClickHouse servers (the keepers run the same image with another entrypoint). */
+const clickhouseServers = Object.entries(services).filter(([, svc]) => svc.image?.startsWith('clickhouse/') && svc.entrypoint === undefined);
+const keepers = Object.entries(services).filter(([, svc]) => svc.image?.startsWith('clickhouse/') && svc.entrypoint !== undefined);
+
+
 describe('docker-compose.yml', () => {
-  it('has the expected services, two of them built from this repository', () => {
-    expect(Object.keys(services).sort()).toEqual(['bulletin', 'clickhouse', 'ingest', 'kafka', 'migrate']);
-    expect(appServices.map(([name]) => name).sort()).toEqual(['bulletin', 'ingest', 'migrate']);
+  it('has the expected services: the default stack, and the ClickHouse cluster under the `cluster` profile', () => {
+    expect(inProfile(undefined).map(([name]) => name).sort()).toEqual(['bulletin', 'clickhouse', 'ingest', 'kafka-1', 'kafka-2', 'kafka-3', 'migrate']);
+    expect(inProfile('cluster').map(([name]) => name).sort()).toEqual([
+      'bulletin-cluster', 'clickhouse-keeper-1', 'clickhouse-keeper-2', 'clickhouse-keeper-3',
+      'clickhouse-s1-r1', 'clickhouse-s1-r2', 'clickhouse-s2-r1', 'clickhouse-s2-r2', 'ingest-cluster', 'migrate-cluster',
+    ]);
+    expect(Object.entries(services).filter(([, svc]) => (svc.profiles ?? []).some((p) => p !== 'cluster')), 'no other profiles').toEqual([]);
+    expect(appServices.map(([name]) => name).sort()).toEqual(['bulletin', 'bulletin-cluster', 'ingest', 'ingest-cluster', 'migrate', 'migrate-cluster']);
   });
 
   it('pins every image to an explicit tag other than latest, unless the service is built', () => {
@@ -179,74 +228,14 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('runs Kafka and ClickHouse from the same images as local-infra', () => {
-    expect(service('kafka').image).toBe(KAFKA_DOCKER_IMAGE);
-    expect(service('clickhouse').image).toBe(CLICKHOUSE_DOCKER_IMAGE);
+  it('runs Kafka and ClickHouse (servers and keepers) from the same images as local-infra', () => {
+    expect(kafkaBrokers.map(([name]) => name)).toEqual(['kafka-1', 'kafka-2', 'kafka-3']);
+    for (const [name, svc] of kafkaBrokers) expect(svc.image, name).toBe(KAFKA_DOCKER_IMAGE);
+    expect(clickhouseServers.length + keepers.length).toBe(8);
+    for (const [name, svc] of [...clickhouseServers, ...keepers]) expect(svc.image, name).toBe(CLICKHOUSE_DOCKER_IMAGE);
   });
 
-  it('configures Kafka as the same single-node KRaft broker as the native and testcontainers ones', () => {
-    const env = environmentOf(service('kafka'));
-    for (const [property, value] of Object.entries(singleNodeBrokerSettings())) {
-      const variable = kafkaImageVariable(property);
-      if (property === 'listener.security.protocol.map') {
-        // compose adds a listener for the host; the shared ones must map the same way.
-        const mapped = requireEnv(env, variable, 'kafka').split(',');
-        expect(mapped, variable).toEqual(expect.arrayContaining(value.split(',')));
-      } else {
-        expect(env[variable], `${variable} (${property})`).toBe(value);
-      }
-    }
-    expect(env.KAFKA_AUTO_CREATE_TOPICS_ENABLE).toBe('false');
-    // KRaft needs a cluster id (16 bytes, base64url) to format the data volume.
-    expect(requireEnv(env, 'CLUSTER_ID', 'kafka')).toMatch(/^[A-Za-z0-9_-]{22}$/);
-
-    const listeners = parseListeners(requireEnv(env, 'KAFKA_LISTENERS', 'kafka'));
-    const advertised = parseListeners(requireEnv(env, 'KAFKA_ADVERTISED_LISTENERS', 'kafka'));
-    const protocols = new Map(requireEnv(env, 'KAFKA_LISTENER_SECURITY_PROTOCOL_MAP', 'kafka').split(',').map((pair) => pair.split(':') as [string, string]));
-    for (const listener of listeners) expect(protocols.has(listener.name), `${listener.name} has no security protocol`).toBe(true);
-    for (const listener of advertised) {
-      const bound = listeners.find((l) => l.name === listener.name);
-      expect(bound, `advertised listener ${listener.name} is not in KAFKA_LISTENERS`).toBeDefined();
-      expect(bound?.port, `advertised ${listener.name} port`).toBe(listener.port);
-    }
-    const controller = requireEnv(env, 'KAFKA_CONTROLLER_LISTENER_NAMES', 'kafka');
-    expect(advertised.map((l) => l.name)).not.toContain(controller);
-    const controllerPort = listeners.find((l) => l.name === controller)?.port;
-    expect(requireEnv(env, 'KAFKA_CONTROLLER_QUORUM_VOTERS', 'kafka')).toBe(`${env.KAFKA_NODE_ID}@localhost:${controllerPort}`);
-  });
-
-  it('points every app service at the in-network listener Kafka advertises', () => {
-    const env = environmentOf(service('kafka'));
-    const inNetwork = parseListeners(requireEnv(env, 'KAFKA_ADVERTISED_LISTENERS', 'kafka')).filter((l) => l.host === 'kafka');
-    expect(inNetwork, 'exactly one advertised listener named after the kafka service').toHaveLength(1);
-    const expected = `${inNetwork[0]!.host}:${inNetwork[0]!.port}`;
-    expect(inNetwork[0]!.name).toBe(env.KAFKA_INTER_BROKER_LISTENER_NAME);
-    for (const [name, svc] of appServices) {
-      const brokers = requireEnv(environmentOf(svc), 'KAFKA_BROKERS', name).split(',').map((b) => b.trim());
-      expect(brokers, `${name} KAFKA_BROKERS`).toEqual([expected]);
-    }
-  });
-
-  it('points every app service at the ClickHouse service, its HTTP port and its credentials', () => {
-    const clickhouse = service('clickhouse');
-    const server = environmentOf(clickhouse);
-    const httpPort = 8123; // http_port of the official image's config
-    expect(containerPorts(clickhouse), 'clickhouse publishes its HTTP port').toContain(httpPort);
-    for (const [name, svc] of appServices) {
-      const env = environmentOf(svc);
-      const url = new URL(requireEnv(env, 'CLICKHOUSE_URL', name));
-      expect(url.protocol, `${name} CLICKHOUSE_URL`).toBe('http:');
-      expect(url.hostname, `${name} CLICKHOUSE_URL host`).toBe('clickhouse');
-      expect(Number(url.port || 80), `${name} CLICKHOUSE_URL port`).toBe(httpPort);
-      // Credentials come from the separate variables; a user in the URL would compete with them.
-      expect(url.username, `${name} CLICKHOUSE_URL carries no user`).toBe('');
-      expect(env.CLICKHOUSE_USER, `${name} CLICKHOUSE_USER`).toBe(requireEnv(server, 'CLICKHOUSE_USER', 'clickhouse'));
-      expect(env.CLICKHOUSE_PASSWORD, `${name} CLICKHOUSE_PASSWORD`).toBe(requireEnv(server, 'CLICKHOUSE_PASSWORD', 'clickhouse'));
-      expect(env.CLICKHOUSE_DATABASE, `${name} CLICKHOUSE_DATABASE`).toBe(requireEnv(server, 'CLICKHOUSE_DB', 'clickhouse'));
-    }
-  });
-
-  it('starts services only after what they depend on is ready', () => {
+  it('starts services only after what they depend on is ready, never on a service of a profile it is not in', () => {
     for (const [name, svc] of Object.entries(services)) {
       for (const [target, condition] of Object.entries(dependenciesOf(svc))) {
         expect(Object.keys(services), `${name} depends on "${target}"`).toContain(target);
@@ -254,20 +243,28 @@ describe('docker-compose.yml', () => {
         if (condition === 'service_healthy') expect(hasHealthcheck(services[target]!), `${target} needs a healthcheck (${name} waits for it)`).toBe(true);
         // A service that restarts whenever it exits never "completes".
         if (condition === 'service_completed_successfully') expect(services[target]!.restart ?? 'no', `${target} restart policy`).toBe('no');
+        // Without the profile the dependency would not exist; with it, an unprofiled one always does.
+        for (const profile of services[target]!.profiles ?? []) expect(svc.profiles ?? [], `${name} → ${target} (profile ${profile})`).toContain(profile);
       }
     }
+    const kafka = { 'kafka-1': 'service_healthy', 'kafka-2': 'service_healthy', 'kafka-3': 'service_healthy' };
+    const nodes = Object.fromEntries(clickhouseServers.filter(([, svc]) => svc.profiles?.includes('cluster')).map(([name]) => [name, 'service_healthy']));
     expect(dependenciesOf(service('migrate'))).toEqual({ clickhouse: 'service_healthy' });
-    expect(dependenciesOf(service('ingest'))).toEqual({ kafka: 'service_healthy', migrate: 'service_completed_successfully' });
+    expect(dependenciesOf(service('ingest'))).toEqual({ ...kafka, migrate: 'service_completed_successfully' });
     expect(dependenciesOf(service('bulletin'))).toEqual({ migrate: 'service_completed_successfully' });
+    expect(dependenciesOf(service('migrate-cluster'))).toEqual(nodes);
+    expect(dependenciesOf(service('ingest-cluster'))).toEqual({ ...kafka, 'migrate-cluster': 'service_completed_successfully' });
+    expect(dependenciesOf(service('bulletin-cluster'))).toEqual({ 'migrate-cluster': 'service_completed_successfully' });
   });
 
-  it('declares every named volume the services mount', () => {
+  it('declares every named volume the services mount, and every bind-mounted file exists', () => {
     const declared = Object.keys(compose.volumes ?? {});
     for (const [name, svc] of Object.entries(services)) {
       for (const volume of svc.volumes ?? []) {
         const source = typeof volume === 'string' ? volume.split(':')[0]! : (volume.source ?? '');
-        const isNamed = source !== '' && !/^[./~]/.test(source) && (typeof volume === 'string' || volume.type === 'volume');
-        if (isNamed) expect(declared, `${name} mounts volume "${source}"`).toContain(source);
+        const isBind = /^[./~]/.test(source) || (typeof volume !== 'string' && volume.type === 'bind');
+        if (isBind) expect(existsSync(resolve(dirname(COMPOSE_FILE), source)), `${name} mounts ${source}`).toBe(true);
+        else if (source !== '') expect(declared, `${name} mounts volume "${source}"`).toContain(source);
       }
     }
   });
@@ -295,22 +292,223 @@ describe('docker-compose.yml', () => {
 
   it('sets only environment variables packages/config reads, with values it accepts', () => {
     const known = configVariableNames();
-    expect(known).toEqual(expect.arrayContaining(['KAFKA_BROKERS', 'CLICKHOUSE_URL', 'CLICKHOUSE_DATABASE']));
+    expect(known).toEqual(expect.arrayContaining(['KAFKA_BROKERS', 'CLICKHOUSE_URL', 'CLICKHOUSE_DATABASE', 'CLICKHOUSE_CLUSTER', 'CLICKHOUSE_REPLICATED']));
     for (const [name, svc] of appServices) {
       const env = environmentOf(svc);
       for (const variable of Object.keys(env)) expect(known, `${name} sets ${variable}, which govstats does not read`).toContain(variable);
 
       const config = loadConfig(env);
       expect(config.kafka.brokers).toEqual(env.KAFKA_BROKERS!.split(','));
+      expect(config.kafka.replicationFactor).toBe(Number(env.KAFKA_REPLICATION_FACTOR));
       expect(config.clickhouse.url).toBe(env.CLICKHOUSE_URL);
       expect(config.clickhouse.username).toBe(env.CLICKHOUSE_USER);
       expect(config.clickhouse.password).toBe(env.CLICKHOUSE_PASSWORD);
       expect(config.clickhouse.database).toBe(env.CLICKHOUSE_DATABASE);
+      const onCluster = svc.profiles?.includes('cluster') ?? false;
+      expect(config.clickhouse.cluster, `${name} CLICKHOUSE_CLUSTER`).toBe(onCluster ? 'govstats' : undefined);
+      expect(config.clickhouse.replicated, `${name} CLICKHOUSE_REPLICATED`).toBe(onCluster);
+    }
+    // Two pipelines on the same topics each load every event: separate consumer groups.
+    expect(environmentOf(service('ingest-cluster')).INGEST_GROUP_ID).not.toBe(environmentOf(service('ingest')).INGEST_GROUP_ID);
+  });
+
+  it.skipIf(!composeAvailable())('is accepted by docker compose config, with and without the cluster profile', () => {
+    for (const args of [[], ['--profile', 'cluster']]) {
+      const result = spawnSync('docker', ['compose', '-f', COMPOSE_FILE, ...args, 'config', '--quiet'], { cwd: ROOT, encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+    }
+  });
+});
+
+describe('docker-compose.yml: Kafka', () => {
+  const envs = kafkaBrokers.map(([name, svc]) => [name, environmentOf(svc)] as const);
+
+  it('runs three KRaft nodes configured as brokerSettings(id, 3), as the native cluster is', () => {
+    for (const [name, env] of envs) {
+      const nodeId = Number(requireEnv(env, 'KAFKA_NODE_ID', name));
+      for (const [property, value] of Object.entries(brokerSettings(nodeId, envs.length))) {
+        const variable = kafkaImageVariable(property);
+        if (property === 'listener.security.protocol.map') {
+          // compose adds a listener for the host; the shared ones must map the same way.
+          expect(requireEnv(env, variable, name).split(','), `${name} ${variable}`).toEqual(expect.arrayContaining(value.split(',')));
+        } else {
+          expect(env[variable], `${name} ${variable} (${property})`).toBe(value);
+        }
+      }
+    }
+    expect(new Set(envs.map(([, env]) => env.KAFKA_NODE_ID)).size, 'distinct node ids').toBe(3);
+  });
+
+  it('keeps every message on three brokers, acknowledged by two, and never elects an out-of-sync leader', () => {
+    for (const [name, env] of envs) {
+      expect(env.KAFKA_DEFAULT_REPLICATION_FACTOR, name).toBe('3');
+      expect(env.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR, name).toBe('3');
+      expect(env.KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR, name).toBe('3');
+      expect(env.KAFKA_MIN_INSYNC_REPLICAS, name).toBe('2');
+      expect(env.KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE, name).toBe('false');
+      expect(env.KAFKA_AUTO_CREATE_TOPICS_ENABLE, name).toBe('false');
+    }
+    for (const [name, svc] of appServices) expect(environmentOf(svc).KAFKA_REPLICATION_FACTOR, name).toBe('3');
+  });
+
+  it('forms one controller quorum of all three, on their controller listeners', () => {
+    const clusterIds = new Set(envs.map(([name, env]) => requireEnv(env, 'CLUSTER_ID', name)));
+    expect(clusterIds.size, 'one cluster id').toBe(1);
+    // KRaft needs a cluster id (16 bytes, base64url) to format the data volumes.
+    expect([...clusterIds][0]).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const voters = envs.map(([name, env]) => {
+      const controller = requireEnv(env, 'KAFKA_CONTROLLER_LISTENER_NAMES', name);
+      const port = parseListeners(requireEnv(env, 'KAFKA_LISTENERS', name)).find((l) => l.name === controller)?.port;
+      return `${env.KAFKA_NODE_ID}@${name}:${port}`;
+    });
+    for (const [name, env] of envs) expect(requireEnv(env, 'KAFKA_CONTROLLER_QUORUM_VOTERS', name), name).toBe(voters.join(','));
+  });
+
+  it('advertises only listeners it binds, one in-network listener per broker, and distinct host ports', () => {
+    const hostPorts: number[] = [];
+    for (const [name, env] of envs) {
+      const listeners = parseListeners(requireEnv(env, 'KAFKA_LISTENERS', name));
+      const advertised = parseListeners(requireEnv(env, 'KAFKA_ADVERTISED_LISTENERS', name));
+      const protocols = new Map(requireEnv(env, 'KAFKA_LISTENER_SECURITY_PROTOCOL_MAP', name).split(',').map((pair) => pair.split(':') as [string, string]));
+      for (const listener of listeners) expect(protocols.has(listener.name), `${name}: ${listener.name} has no security protocol`).toBe(true);
+      for (const listener of advertised) {
+        const bound = listeners.find((l) => l.name === listener.name);
+        expect(bound, `${name}: advertised listener ${listener.name} is not in KAFKA_LISTENERS`).toBeDefined();
+        expect(bound?.port, `${name}: advertised ${listener.name} port`).toBe(listener.port);
+      }
+      expect(advertised.map((l) => l.name)).not.toContain(env.KAFKA_CONTROLLER_LISTENER_NAMES);
+      expect(inNetworkListener(name).name, `${name}: brokers talk over the in-network listener`).toBe(env.KAFKA_INTER_BROKER_LISTENER_NAME);
+      const host = advertised.find((l) => l.host === 'localhost');
+      if (host) {
+        expect(containerPorts(service(name)), `${name} publishes ${host.port}`).toContain(host.port);
+        hostPorts.push(host.port);
+      }
+    }
+    expect(new Set(hostPorts).size).toBe(hostPorts.length);
+  });
+
+  it('points every app service at all three brokers', () => {
+    const expected = envs.map(([name]) => `${name}:${inNetworkListener(name).port}`);
+    for (const [name, svc] of appServices) {
+      const brokers = requireEnv(environmentOf(svc), 'KAFKA_BROKERS', name).split(',').map((b) => b.trim());
+      expect(brokers, `${name} KAFKA_BROKERS`).toEqual(expected);
+    }
+  });
+});
+
+describe('docker-compose.yml: ClickHouse', () => {
+  it('points every app service at a ClickHouse server of its own profile, its HTTP port and its credentials', () => {
+    const httpPort = 8123; // http_port of the official image's config
+    for (const [name, svc] of appServices) {
+      const env = environmentOf(svc);
+      const url = new URL(requireEnv(env, 'CLICKHOUSE_URL', name));
+      const target = clickhouseServers.find(([server]) => server === url.hostname);
+      expect(target, `${name} CLICKHOUSE_URL host ${url.hostname} is a ClickHouse server`).toBeDefined();
+      const [serverName, server] = target!;
+      expect(server.profiles ?? [], `${name} → ${serverName}: same profile`).toEqual(svc.profiles ?? []);
+      expect(url.protocol, `${name} CLICKHOUSE_URL`).toBe('http:');
+      expect(Number(url.port || 80), `${name} CLICKHOUSE_URL port`).toBe(httpPort);
+      expect(containerPorts(server), `${serverName} publishes or exposes its HTTP port`).toContain(httpPort);
+      // Credentials come from the separate variables; a user in the URL would compete with them.
+      expect(url.username, `${name} CLICKHOUSE_URL carries no user`).toBe('');
+      const serverEnv = environmentOf(server);
+      expect(env.CLICKHOUSE_USER, `${name} CLICKHOUSE_USER`).toBe(requireEnv(serverEnv, 'CLICKHOUSE_USER', serverName));
+      expect(env.CLICKHOUSE_PASSWORD, `${name} CLICKHOUSE_PASSWORD`).toBe(requireEnv(serverEnv, 'CLICKHOUSE_PASSWORD', serverName));
+      expect(env.CLICKHOUSE_DATABASE, `${name} CLICKHOUSE_DATABASE`).toBe(requireEnv(serverEnv, 'CLICKHOUSE_DB', serverName));
+    }
+  });
+});
+
+describe('docker-compose.yml: the `cluster` profile', () => {
+  const nodes = clickhouseServers.filter(([, svc]) => svc.profiles?.includes('cluster'));
+  const clusterName = requireEnv(environmentOf(service('migrate-cluster')), 'CLICKHOUSE_CLUSTER', 'migrate-cluster');
+  const configFile = (name: string, target: string) => {
+    const file = mountedFile(service(name), target);
+    if (!file) throw new Error(`${name} does not mount a file at ${target}`);
+    return readFileSync(file, 'utf8');
+  };
+  const remoteServers = (name: string) => xmlElement(configFile(name, '/etc/clickhouse-server/config.d/remote-servers.xml'), 'remote_servers');
+  /** host:port of each replica, per shard, of a cluster in remote_servers. */
+  const shardsOf = (name: string, cluster: string) =>
+    xmlElements(xmlElement(remoteServers(name), cluster), 'shard').map((shard) => {
+      expect(xmlElement(shard, 'internal_replication'), `${cluster}: a Distributed insert writes one replica, replication the others`).toBe('true');
+      return xmlElements(shard, 'replica').map((replica) => `${xmlElement(replica, 'host')}:${xmlElement(replica, 'port')}`);
+    });
+  const macros = (name: string) => xmlElement(configFile(name, '/etc/clickhouse-server/config.d/macros.xml'), 'macros');
+  const keeperConfig = (name: string) => xmlElement(configFile(name, '/etc/clickhouse-keeper/keeper_config.xml'), 'keeper_server');
+
+  it('gives every long-running service a healthcheck', () => {
+    for (const [name, svc] of inProfile('cluster')) {
+      // The one-shot migrate has nothing to probe; bulletin serves no health endpoint.
+      if (svc.restart === 'no' || name === 'bulletin-cluster') continue;
+      expect(hasHealthcheck(svc), `${name} has a healthcheck`).toBe(true);
     }
   });
 
-  it.skipIf(!composeAvailable())('is accepted by docker compose config', () => {
-    const result = spawnSync('docker', ['compose', '-f', COMPOSE_FILE, 'config', '--quiet'], { cwd: ROOT, encoding: 'utf8' });
-    expect(result.status, result.stderr).toBe(0);
+  it('has two shards of two replicas, each node listed once, and the same nodes as one shard for bookkeeping DDL', () => {
+    const nodeAddresses = nodes.map(([name]) => `${name}:9000`).sort();
+    for (const [name, svc] of nodes) {
+      expect(svc.hostname, `${name}: replicas fetch parts from the hostname they advertise`).toBe(name);
+      expect(containerPorts(svc), `${name} exposes native TCP`).toContain(9000);
+      const shards = shardsOf(name, clusterName);
+      expect(shards.map((replicas) => replicas.length), `${clusterName}: 2 shards × 2 replicas`).toEqual([2, 2]);
+      expect(shards.flat().sort()).toEqual(nodeAddresses);
+      const everyNode = shardsOf(name, everyNodeClusterName(clusterName));
+      expect(everyNode.length, `${everyNodeClusterName(clusterName)}: one shard`).toBe(1);
+      expect(everyNode[0]!.slice().sort()).toEqual(nodeAddresses);
+    }
+  });
+
+  it('gives each node the macros of its place: {shard} as listed in remote_servers, a {replica} unique in the cluster', () => {
+    const [first] = nodes[0]!;
+    const shards = shardsOf(first, clusterName);
+    const replicas = nodes.map(([name]) => {
+      const shardIndex = shards.findIndex((members) => members.includes(`${name}:9000`));
+      expect(Number(xmlElement(macros(name), 'shard')), `${name} {shard}`).toBe(shardIndex + 1);
+      return xmlElement(macros(name), 'replica');
+    });
+    expect(new Set(replicas).size, `distinct {replica}: ${replicas.join(', ')}`).toBe(nodes.length);
+  });
+
+  it('shares one cluster secret, user and database across the nodes', () => {
+    for (const [name] of nodes) {
+      for (const cluster of [clusterName, everyNodeClusterName(clusterName)]) {
+        expect(xmlElement(remoteServers(name), cluster), `${cluster} trusts forwarded users`).toMatch(/<secret from_env="CLICKHOUSE_CLUSTER_SECRET"\s*\/>/);
+      }
+    }
+    for (const variable of ['CLICKHOUSE_CLUSTER_SECRET', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'CLICKHOUSE_DB']) {
+      const values = new Set(nodes.map(([name, svc]) => requireEnv(environmentOf(svc), variable, name)));
+      expect(values.size, `${variable} is the same on every node`).toBe(1);
+    }
+  });
+
+  it('runs three keepers with distinct ids, one Raft configuration naming each by its service, and the nodes pointed at all of them', () => {
+    expect(keepers.map(([name]) => name)).toEqual(['clickhouse-keeper-1', 'clickhouse-keeper-2', 'clickhouse-keeper-3']);
+    const raft = (name: string) =>
+      xmlElements(xmlElement(keeperConfig(name), 'raft_configuration'), 'server').map((server) => ({
+        id: xmlElement(server, 'id'),
+        hostname: xmlElement(server, 'hostname'),
+        port: xmlElement(server, 'port'),
+      }));
+    const [firstKeeper] = keepers[0]!;
+    const members = raft(firstKeeper);
+    const ids = keepers.map(([name, svc]) => {
+      expect(svc.hostname, name).toBe(name);
+      expect(raft(name), `${name}: the same raft_configuration as ${firstKeeper}`).toEqual(members);
+      const id = xmlElement(keeperConfig(name), 'server_id');
+      expect(members.find((m) => m.id === id)?.hostname, `${name}: server_id ${id} is itself in raft_configuration`).toBe(name);
+      expect(containerPorts(svc), `${name} exposes its Raft port`).toContain(Number(members.find((m) => m.id === id)?.port));
+      return id;
+    });
+    expect(new Set(ids).size, `distinct server_id: ${ids.join(', ')}`).toBe(keepers.length);
+    expect(members.map((m) => m.hostname).sort()).toEqual(keepers.map(([name]) => name));
+
+    const clientPorts = new Map(keepers.map(([name]) => [name, xmlElement(keeperConfig(name), 'tcp_port')]));
+    for (const [name, svc] of nodes) {
+      const zookeeper = xmlElement(configFile(name, '/etc/clickhouse-server/config.d/zookeeper.xml'), 'zookeeper');
+      const keeperNodes = xmlElements(zookeeper, 'node').map((node) => `${xmlElement(node, 'host')}:${xmlElement(node, 'port')}`);
+      expect(keeperNodes.sort(), `${name} <zookeeper>`).toEqual([...clientPorts].map(([keeper, port]) => `${keeper}:${port}`).sort());
+      for (const [keeper] of keepers) expect(dependenciesOf(svc)[keeper], `${name} waits for ${keeper}`).toBe('service_healthy');
+    }
   });
 });

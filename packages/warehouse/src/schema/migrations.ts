@@ -1,10 +1,12 @@
 import { EVENT_TYPES } from '@govstats/schemas';
+import { clusterMigrations } from './cluster-migrations.ts';
 import { coreMigrations } from './core-tables.ts';
 import type { DdlOptions } from './ddl-options.ts';
 import { eventTypeMigrations } from './event-type-tables.ts';
 import type { Migration } from './migration.ts';
 
-/** The whole schema, in the order it must be applied. */
+/** The whole schema, in the order it must be applied; on a cluster, placed by the cluster layout. */
 export function allMigrations(options: DdlOptions): Migration[] {
-  return [...coreMigrations(options), ...EVENT_TYPES.flatMap((type) => eventTypeMigrations(type, options))];
+  const migrations = [...coreMigrations(options), ...EVENT_TYPES.flatMap((type) => eventTypeMigrations(type, options))];
+  return options.cluster ? clusterMigrations(migrations, options) : migrations;
 }
