@@ -59,4 +59,30 @@ describe('ClickHouse outage while events keep arriving', () => {
     const figures = await queryPlaceFigures(pipeline.store, EVENT_TYPES[0]!, { level: 'village', code: VILLAGE, from: '2024-07-01', to: '2024-07-01' });
     expect(figures.visits).toBe(EVENTS);
   });
+
+  it('reports a livelock on /healthz: messages wait and no batch is committed, with the reason', async () => {
+    let failing = true;
+    // Reads work, every insert fails: the consumer runs and retries, and nothing moves on.
+    const store = storeWithOutage(pipeline.store, () => failing, ['exec']);
+    const config = {
+      ...pipeline.config,
+      ingest: { ...pipeline.config.ingest, groupId: `${pipeline.config.ingest.groupId}-livelock`, stallMs: 4_000, lagCheckMs: 500 },
+    };
+    const service = createIngestService({ config, kafka: pipeline.kafka, store });
+    await service.start();
+    expect(service.health().healthy).toBe(true);
+    const deadline = Date.now() + 30_000;
+    while (service.health().healthy && Date.now() < deadline) await sleep(250);
+    const stalled = service.health();
+    expect(stalled.healthy).toBe(false);
+    expect((stalled.detail.reasons as string[]).join('; ')).toMatch(/no batch committed for \d+ s while \d+ messages wait/);
+
+    failing = false;
+    // The first test loaded these events already: this group finds them in the ledger.
+    while (service.stats().messages < EVENTS && Date.now() < deadline + 60_000) await sleep(200);
+    expect(service.stats()).toMatchObject({ messages: EVENTS, duplicates: EVENTS });
+    for (let i = 0; i < 20 && !service.health().healthy; i++) await sleep(250);
+    expect(service.health()).toMatchObject({ healthy: true });
+    await service.stop();
+  });
 });

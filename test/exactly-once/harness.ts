@@ -129,13 +129,14 @@ export class ExactlyOnceHarness {
     return child;
   }
 
-  /** `govstats produce` until it exits 0, started again whenever it is killed. */
+  /** `govstats produce` until it exits 0, started again (as a supervisor would, after a pause) whenever it fails. */
   async produce(file: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const child = this.govstats(['produce', '--file', file], env);
       const [code] = (await once(child, 'exit')) as [number | null];
       if (code === 0) return;
       if (attempt >= 10) throw new Error(`govstats produce keeps failing (exit ${code})`);
+      await sleep(2_000);
     }
   }
 
@@ -170,7 +171,8 @@ export class ExactlyOnceHarness {
   }
 
   async loadedEvents(): Promise<number> {
-    const [row] = await queryRows<{ n: string }>(this.pipeline.store.client, 'SELECT count() AS n FROM (SELECT DISTINCT event_id, source FROM event_ledger)');
+    // Scenario ids are unique across sources, so ids alone count the events.
+    const [row] = await queryRows<{ n: string }>(this.pipeline.store.client, 'SELECT uniqExact(event_id) AS n FROM event_ledger');
     return Number(row?.n ?? 0);
   }
 

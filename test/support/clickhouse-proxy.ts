@@ -9,6 +9,8 @@ export interface ProxyDecision {
   failAfterApplying?: boolean;
   /** Called once ClickHouse has answered, before the answer goes back. */
   afterApplied?: () => void;
+  /** Forward it only once this settles: a statement sent, then delayed in transit. */
+  holdUntil?: Promise<unknown>;
 }
 
 export interface ClickHouseProxy {
@@ -39,6 +41,7 @@ export async function startClickHouseProxy(target: string, decide: (statement: s
         request.socket.destroy();
         return;
       }
+      await decision?.holdUntil;
       const forwarded = httpRequest(
         { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: { ...request.headers, host: upstream.host } },
         (answer) => {

@@ -1,15 +1,15 @@
 import type { Store } from '@govstats/store';
 
 /**
- * A store whose ClickHouse "goes away" while `down()` is true: every call fails the way a refused
- * connection does. The engine behind it is the real one and keeps its data.
+ * A store whose ClickHouse "goes away" while `down()` is true: every call of `methods` (all by
+ * default; `exec` alone is every insert) fails the way a refused connection does. The engine behind it is the real one and keeps its data.
  */
-export function storeWithOutage(store: Store, down: () => boolean): Store & { refused: number } {
+export function storeWithOutage(store: Store, down: () => boolean, methods: readonly string[] = ['query', 'exec', 'command', 'insert']): Store & { refused: number } {
   let refused = 0;
   const client = new Proxy(store.client, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function' || !['query', 'exec', 'command', 'insert'].includes(String(property))) return value;
+      if (typeof value !== 'function' || !methods.includes(String(property))) return value;
       return async (...args: unknown[]) => {
         if (down()) {
           refused++;

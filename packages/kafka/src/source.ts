@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
-import { createWriteLease, type WriteLease } from './write-lease.ts';
+import { createWriteLease, isCoordinatorUnreachable, isMembershipLost, type WriteLease } from './write-lease.ts';
 
 export interface SourceMessage {
   offset: string;
@@ -52,11 +52,6 @@ const HEARTBEAT_INTERVAL_MS = 3_000;
 /** Two thirds of the session: the rest is margin for clock skew between ingest hosts and ClickHouse. */
 export const WRITE_LEASE_MS = 20_000;
 
-/** kafkajs's errors when this member's generation is over: the batch is someone else's now. */
-function isMembershipLost(error: unknown): boolean {
-  const { type = '', message = '' } = (error ?? {}) as { type?: string; message?: string };
-  return /REBALANCE_IN_PROGRESS|UNKNOWN_MEMBER_ID|ILLEGAL_GENERATION|FENCED_INSTANCE_ID/.test(type) || /rebalanc|not a member|unknown member|illegal generation/i.test(message);
-}
 
 export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): BatchSource {
   const consumer: Consumer = kafka.consumer({
@@ -101,7 +96,8 @@ export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): Ba
                 handled = await options.handle(sourceBatch, lease);
                 break;
               } catch (error) {
-                if (isMembershipLost(error)) return;
+                // Let kafkajs rejoin (and find the coordinator); the intent makes the next attempt identical.
+                if (isMembershipLost(error) || isCoordinatorUnreachable(error)) return;
                 const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** attempt);
                 options.onRetry?.(error, attempt, delay, sourceBatch);
                 if (!(await sleepWithHeartbeat(delay, heartbeat))) return;

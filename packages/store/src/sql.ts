@@ -24,6 +24,8 @@ export interface InsertOptions {
    * deduplicate_blocks_in_dependent_materialized_views, by every rollup fed from it.
    */
   deduplicationToken?: string;
+  /** More settings for this insert (e.g. quorum on a cluster), written into the statement. */
+  settings?: Readonly<Record<string, string | number>>;
 }
 
 /**
@@ -73,6 +75,10 @@ export async function insertSerialized(client: ClickHouseClient, table: string, 
     'group_by_two_level_threshold = 0',
     'group_by_two_level_threshold_bytes = 0',
   ];
+  for (const [name, value] of Object.entries(options.settings ?? {})) {
+    if (!/^[a-z_]+$/.test(name)) throw new Error(`not a setting name: ${name}`);
+    settings.push(`${name} = ${typeof value === 'number' ? value : `'${value.replace(/[^A-Za-z0-9._:-]/g, '_')}'`}`);
+  }
   if (options.deduplicationToken !== undefined) {
     settings.push(`insert_deduplication_token = '${options.deduplicationToken.replace(/[^A-Za-z0-9._:-]/g, '_')}'`);
   }

@@ -5,14 +5,14 @@ import { createBatchSource, createKafkaSink, type KafkaSink, type SourceBatch, t
 import { createLogger } from '@govstats/log';
 import { EVENT_TYPES, type EventTypeDefinition } from '@govstats/schemas';
 import type { PlaceIndex } from '@govstats/divisions';
-import { assertServerVersion, insertRows, type Store } from '@govstats/store';
-import { catalogueVersion, loadPlaceIndex, type Migration } from '@govstats/warehouse';
+import { assertServerVersion, classifyStoreError, insertRows, type Store } from '@govstats/store';
+import { SINGLE_NODE, bookkeepingSettings, catalogueVersion, loadPlaceIndex, rawInsertSettings, type DdlOptions, type Migration } from '@govstats/warehouse';
 import { messageDigest, recordedPlaces, recordingPlaces, type BatchFacts } from './batch-facts.ts';
 import { REPLAY_HEADER, deadLetter, originOf, type Refusal } from './dead-letters.ts';
 import { decodeMessage, type PlaceLookup } from './decode-message.ts';
 import type { HealthReport } from './health-server.ts';
 import { readIntent, recordIntent, type IntentKey } from './intents.ts';
-import { LeaseExpiredError, executeLoad, findLoaded, planLoad, type AcceptedEvent, type LoadPlan } from './load-events.ts';
+import { LeaseExpiredError, executeLoad, findLoaded, planLoad, type AcceptedEvent, type LoadPlan, type LoadSettings } from './load-events.ts';
 import { RangeBuffer } from './range-buffer.ts';
 import { createSchemaGate } from './schema-gate.ts';
 import { IngestMetrics } from './metrics.ts';
@@ -94,6 +94,8 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   const stats: IngestStats = { batches: 0, messages: 0, loaded: 0, duplicates: 0, deadLettered: 0, loadedByType: {}, retries: 0, startedAt: clock() };
   const topics = ingestTopics(config);
   const ranges = new RangeBuffer();
+  const ddl: DdlOptions = { ...SINGLE_NODE, cluster: config.clickhouse.cluster, replicated: config.clickhouse.replicated };
+  const writes: LoadSettings = { bookkeeping: bookkeepingSettings(ddl), raw: rawInsertSettings(ddl) };
   const gate = createSchemaGate(store, options.expectedMigrations, clock);
   let sink: KafkaSink | undefined;
   let places: PlaceIndex | undefined;
@@ -135,7 +137,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     const recording = recordingPlaces(places!);
     const { accepted, rejected } = decodeBatch(batch, base, recording.lookup);
     const decodedAt = clock();
-    const loadedBefore = await findLoaded(store, accepted);
+    const loadedBefore = await findLoaded(store, accepted, writes.bookkeeping);
     const facts: BatchFacts = { ...base, places: recording.answers, loadedBefore, firstMessage: messageDigest(batch.messages[0]!) };
     const plan = planLoad(accepted, new Set(loadedBefore));
     return { batch, accepted, rejected, plan, facts, replayed: false, startedAt, decodeMs: decodedAt - startedAt, planMs: clock() - decodedAt };
@@ -159,7 +161,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     const first = batch.messages[0]!;
     const last = batch.messages[batch.messages.length - 1]!.offset;
     const key: IntentKey = { group: config.ingest.groupId, topic: batch.topic, partition: batch.partition, first: first.offset };
-    const intent = await readIntent(store, key, batch);
+    const intent = await readIntent(store, key, batch, writes.bookkeeping);
     if (intent && intent.facts && intent.facts.firstMessage !== messageDigest(first)) {
       log.warn({ ...key, intendedLast: intent.last }, 'the intent at this offset was recorded for other messages (topic recreated?); planning the batch afresh');
     } else if (intent) {
@@ -174,7 +176,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     const work = await planAfresh(batch);
     await lease.renew();
     try {
-      await recordIntent(store, key, last, work.facts, lease.deadline());
+      await recordIntent(store, key, last, work.facts, lease.deadline(), writes.bookkeeping);
     } catch (error) {
       throw classifyLease(error, 'ingest_intents');
     }
@@ -182,7 +184,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   }
 
   function classifyLease(error: unknown, table: string): unknown {
-    return /within_write_lease/.test(String((error as Error)?.message)) ? new LeaseExpiredError(table, error) : error;
+    return classifyStoreError(error).leaseExpired ? new LeaseExpiredError(table, error) : error;
   }
 
   async function handle(fetched: SourceBatch, lease: WriteLease): Promise<{ handledThrough: string | null; fetchFrom?: string }> {
@@ -200,7 +202,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     const loadStarted = clock();
     const deadLetters = { sink: sink!, store, topic: config.topics.deadLetter, now: work.facts.now };
     await deadLetter(batch, work.rejected, deadLetters);
-    const { loaded, rejected: storeRejected } = await executeLoad(store, work.plan, new Date(work.facts.now).toISOString(), lease);
+    const { loaded, rejected: storeRejected } = await executeLoad(store, work.plan, new Date(work.facts.now).toISOString(), lease, writes);
     // Valid events the store refuses for good (a constraint, a value no column can hold) would
     // fail the batch on every attempt: they take the dead-letter path and the partition moves on.
     const refusedByStore: Refusal[] = storeRejected.map(({ event, error }) => ({

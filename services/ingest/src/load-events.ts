@@ -2,6 +2,16 @@ import { createHash } from 'node:crypto';
 import { rawColumnNames, type EventTypeDefinition } from '@govstats/schemas';
 import type { SourceMessage, WriteLease } from '@govstats/kafka';
 import { classifyStoreError, insertRows, queryRows, type Store, type StoreErrorInfo } from '@govstats/store';
+import type { QuerySettings } from '@govstats/warehouse';
+import { withSettings } from './intents.ts';
+
+/** Settings for the two kinds of writes a batch makes: empty on a single node, quorum and foreground inserts on a cluster. */
+export interface LoadSettings {
+  /** Ledger, intents: reads must see the last write on any node. */
+  bookkeeping: QuerySettings;
+  /** Raw rows through Distributed tables. */
+  raw: QuerySettings;
+}
 
 export interface AcceptedEvent {
   eventType: EventTypeDefinition;
@@ -109,7 +119,7 @@ export function planLoad(accepted: AcceptedEvent[], loadedBefore: ReadonlySet<st
  * load, those come back as rejections for the dead-letter path. The halving depends only on the
  * block, so a replay after a crash halves the same way and its tokens match.
  */
-export async function executeLoad(store: Store, plan: LoadPlan, ingestedAt: string, lease: WriteLease): Promise<{ loaded: number; rejected: StoreRejection[] }> {
+export async function executeLoad(store: Store, plan: LoadPlan, ingestedAt: string, lease: WriteLease, settings: LoadSettings): Promise<{ loaded: number; rejected: StoreRejection[] }> {
   let loaded = 0;
   const rejected: StoreRejection[] = [];
   const load = async (block: LoadBlock): Promise<void> => {
@@ -117,7 +127,7 @@ export async function executeLoad(store: Store, plan: LoadPlan, ingestedAt: stri
       await lease.renew();
       const deadline = new Date(lease.deadline()).toISOString();
       for (const event of block.events) event.row.write_deadline = deadline;
-      await insertRows(store.client, block.table, block.events.map((e) => e.row), { deduplicationToken: block.token, columns: rawColumnNames(block.eventType.rawTable) });
+      await insertRows(store.client, block.table, block.events.map((e) => e.row), { deduplicationToken: block.token, columns: rawColumnNames(block.eventType.rawTable), settings: settings.raw });
     } catch (error) {
       const info = classifyStoreError(error);
       if (info.leaseExpired) throw new LeaseExpiredError(block.table, error);
@@ -134,7 +144,7 @@ export async function executeLoad(store: Store, plan: LoadPlan, ingestedAt: stri
       store.client,
       'event_ledger',
       block.events.map((e) => ({ event_id: e.eventId, source: e.row.source, event_type: block.eventType.name, ingested_at: ingestedAt })),
-      { deduplicationToken: `ledger:${block.token}`, columns: LEDGER_COLUMNS },
+      { deduplicationToken: `ledger:${block.token}`, columns: LEDGER_COLUMNS, settings: settings.bookkeeping },
     );
     loaded += block.events.length;
   };
@@ -161,7 +171,7 @@ const LOOKUP_BYTES = 192 * 1024;
  * [A-Za-z0-9._:-], which can neither break out of the literal nor contain the comma; anything
  * else is rejected here to be sure. Sources are compared here, not in SQL: they may hold any URI.
  */
-export async function findLoaded(store: Store, accepted: AcceptedEvent[]): Promise<string[]> {
+export async function findLoaded(store: Store, accepted: AcceptedEvent[], settings: QuerySettings): Promise<string[]> {
   const ids = [...new Set(accepted.map((e) => e.eventId))];
   for (const id of ids) if (!/^[A-Za-z0-9._:-]+$/.test(id)) throw new Error(`unsafe event id reached the loader: ${JSON.stringify(id)}`);
   const found = new Set<string>();
@@ -170,7 +180,7 @@ export async function findLoaded(store: Store, accepted: AcceptedEvent[]): Promi
     for (let bytes = 0; end < ids.length && bytes < LOOKUP_BYTES; end++) bytes += ids[end]!.length + 1;
     const rows = await queryRows<{ event_id: string; source: string }>(
       store.client,
-      `SELECT event_id, source FROM event_ledger WHERE event_id IN splitByChar(',', '${ids.slice(start, end).join(',')}')`,
+      `SELECT event_id, source FROM event_ledger WHERE event_id IN splitByChar(',', '${ids.slice(start, end).join(',')}')${withSettings(settings)}`,
     );
     for (const row of rows) found.add(`${row.source}\u0000${row.event_id}`);
     start = end;

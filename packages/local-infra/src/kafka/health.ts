@@ -10,10 +10,25 @@ export interface KafkaProbeResult {
 }
 
 /**
+ * Whether the cluster serves: the first of `brokers` that answers says so. Each is asked in turn,
+ * so one broker of a cluster being down (a failover, a restart) does not make the cluster look
+ * down to every command that starts meanwhile.
+ */
+export async function probeKafka(brokers: string[], timeoutMs = 5_000): Promise<KafkaProbeResult> {
+  let result: KafkaProbeResult = { healthy: false, error: 'no broker to ask' };
+  for (const broker of brokers) {
+    result = await probeBroker(broker, timeoutMs);
+    if (result.healthy) return result;
+  }
+  return result;
+}
+
+/**
  * One cheap round trip (connect + DescribeCluster). A broker only opens its client listener once
  * it has caught up with the metadata log and is unfenced, so an answer means it can serve.
  */
-export async function probeKafka(brokers: string[], timeoutMs = 5_000): Promise<KafkaProbeResult> {
+async function probeBroker(broker: string, timeoutMs: number): Promise<KafkaProbeResult> {
+  const brokers = [broker];
   const kafka = new Kafka({
     clientId: 'govstats-health-probe',
     brokers,
