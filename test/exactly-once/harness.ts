@@ -103,7 +103,7 @@ export class ExactlyOnceHarness {
       period: PERIOD,
       seed: 12,
       places: [COUNTY],
-      activity: { visits_per_member_per_month: Math.max(4, Math.ceil(count / 9_000)) },
+      activity: { visits_per_member_per_month: Math.max(4, Math.ceil(count / 6_000)) },
     });
     const out = createWriteStream(path);
     let index = 0;
@@ -122,7 +122,7 @@ export class ExactlyOnceHarness {
 
   govstats(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
     const child = spawnGovstats(args, {
-      env: { ...this.pipeline.childEnv, KAFKA_BROKERS: this.brokers.join(','), INGEST_METRICS_PORT: '0', LOG_LEVEL: 'error', ...env },
+      env: { ...this.pipeline.childEnv, KAFKA_BROKERS: this.brokers.join(','), INGEST_METRICS_PORT: '0', LOG_LEVEL: process.env.GOVSTATS_EXACTLY_ONCE_LOG_LEVEL ?? 'error', ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     this.#children.add(child);
@@ -138,6 +138,14 @@ export class ExactlyOnceHarness {
       if (attempt >= 10) throw new Error(`govstats produce keeps failing (exit ${code})`);
       await sleep(2_000);
     }
+  }
+
+  /** The stream's first `lines` lines and the rest, as two files to send at different moments. */
+  splitStream(file: string, lines: number): [string, string] {
+    const all = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    writeFileSync(`${file}.head`, `${all.slice(0, lines).join('\n')}\n`);
+    writeFileSync(`${file}.rest`, `${all.slice(lines).join('\n')}\n`);
+    return [`${file}.head`, `${file}.rest`];
   }
 
   /** The stream sent in `chunks` pieces, `pauseMs` apart: events keep flowing while the scenario acts. */

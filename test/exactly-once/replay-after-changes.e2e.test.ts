@@ -34,8 +34,10 @@ WHERE candidate NOT IN (SELECT code FROM divisions) LIMIT 1`,
     );
     const newVillage = place!.candidate;
     const main = await harness.writeStream('main.ndjson', SCENARIO_EVENTS);
-    await harness.produce(main);
-    // Written and sent just before the consumer starts: the first attempt judges these times future.
+    // A little of the stream, then the tricky events, then the consumer: its first batches hold
+    // both, so the first attempt accepts some events (and reaches the ledger) and refuses these.
+    const [head, rest] = harness.splitStream(main, 1_000);
+    await harness.produce(head);
     const futureAt = Date.now() + 20_000;
     const tricky = await harness.writeStream('tricky.ndjson', 240, (event, i) =>
       i % 2 === 0 ? { ...event, id: `${String(event.id)}-new-place`, subject: newVillage } : { ...event, id: `${String(event.id)}-future`, time: chinaTime(futureAt) },
@@ -57,6 +59,7 @@ WHERE candidate NOT IN (SELECT code FROM divisions) LIMIT 1`,
     });
     const exit = await first.exited;
     expect(exit.signal).toBe('SIGKILL');
+    await harness.produce(rest);
 
     // The catalogue learns the new village; the clock passes the "future" times.
     const overlay = join(dir, 'overlay.csv');

@@ -1,6 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
+import { createLogger } from '@govstats/log';
 import { createWriteLease, isCoordinatorUnreachable, isMembershipLost, type WriteLease } from './write-lease.ts';
+
+const log = createLogger('kafka-source');
 
 export interface SourceMessage {
   offset: string;
@@ -52,76 +55,104 @@ const HEARTBEAT_INTERVAL_MS = 3_000;
 /** Two thirds of the session: the rest is margin for clock skew between ingest hosts and ClickHouse. */
 export const WRITE_LEASE_MS = 20_000;
 
-
 export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): BatchSource {
-  const consumer: Consumer = kafka.consumer({
-    groupId: options.groupId,
-    maxBytesPerPartition: options.maxBytesPerPartition,
-    maxBytes: options.maxBytesPerPartition * 4,
-    maxWaitTimeInMs: 250,
-    sessionTimeout: SESSION_TIMEOUT_MS,
-    heartbeatInterval: HEARTBEAT_INTERVAL_MS,
-    retry: { retries: 20, initialRetryTime: 300 },
-  });
+  const newConsumer = (): Consumer =>
+    kafka.consumer({
+      groupId: options.groupId,
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      maxBytes: options.maxBytesPerPartition * 4,
+      maxWaitTimeInMs: 250,
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+      retry: { retries: 20, initialRetryTime: 300 },
+    });
+  let consumer = newConsumer();
   let inFlight = 0;
   let stopping = false;
   let lastProgressAt = Date.now();
   // One admin connection for lag checks, which drain makes twice a second.
   let admin: ReturnType<Kafka['admin']> | undefined;
 
-  return {
-    async start() {
-      await consumer.connect();
-      await consumer.subscribe({ topics: options.topics, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.concurrency ?? 2,
-        eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-          if (batch.messages.length === 0) return;
-          const sourceBatch: SourceBatch = {
-            topic: batch.topic,
-            partition: batch.partition,
-            messages: batch.messages.map((m) => ({ offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {} })),
-          };
-          inFlight++;
-          const lease = createWriteLease(heartbeat, { leaseMs: WRITE_LEASE_MS, heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS });
-          try {
-            let handled: { handledThrough: string | null; fetchFrom?: string } | void;
-            for (let attempt = 1; ; attempt++) {
-              // Abandoned batches are not committed: the group redelivers them, and their intent
-              // makes the next owner's attempt identical to this one.
-              if (stopping || !isRunning() || isStale()) return;
-              try {
-                handled = await options.handle(sourceBatch, lease);
-                break;
-              } catch (error) {
-                // Let kafkajs rejoin (and find the coordinator); the intent makes the next attempt identical.
-                if (isMembershipLost(error) || isCoordinatorUnreachable(error)) return;
-                const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** attempt);
-                options.onRetry?.(error, attempt, delay, sourceBatch);
-                if (!(await sleepWithHeartbeat(delay, heartbeat))) return;
-              }
+  /**
+   * kafkajs restarts a consumer after a retriable crash, but not after one it deems final (a
+   * coordinator that moved while a broker failed over ends as a non-retriable error): the process
+   * would live on with no consumer. Start a fresh one instead; intents make its batches identical.
+   */
+  function restartAfterFinalCrash(crashed: Consumer): void {
+    crashed.on(crashed.events.CRASH, ({ payload }) => {
+      if (payload.restart || stopping) return;
+      log.error({ err: payload.error }, 'the Kafka consumer crashed and kafkajs gives up on it; starting a fresh consumer');
+      void (async () => {
+        await sleep(1_000);
+        if (stopping) return;
+        consumer = newConsumer();
+        await run();
+      })().catch((error: unknown) => log.error({ err: error }, 'could not start a fresh Kafka consumer; the health check reports the stall'));
+    });
+  }
+
+  async function run(): Promise<void> {
+    restartAfterFinalCrash(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.concurrency ?? 2,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        if (batch.messages.length === 0) return;
+        const sourceBatch: SourceBatch = {
+          topic: batch.topic,
+          partition: batch.partition,
+          messages: batch.messages.map((m) => ({ offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {} })),
+        };
+        inFlight++;
+        const lease = createWriteLease(heartbeat, { leaseMs: WRITE_LEASE_MS, heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS });
+        try {
+          let handled: { handledThrough: string | null; fetchFrom?: string } | void;
+          for (let attempt = 1; ; attempt++) {
+            // Abandoned batches are not committed: the group redelivers them, and their intent
+            // makes the next owner's attempt identical to this one.
+            if (stopping || !isRunning() || isStale()) return;
+            try {
+              handled = await options.handle(sourceBatch, lease);
+              break;
+            } catch (error) {
+              // Let kafkajs rejoin (and find the coordinator); the intent makes the next attempt identical.
+              if (isMembershipLost(error) || isCoordinatorUnreachable(error)) return;
+              const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** attempt);
+              options.onRetry?.(error, attempt, delay, sourceBatch);
+              if (!(await sleepWithHeartbeat(delay, heartbeat))) return;
             }
-            const last = handled ? handled.handledThrough : batch.lastOffset();
-            if (last !== batch.lastOffset()) {
-              const next = handled?.fetchFrom ?? (last === null ? batch.firstOffset()! : (BigInt(last) + 1n).toString());
-              consumer.seek({ topic: batch.topic, partition: batch.partition, offset: next });
-              if (last === null) {
-                if (handled?.fetchFrom === undefined) await sleepWithHeartbeat(500, heartbeat);
-                return;
-              }
-            }
-            resolveOffset(last!);
-            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last!) + 1n).toString() }]);
-            lastProgressAt = Date.now();
-            await heartbeat();
-          } finally {
-            inFlight--;
           }
-        },
-      });
-    },
+          const last = handled ? handled.handledThrough : batch.lastOffset();
+          if (last !== batch.lastOffset()) {
+            const next = handled?.fetchFrom ?? (last === null ? batch.firstOffset()! : (BigInt(last) + 1n).toString());
+            consumer.seek({ topic: batch.topic, partition: batch.partition, offset: next });
+            if (last === null) {
+              if (handled?.fetchFrom === undefined) await sleepWithHeartbeat(500, heartbeat);
+              return;
+            }
+          }
+          resolveOffset(last!);
+          try {
+            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last!) + 1n).toString() }]);
+          } catch (error) {
+            // Loaded but not committed: the batch comes again and its intent replays it as a no-op.
+            if (isMembershipLost(error) || isCoordinatorUnreachable(error)) return;
+            throw error;
+          }
+          lastProgressAt = Date.now();
+          await heartbeat();
+        } finally {
+          inFlight--;
+        }
+      },
+    });
+  }
+
+  return {
+    start: run,
     async stop() {
       stopping = true;
       await consumer.disconnect();
