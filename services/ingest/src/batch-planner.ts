@@ -1,0 +1,130 @@
+import type { Config } from '@govstats/config';
+import type { SourceBatch, WriteLease } from '@govstats/kafka';
+import { createLogger } from '@govstats/log';
+import type { EventTypeDefinition } from '@govstats/schemas';
+import { classifyStoreError, type Store } from '@govstats/store';
+import { messageDigest, recordedPlaces, recordingPlaces, type BatchFacts } from './batch-facts.ts';
+import type { Refusal } from './dead-letters.ts';
+import { decodeMessage, type PlaceLookup } from './decode-message.ts';
+import { readIntent, recordIntent, type IntentKey } from './intents.ts';
+import { LeaseExpiredError, findLoaded, planLoad, type AcceptedEvent, type LoadPlan, type LoadSettings } from './load-events.ts';
+import { RangeBuffer } from './range-buffer.ts';
+
+const log = createLogger('ingest');
+
+/** A batch decoded and planned from its facts: what every attempt at it loads. */
+export interface PreparedBatch {
+  /** The messages planned: the fetched batch, or the part of it an earlier attempt's intent covered. */
+  batch: SourceBatch;
+  accepted: AcceptedEvent[];
+  rejected: Refusal[];
+  plan: LoadPlan;
+  facts: BatchFacts;
+  replayed: boolean;
+  startedAt: number;
+  /** Milliseconds spent decoding and validating, and looking the events up in the ledger. */
+  decodeMs: number;
+  planMs: number;
+}
+
+export interface BatchPlannerDeps {
+  config: Config;
+  store: Store;
+  /** The event type each topic carries (undefined: the unrouted topic). */
+  topics: Map<string, EventTypeDefinition | undefined>;
+  writes: LoadSettings;
+  clock: () => number;
+  /** Today's division catalogue, for batches no attempt has planned yet. */
+  places: () => PlaceLookup;
+}
+
+/**
+ * Where a batch is planned: from the intent an earlier attempt recorded for its first offset when
+ * there is one, else afresh — recording the intent, with the facts the plan was made from, before
+ * anything is written.
+ */
+export function createBatchPlanner({ config, store, topics, writes, clock, places }: BatchPlannerDeps) {
+  const ranges = new RangeBuffer();
+
+  function decodeBatch(batch: SourceBatch, facts: Omit<BatchFacts, 'places' | 'loadedBefore' | 'firstMessage'>, lookup: PlaceLookup) {
+    const accepted: AcceptedEvent[] = [];
+    const rejected: Refusal[] = [];
+    const context = {
+      topic: batch.topic,
+      partition: batch.partition,
+      topicType: topics.get(batch.topic),
+      places: lookup,
+      maxEventBytes: facts.maxEventBytes,
+      futureToleranceMs: facts.futureToleranceMs,
+      now: facts.now,
+    };
+    for (const message of batch.messages) {
+      const decoded = decodeMessage(message, context);
+      if (decoded.ok) accepted.push({ ...decoded, message });
+      else rejected.push({ ...decoded, message });
+    }
+    return { accepted, rejected };
+  }
+
+  /** First attempt: decode with today's clock, catalogue and ledger, and keep what they said as the batch's facts. */
+  async function planAfresh(batch: SourceBatch): Promise<PreparedBatch> {
+    const startedAt = clock();
+    const base = { version: 1 as const, now: startedAt, maxEventBytes: config.ingest.maxEventBytes, futureToleranceMs: config.ingest.futureToleranceMs };
+    const recording = recordingPlaces(places());
+    const { accepted, rejected } = decodeBatch(batch, base, recording.lookup);
+    const decodedAt = clock();
+    const loadedBefore = await findLoaded(store, accepted, writes.bookkeeping);
+    const facts: BatchFacts = { ...base, places: recording.answers, loadedBefore, firstMessage: messageDigest(batch.messages[0]!) };
+    const plan = planLoad(accepted, new Set(loadedBefore));
+    return { batch, accepted, rejected, plan, facts, replayed: false, startedAt, decodeMs: decodedAt - startedAt, planMs: clock() - decodedAt };
+  }
+
+  /** A later attempt: the recorded facts decide, so the blocks and their tokens are the first attempt's. */
+  function planFromFacts(batch: SourceBatch, facts: BatchFacts): PreparedBatch {
+    const startedAt = clock();
+    const { accepted, rejected } = decodeBatch(batch, facts, recordedPlaces(facts.places));
+    const decodedAt = clock();
+    const plan = planLoad(accepted, new Set(facts.loadedBefore));
+    return { batch, accepted, rejected, plan, facts, replayed: true, startedAt, decodeMs: decodedAt - startedAt, planMs: clock() - decodedAt };
+  }
+
+  /**
+   * Plans the batch from the intent recorded for its first offset when there is one (then only
+   * the intent's range is handled, waiting for more messages until it is all here), else afresh,
+   * recording the intent before anything is written.
+   */
+  async function prepare(batch: SourceBatch, lease: WriteLease): Promise<PreparedBatch | { fetchFrom: string }> {
+    const first = batch.messages[0]!;
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    const key: IntentKey = { group: config.ingest.groupId, topic: batch.topic, partition: batch.partition, first: first.offset };
+    const intent = await readIntent(store, key, batch, writes.bookkeeping);
+    if (intent && intent.facts && intent.facts.firstMessage !== messageDigest(first)) {
+      log.warn({ ...key, intendedLast: intent.last }, 'the intent at this offset was recorded for other messages (topic recreated?); planning the batch afresh');
+    } else if (intent) {
+      if (BigInt(intent.last) > BigInt(last)) {
+        ranges.keep(batch);
+        return { fetchFrom: (BigInt(last) + 1n).toString() };
+      }
+      const range = { ...batch, messages: batch.messages.filter((m) => BigInt(m.offset) <= BigInt(intent.last)) };
+      // Intents written before facts were recorded replay with today's facts, as they always did.
+      return intent.facts ? planFromFacts(range, intent.facts) : await planAfresh(range);
+    }
+    const work = await planAfresh(batch);
+    await lease.renew();
+    try {
+      await recordIntent(store, key, last, work.facts, lease.deadline(), writes.bookkeeping);
+    } catch (error) {
+      throw classifyLease(error, 'ingest_intents');
+    }
+    return work;
+  }
+
+  function classifyLease(error: unknown, table: string): unknown {
+    return classifyStoreError(error).leaseExpired ? new LeaseExpiredError(table, error) : error;
+  }
+
+  return {
+    /** The fetched batch's plan, or where to fetch from to complete the range its intent covers. */
+    plan: (fetched: SourceBatch, lease: WriteLease) => prepare(ranges.join(fetched), lease),
+  };
+}
