@@ -3,6 +3,7 @@ import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createKafka } from '@govstats/kafka';
 import { EVENT_TYPES } from '@govstats/schemas';
 import { insertRows, queryRows, readLease, runCommand } from '@govstats/store';
 import { reconcile } from '@govstats/warehouse';
@@ -189,14 +190,44 @@ export class ExactlyOnceHarness {
     for (;;) {
       const loaded = await this.loadedEvents();
       if (loaded >= count) return;
-      if (Date.now() > deadline) throw new Error(`only ${loaded} of ${count} events loaded after ${timeoutMs / 1000} s`);
+      if (Date.now() > deadline) throw new Error(`only ${loaded} of ${count} events loaded after ${timeoutMs / 1000} s; ${await this.whereTheyAre()}`);
       await sleep(250);
     }
   }
 
+  /** What a stalled scenario needs to be understood: refusals, open intents, what the group has not committed. */
+  async whereTheyAre(): Promise<string> {
+    const client = this.pipeline.store.client;
+    const refused = await queryRows<{ reason: string; n: string }>(client, 'SELECT reason, count() AS n FROM dead_letters FINAL GROUP BY reason');
+    const open = await queryRows<Record<string, string>>(
+      client,
+      `SELECT kafka_topic, kafka_partition, first_offset, last_offset, created_at FROM ingest_intents FINAL AS i
+WHERE (kafka_topic, kafka_partition, first_offset) NOT IN (SELECT kafka_topic, kafka_partition, first_offset FROM ingest_batches) ORDER BY created_at DESC LIMIT 10`,
+    );
+    const admin = createKafka({ brokers: this.brokers, clientId: 'eo-diagnostics' }).admin();
+    let lag = '';
+    try {
+      await admin.connect();
+      const topics = [...new Set(this.#sent.map((e) => e.table))].map((table) => this.pipeline.config.topics.forEventType(EVENT_TYPES.find((t) => t.rawTable.name === table)!.name));
+      const committed = await admin.fetchOffsets({ groupId: this.pipeline.config.ingest.groupId, topics });
+      for (const { topic, partitions } of committed) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        for (const end of ends) {
+          const done = partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+          if (done !== end.high) lag += ` ${topic}[${end.partition}] committed ${done} of ${end.high};`;
+        }
+      }
+    } catch (error) {
+      lag = ` (lag unknown: ${(error as Error).message})`;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    return `dead-lettered ${JSON.stringify(refused)}; intents with no finished batch ${JSON.stringify(open)}; uncommitted:${lag || ' none'}; members running ${this.members.size}`;
+  }
+
   /** Waits until the group has nothing left to read and no member is in the middle of a batch. */
-  async waitUntilDrained(expectedLoaded: number): Promise<void> {
-    await this.waitForLoaded(expectedLoaded);
+  async waitUntilDrained(expectedLoaded: number, timeoutMs?: number): Promise<void> {
+    await this.waitForLoaded(expectedLoaded, timeoutMs);
     await sleep(3_000);
   }
 
