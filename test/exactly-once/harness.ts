@@ -272,5 +272,4 @@ WHERE (kafka_topic, kafka_partition, first_offset) NOT IN (SELECT kafka_topic, k
 export const STATEMENTS = {
   rawInsert: new RegExp(`^INSERT INTO (${[...TYPE_TABLES.values()].join('|')}) `),
   ledgerInsert: /^INSERT INTO event_ledger /,
-  intentInsert: /^INSERT INTO ingest_intents /,
 };

@@ -3,6 +3,5 @@ export { openStore, type StoreOptions } from './open-store.ts';
 export { readLease, type StoreLease } from './embedded/lease.ts';
 export { insertRows, insertSerialized, queryRows, queryText, runCommand, type InsertOptions } from './sql.ts';
 export { classifyStoreError, type StoreErrorInfo } from './store-errors.ts';
-export { EXACTLY_ONCE_INSERT_SETTINGS } from './sql.ts';
 export { WRITE_LEASE_CONSTRAINT } from './store-errors.ts';
-export { MIN_CLICKHOUSE_VERSION, assertServerVersion, isAtLeast } from './server-version.ts';
+export { assertServerVersion, isAtLeast } from './server-version.ts';

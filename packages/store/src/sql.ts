@@ -53,7 +53,7 @@ export async function insertRows(
  * profile's defaults (chdb 26 defaults async_insert to 1, under which a block is buffered with
  * others and its token no longer names one block).
  */
-export const EXACTLY_ONCE_INSERT_SETTINGS = [
+const EXACTLY_ONCE_INSERT_SETTINGS = [
   'async_insert = 0',
   'insert_deduplicate = 1',
   'deduplicate_blocks_in_dependent_materialized_views = 1',

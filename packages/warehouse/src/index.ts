@@ -16,5 +16,5 @@ export { CURRENT_DIVISIONS, LATEST_DIVISIONS } from './catalogue/latest-division
 export { pendingMigrations } from './schema/migrate.ts';
 export { migrationLockHolder, withMigrationLock, type LockHolder } from './schema/migration-lock.ts';
 export { CONSUMERS_SEE_LOCK_MS } from './set-up-warehouse.ts';
-export { bookkeepingSettings, rawInsertSettings, settingsSql, type QuerySettings } from './schema/cluster-settings.ts';
+export { bookkeepingSettings, rawInsertSettings, settingsClause, settingsSql, type QuerySettings } from './schema/cluster-settings.ts';
 export { EVERY_NODE_TABLES, everyNodeClusterName, localTableName } from './schema/cluster-layout.ts';

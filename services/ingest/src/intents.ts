@@ -1,6 +1,6 @@
 import type { SourceBatch } from '@govstats/kafka';
 import { insertRows, queryRows, type Store } from '@govstats/store';
-import { settingsSql, type QuerySettings } from '@govstats/warehouse';
+import { settingsClause, type QuerySettings } from '@govstats/warehouse';
 import { parseFacts, type BatchFacts } from './batch-facts.ts';
 
 /** A batch's offset range and plan facts, written before its first insert. */
@@ -26,19 +26,13 @@ export async function readIntent(store: Store, key: IntentKey, batch: SourceBatc
   const [row] = await queryRows<{ last_offset: string; facts: string }>(
     store.client,
     `SELECT last_offset, facts FROM ingest_intents FINAL
-WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka_partition = {partition:UInt32} AND first_offset = {first:UInt64}${withSettings(settings)}`,
+WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka_partition = {partition:UInt32} AND first_offset = {first:UInt64}${settingsClause(settings)}`,
     { ...key },
   );
   return row ? { last: row.last_offset, facts: parseFacts(row.facts, batch) } : undefined;
 }
 
 /** Records the intent; the store refuses it once `deadline` (the writer's lease) has passed. */
-/** ` SETTINGS …` for a query, or nothing (settings go into the SQL: the embedded engine would keep client-side ones). */
-export function withSettings(settings: QuerySettings): string {
-  const sql = settingsSql(settings);
-  return sql ? `\nSETTINGS ${sql}` : '';
-}
-
 export async function recordIntent(store: Store, key: IntentKey, last: string, facts: BatchFacts, deadline: number, settings: QuerySettings): Promise<void> {
   await insertRows(
     store.client,

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { rawColumnNames, type EventTypeDefinition } from '@govstats/schemas';
 import type { SourceMessage, WriteLease } from '@govstats/kafka';
 import { classifyStoreError, insertRows, queryRows, type Store, type StoreErrorInfo } from '@govstats/store';
-import type { QuerySettings } from '@govstats/warehouse';
-import { withSettings } from './intents.ts';
+import { settingsClause, type QuerySettings } from '@govstats/warehouse';
 
 /** Settings for the two kinds of writes a batch makes: empty on a single node, quorum and foreground inserts on a cluster. */
 export interface LoadSettings {
@@ -180,7 +179,7 @@ export async function findLoaded(store: Store, accepted: AcceptedEvent[], settin
     for (let bytes = 0; end < ids.length && bytes < LOOKUP_BYTES; end++) bytes += ids[end]!.length + 1;
     const rows = await queryRows<{ event_id: string; source: string }>(
       store.client,
-      `SELECT event_id, source FROM event_ledger WHERE event_id IN splitByChar(',', '${ids.slice(start, end).join(',')}')${withSettings(settings)}`,
+      `SELECT event_id, source FROM event_ledger WHERE event_id IN splitByChar(',', '${ids.slice(start, end).join(',')}')${settingsClause(settings)}`,
     );
     for (const row of rows) found.add(`${row.source}\u0000${row.event_id}`);
     start = end;

@@ -28,6 +28,12 @@ export function rawInsertSettings(options: DdlOptions): QuerySettings {
   return { distributed_foreground_insert: 1, insert_quorum: 'auto' };
 }
 
+/** ` SETTINGS name = value, …` to append to a statement, or '' when there are none. */
+export function settingsClause(settings: QuerySettings): string {
+  const sql = settingsSql(settings);
+  return sql ? ` SETTINGS ${sql}` : '';
+}
+
 /** `name = value, …` for a statement's SETTINGS clause (settings go into the SQL, see README). */
 export function settingsSql(settings: QuerySettings): string {
   return Object.entries(settings)

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '@govstats/log';
 import { queryRows, runCommand, type Store } from '@govstats/store';
-import { bookkeepingSettings, settingsSql } from './cluster-settings.ts';
+import { bookkeepingSettings, settingsClause } from './cluster-settings.ts';
 import { engine, onCluster, type DdlOptions } from './ddl-options.ts';
 
 const log = createLogger('migrate');
@@ -31,20 +31,15 @@ TTL toDateTime(expires_at) + INTERVAL 1 DAY`,
   );
 }
 
-function quorum(options: DdlOptions): string {
-  const settings = settingsSql(bookkeepingSettings(options));
-  return settings ? ` SETTINGS ${settings}` : '';
-}
-
 /** The run holding the migration lock, if any: the oldest unexpired claim. */
 export async function migrationLockHolder(store: Store, options?: DdlOptions): Promise<(LockHolder & { token: string }) | undefined> {
   // On a cluster every run must see every claim, whichever node it asks.
-  const settings = options ? settingsSql(bookkeepingSettings(options)) : '';
+  const settings = options ? settingsClause(bookkeepingSettings(options)) : '';
   const exists = await queryRows<{ n: number }>(store.client, "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'schema_migration_lock'");
   if (Number(exists[0]?.n ?? 0) === 0) return undefined;
   const [row] = await queryRows<{ holder: string; token: string; acquired_at: string }>(
     store.client,
-    `SELECT holder, token, acquired_at FROM schema_migration_lock WHERE expires_at > now64(3) ORDER BY acquired_at, token LIMIT 1${settings ? ` SETTINGS ${settings}` : ''}`,
+    `SELECT holder, token, acquired_at FROM schema_migration_lock WHERE expires_at > now64(3) ORDER BY acquired_at, token LIMIT 1${settings}`,
   );
   return row ? { holder: row.holder, token: row.token, acquiredAt: row.acquired_at } : undefined;
 }
@@ -60,7 +55,7 @@ export async function withMigrationLock<T>(store: Store, options: DdlOptions, wo
   const holder = `${hostname()} pid ${process.pid}`;
   await runCommand(
     store.client,
-    `INSERT INTO schema_migration_lock (holder, token, acquired_at, expires_at)${quorum(options)}
+    `INSERT INTO schema_migration_lock (holder, token, acquired_at, expires_at)${settingsClause(bookkeepingSettings(options))}
 SELECT {holder:String}, {token:String}, now64(3), now64(3) + toIntervalMillisecond({ttl:UInt32})`,
     { holder, token, ttl: LOCK_TTL_MS },
   );
