@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig } from '@govstats/config';
+import { loadConfig, VARIABLE_NAMES } from '@govstats/config';
 import { CLICKHOUSE_DOCKER_IMAGE, KAFKA_DOCKER_IMAGE } from '@govstats/local-infra';
 import { everyNodeClusterName } from '@govstats/warehouse';
 import { brokerSettings } from '../packages/local-infra/src/kafka/broker-config.ts';
@@ -16,7 +16,6 @@ import { brokerSettings } from '../packages/local-infra/src/kafka/broker-config.
 
 const ROOT = join(import.meta.dirname, '..');
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
-const CONFIG_SOURCE = join(ROOT, 'packages', 'config', 'src', 'index.ts');
 
 type EnvironmentValue = string | number | boolean | null;
 
@@ -151,10 +150,7 @@ function containerPorts(svc: Service): number[] {
 
 /** Keys of the zod `environment` object in packages/config: every variable govstats reads. */
 function configVariableNames(): string[] {
-  const source = readFileSync(CONFIG_SOURCE, 'utf8');
-  const body = /const environment = z\.object\(\{([\s\S]*?)\n\}\);/.exec(source)?.[1];
-  if (!body) throw new Error(`cannot find the environment schema in ${CONFIG_SOURCE}`);
-  return [...body.matchAll(/^\s*([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]!);
+  return [...VARIABLE_NAMES];
 }
 
 function buildPaths(svc: Service): { context: string; dockerfile: string } {

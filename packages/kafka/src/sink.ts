@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CompressionTypes, type IHeaders, type Kafka, type Producer } from 'kafkajs';
-import { createLogger } from '@govstats/log';
+import { createLogger, retry, type Backoff } from '@govstats/log';
 import { createPartitionGrouper } from './partition-messages.ts';
 
 const log = createLogger('kafka-sink');
@@ -25,6 +24,11 @@ export interface KafkaSink {
 const MAX_BLOCK_MS = 120_000;
 /** Bytes per produce request: well under the broker's message.max.bytes for a record batch. */
 const MAX_REQUEST_BYTES = 900_000;
+/**
+ * Between failed sends: 0.5, 1, 2, 4, then 5 s. Jittered: producers that lost the same broker
+ * come back apart; a resend is the same buffered chunk whenever it happens.
+ */
+const SEND_BACKOFF: Backoff = { initialMs: 500, maxMs: 5_000, jitter: 'equal' };
 
 /** Connection loss, leader changes, exhausted client retries and a confused sequence are worth retrying. */
 function isRetriable(error: unknown): boolean {
@@ -73,22 +77,24 @@ export async function createKafkaSink(kafka: Kafka, options: { maxBlockMs?: numb
     const messages = request.map((message) => ({ ...message, partition }));
     // The caller's chunk stays buffered while the broker is away: memory stays bounded by one
     // chunk, and a resend after a lost acknowledgement is absorbed by event-id dedup downstream.
-    const deadline = Date.now() + (options.maxBlockMs ?? MAX_BLOCK_MS);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const metadata = await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
-        for (const partition of metadata) {
-          if (partition.errorCode !== 0) throw new Error(`broker refused messages for ${topic}[${partition.partition}]: error code ${partition.errorCode}`);
-        }
-        return;
-      } catch (error) {
-        if (!isRetriable(error) || Date.now() > deadline) {
-          throw new Error(`could not publish ${messages.length} messages to ${topic}: ${(error as Error).message}`, { cause: error });
-        }
-        log.warn({ topic, attempt, err: error }, 'send failed; keeping the messages and retrying with a fresh producer');
-        await sleep(Math.min(5_000, 250 * 2 ** attempt));
-        await replaceProducer().catch((reconnect: unknown) => log.warn({ err: reconnect }, 'broker still unreachable'));
-      }
+    try {
+      await retry(
+        async (attempt) => {
+          if (attempt > 1) await replaceProducer().catch((reconnect: unknown) => log.warn({ err: reconnect }, 'broker still unreachable'));
+          const metadata = await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+          for (const partition of metadata) {
+            if (partition.errorCode !== 0) throw new Error(`broker refused messages for ${topic}[${partition.partition}]: error code ${partition.errorCode}`);
+          }
+        },
+        {
+          backoff: SEND_BACKOFF,
+          giveUpAfterMs: options.maxBlockMs ?? MAX_BLOCK_MS,
+          retryable: isRetriable,
+          onRetry: (error, attempt) => log.warn({ topic, attempt, err: error }, 'send failed; keeping the messages and retrying with a fresh producer'),
+        },
+      );
+    } catch (error) {
+      throw new Error(`could not publish ${messages.length} messages to ${topic}: ${(error as Error).message}`, { cause: error });
     }
   }
 

@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
-import { createLogger } from '@govstats/log';
+import { createLogger, retry, sleep, type Backoff } from '@govstats/log';
 import { createWriteLease, isCoordinatorUnreachable, isMembershipLost, type WriteLease } from './write-lease.ts';
 
 const log = createLogger('kafka-source');
@@ -32,7 +31,7 @@ export interface BatchSourceOptions {
    * shown and wants the ones after them), else from the first offset not handled.
    * Writes it makes must carry `lease.deadline()` (renewed with `lease.renew()` before each).
    */
-  handle(batch: SourceBatch, lease: WriteLease): Promise<{ handledThrough: string | null; fetchFrom?: string } | void>;
+  handle(batch: SourceBatch, lease: WriteLease): Promise<{ handledThrough: string | null; fetchFrom?: string } | undefined>;
   onRetry?(error: unknown, attempt: number, delayMs: number, batch: SourceBatch): void;
 }
 
@@ -48,7 +47,11 @@ export interface BatchSource {
   lastProgressAt(): number;
 }
 
-const MAX_BACKOFF_MS = 30_000;
+/**
+ * Between attempts at one batch: 0.5, 1, 2 … 30 s. Jittered: members whose batches failed on
+ * the same store outage do not all come back at once; every attempt is the same (its intent).
+ */
+const BATCH_BACKOFF: Backoff = { initialMs: 500, maxMs: 30_000, jitter: 'equal' };
 /** The coordinator removes a member that has not sent a heartbeat for this long. */
 export const SESSION_TIMEOUT_MS = 30_000;
 const HEARTBEAT_INTERVAL_MS = 3_000;
@@ -109,21 +112,27 @@ export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): Ba
         inFlight++;
         const lease = createWriteLease(heartbeat, { leaseMs: WRITE_LEASE_MS, heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS });
         try {
-          let handled: { handledThrough: string | null; fetchFrom?: string } | void;
-          for (let attempt = 1; ; attempt++) {
-            // Abandoned batches are not committed: the group redelivers them, and their intent
-            // makes the next owner's attempt identical to this one.
-            if (stopping || !isRunning() || isStale()) return;
-            try {
-              handled = await options.handle(sourceBatch, lease);
-              break;
-            } catch (error) {
-              // Let kafkajs rejoin (and find the coordinator); the intent makes the next attempt identical.
-              if (isMembershipLost(error) || isCoordinatorUnreachable(error)) return;
-              const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** attempt);
-              options.onRetry?.(error, attempt, delay, sourceBatch);
-              if (!(await sleepWithHeartbeat(delay, heartbeat))) return;
-            }
+          let handled: { handledThrough: string | null; fetchFrom?: string } | undefined;
+          try {
+            handled = await retry(
+              async () => {
+                // Abandoned batches are not committed: the group redelivers them, and their intent
+                // makes the next owner's attempt identical to this one.
+                if (stopping || !isRunning() || isStale()) throw new BatchAbandoned();
+                return options.handle(sourceBatch, lease);
+              },
+              {
+                backoff: BATCH_BACKOFF,
+                retryable: (error) => !letGo(error),
+                onRetry: (error, attempt, delay) => options.onRetry?.(error, attempt, delay, sourceBatch),
+                sleep: async (delay) => {
+                  if (!(await sleepWithHeartbeat(delay, heartbeat))) throw new BatchAbandoned();
+                },
+              },
+            );
+          } catch (error) {
+            if (letGo(error)) return;
+            throw error;
           }
           const last = handled ? handled.handledThrough : batch.lastOffset();
           if (last !== batch.lastOffset()) {
@@ -179,6 +188,17 @@ export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): Ba
     busy: () => inFlight > 0,
     lastProgressAt: () => lastProgressAt,
   };
+}
+
+/** Another member owns the batch now, or this one is stopping: leave it uncommitted. */
+class BatchAbandoned extends Error {}
+
+/**
+ * A batch to let go rather than retry: abandoned, or the membership is lost or the coordinator
+ * unreachable (kafkajs rejoins and finds it; the intent makes the next attempt identical).
+ */
+function letGo(error: unknown): boolean {
+  return error instanceof BatchAbandoned || isMembershipLost(error) || isCoordinatorUnreachable(error);
 }
 
 /**

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Kafka } from 'kafkajs';
+import { waitUntil } from '@govstats/log';
 
 export interface TopicLayout {
   partitions: number;
@@ -54,15 +54,17 @@ const LEADER_WAIT_MS = 30_000;
  * topic's metadata propagates; this keeps asking until every partition has a leader.
  */
 async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
-  const deadline = Date.now() + LEADER_WAIT_MS;
-  for (;;) {
-    try {
+  await waitUntil(
+    async () => {
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
-      if (metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leader after ${LEADER_WAIT_MS / 1000} s; check the broker log`);
-    await sleep(200);
-  }
+      return metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+    },
+    {
+      timeoutMs: LEADER_WAIT_MS,
+      intervalMs: 200,
+      tolerate: () => true, // metadata errors while the new topics propagate
+      what: `a leader for every partition of ${topics.join(', ')}`,
+      detail: () => 'check the broker log',
+    },
+  );
 }

@@ -1,4 +1,4 @@
-export { resolveInfrastructure, parseBrokerList } from './resolve-infrastructure.ts';
+export { resolveInfrastructure } from './resolve-infrastructure.ts';
 export type { Infrastructure, ResolveInfrastructureOptions, KafkaOrigin, ClickHouseOrigin } from './resolve-infrastructure.ts';
 
 export { startKafka, stopKafka, kafkaStatus, kafkaNodes, resetKafkaData } from './kafka/broker.ts';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readVariable } from '@govstats/config';
 
 let cachedRepoRoot: string | undefined;
 
@@ -23,6 +24,5 @@ export function repoRoot(): string {
  * and CLI commands can point GOVSTATS_HOME elsewhere; the default is git-ignored.
  */
 export function govstatsHome(): string {
-  const fromEnv = process.env.GOVSTATS_HOME?.trim();
-  return fromEnv ? resolve(fromEnv) : join(repoRoot(), '.govstats');
+  return readVariable('GOVSTATS_HOME');
 }

@@ -1,9 +1,10 @@
+import { readVariable } from '@govstats/config';
 import { createLogger } from '@govstats/log';
 import { startClickHouseContainer } from './docker/clickhouse-container.ts';
 import { isDockerAvailable } from './docker/docker-runtime.ts';
 import { startKafkaContainer } from './docker/kafka-container.ts';
 import { startKafka, stopKafka } from './kafka/broker.ts';
-import { checkNodeCount, MAX_LOCAL_NODES } from './kafka/node-layout.ts';
+import { checkNodeCount } from './kafka/node-layout.ts';
 import { kafkaSettings } from './kafka/settings.ts';
 
 const log = createLogger('local-infra');
@@ -33,9 +34,6 @@ export interface ResolveInfrastructureOptions {
   brokers?: number;
 }
 
-/** GOVSTATS_INFRA: `auto` (default), `docker` (fail without Docker) or `native` (never try Docker). */
-type InfraMode = 'auto' | 'docker' | 'native';
-
 interface Resolved<Endpoint, Origin> {
   endpoint: Endpoint;
   origin: Origin;
@@ -51,9 +49,10 @@ interface Resolved<Endpoint, Origin> {
 export async function resolveInfrastructure(options: ResolveInfrastructureOptions = {}): Promise<Infrastructure> {
   const keepRunning = options.keepRunning ?? false;
   const kafkaNodes = options.brokers ?? localBrokersFromEnv();
-  const mode = infraModeFromEnv();
-  const envBrokers = parseBrokerList(process.env.KAFKA_BROKERS);
-  const envClickHouseUrl = process.env.CLICKHOUSE_URL?.trim() || undefined;
+  // GOVSTATS_INFRA: `auto`, `docker` (fail without Docker) or `native` (never try Docker).
+  const mode = readVariable('GOVSTATS_INFRA');
+  const envBrokers = readVariable('KAFKA_BROKERS');
+  const envClickHouseUrl = readVariable('CLICKHOUSE_URL');
 
   const needsProvisioning = envBrokers === undefined || envClickHouseUrl === undefined;
   const useDocker = needsProvisioning && mode !== 'native' && (await isDockerAvailable());
@@ -138,28 +137,8 @@ async function resolveClickHouse(
 
 /** KAFKA_LOCAL_BROKERS: how many nodes the native Kafka cluster has; unset = as running, else 1. */
 function localBrokersFromEnv(): number | undefined {
-  const raw = process.env.KAFKA_LOCAL_BROKERS?.trim();
-  if (!raw) return undefined;
-  if (!/^\d+$/.test(raw)) {
-    throw new Error(`KAFKA_LOCAL_BROKERS=${raw} is not a number of Kafka nodes: use a whole number from 1 to ${MAX_LOCAL_NODES}`);
-  }
-  return checkNodeCount(Number(raw), 'KAFKA_LOCAL_BROKERS');
-}
-
-function infraModeFromEnv(): InfraMode {
-  const raw = (process.env.GOVSTATS_INFRA ?? '').trim().toLowerCase();
-  if (raw === '' || raw === 'auto') return 'auto';
-  if (raw === 'docker' || raw === 'native') return raw;
-  throw new Error(`GOVSTATS_INFRA=${raw} is not understood: use auto, docker or native`);
-}
-
-/** "host:9092, host2:9092" → ["host:9092", "host2:9092"]; undefined when unset or blank. */
-export function parseBrokerList(value: string | undefined): string[] | undefined {
-  const brokers = (value ?? '')
-    .split(',')
-    .map((broker) => broker.trim())
-    .filter(Boolean);
-  return brokers.length > 0 ? brokers : undefined;
+  const nodes = readVariable('KAFKA_LOCAL_BROKERS');
+  return nodes === undefined ? undefined : checkNodeCount(nodes, 'KAFKA_LOCAL_BROKERS');
 }
 
 async function stopAll(stoppers: Array<() => Promise<void>>): Promise<void> {

@@ -128,7 +128,7 @@ describe('local Kafka cluster (three native KRaft nodes)', () => {
     await stopKafka().catch(() => undefined);
     await rm(home, { recursive: true, force: true });
     for (const [name, value] of Object.entries(savedEnv)) {
-      if (value === undefined) delete process.env[name];
+      if (value === undefined) Reflect.deleteProperty(process.env, name);
       else process.env[name] = value;
     }
   }, TIMEOUT_MS);

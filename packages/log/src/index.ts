@@ -1,6 +1,8 @@
+import { readVariable } from '@govstats/config';
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
+export * from './wait.ts';
 
 /**
  * One root logger per process; services derive children with their own `component` name so a
@@ -10,7 +12,7 @@ export type { Logger };
 const root: Logger = pino(
   {
     name: 'govstats',
-    level: process.env.LOG_LEVEL ?? 'info',
+    level: readVariable('LOG_LEVEL'),
     base: { pid: process.pid },
   },
   pino.destination({ fd: 2, sync: false }),

@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 
 type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
-import { createLogger } from '@govstats/log';
+import { createLogger, retry } from '@govstats/log';
 import { startHostServer } from './embedded/host-server.ts';
 import { readLease, removeLease, writeLease } from './embedded/lease.ts';
 import { createSessionPool } from './embedded/session-pool.ts';
@@ -44,23 +43,20 @@ const LEASE_WAIT_MS = 15_000;
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.url) return await openServerStore(options);
   mkdirSync(options.dataDir, { recursive: true });
-  const deadline = Date.now() + LEASE_WAIT_MS;
-  for (;;) {
-    const remote = await connectToHolder(options.dataDir);
-    if (remote) return remote;
-    try {
-      return await openEmbeddedStore(options);
-    } catch (error) {
-      if (!isLockedByAnotherProcess(error) || Date.now() > deadline) {
-        throw new Error(
-          `cannot open the embedded ClickHouse engine in ${options.dataDir}: ${(error as Error).message}. ` +
-            'If another govstats process holds it, wait for it to start serving or stop it; ' +
-            'set CLICKHOUSE_URL to use a ClickHouse server instead.',
-          { cause: error },
-        );
-      }
-      await sleep(250); // Another process is opening it right now; its lease will appear.
-    }
+  try {
+    // Locked: another process is opening the engine right now, and its lease will appear.
+    return await retry(async () => (await connectToHolder(options.dataDir)) ?? (await openEmbeddedStore(options)), {
+      backoff: { initialMs: 250, maxMs: 250 },
+      giveUpAfterMs: LEASE_WAIT_MS,
+      retryable: isLockedByAnotherProcess,
+    });
+  } catch (error) {
+    throw new Error(
+      `cannot open the embedded ClickHouse engine in ${options.dataDir}: ${(error as Error).message}. ` +
+        'If another govstats process holds it, wait for it to start serving or stop it; ' +
+        'set CLICKHOUSE_URL to use a ClickHouse server instead.',
+      { cause: error },
+    );
   }
 }
 

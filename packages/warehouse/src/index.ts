@@ -1,4 +1,4 @@
-export { SINGLE_NODE, STATS_TIMEZONE, type DdlOptions } from './schema/ddl-options.ts';
+export { SINGLE_NODE, type DdlOptions } from './schema/ddl-options.ts';
 export type { Migration } from './schema/migration.ts';
 export { allMigrations } from './schema/migrations.ts';
 export { migrate, type MigrationOutcome } from './schema/migrate.ts';

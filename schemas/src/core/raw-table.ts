@@ -1,3 +1,5 @@
+import { CHINA_TIME_ZONE } from './china-time.ts';
+
 /** One column of a raw event table, beyond the columns every event type shares. */
 export interface ColumnSpec {
   name: string;
@@ -13,6 +15,15 @@ export interface RawTableSpec {
   /** Raw table the consumers load validated events into, one row per event. */
   name: string;
   columns: ColumnSpec[];
+  /**
+   * A new type sets this to the number of the latest per-type migration (6 today:
+   * LATEST_TYPE_MIGRATION in packages/warehouse/src/schema/event-type-tables.ts) and never changes
+   * it. Its first migration, `<type>/0006_baseline`, then creates the raw table, rollups and views
+   * as the older types have them after that migration; later per-type migrations apply on top, and
+   * `since` of its columns and measures is only needed for those. Absent: every per-type migration
+   * is replayed from 0001, as for the first four types (their stores applied them that way).
+   */
+  baseline?: number;
 }
 
 /** Columns every raw table has, filled by the ingest consumer from the envelope and Kafka. */
@@ -35,7 +46,7 @@ export const COMMON_COLUMNS: ColumnSpec[] = [
     since: 5,
     defaultForOlderRows: areaFromCodeSql('village_code'),
   },
-  { name: 'event_time', type: "DateTime64(3, 'UTC')", description: 'when the event happened (bucketed in Asia/Shanghai)' },
+  { name: 'event_time', type: "DateTime64(3, 'UTC')", description: `when the event happened (bucketed in ${CHINA_TIME_ZONE})` },
   { name: 'ingested_at', type: "DateTime64(3, 'UTC')", description: 'when the consumer loaded it' },
   { name: 'kafka_topic', type: 'LowCardinality(String)', description: 'topic it was read from' },
   { name: 'kafka_partition', type: 'UInt32', description: 'partition it was read from' },

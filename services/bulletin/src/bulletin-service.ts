@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { createLogger } from '@govstats/log';
+import { CHINA_TIME_ZONE } from '@govstats/schemas';
 import { queryRows, type Store } from '@govstats/store';
 import { requireCity, UnknownCityError } from './check-city.ts';
 import type { PeriodKind } from './document.ts';
@@ -90,7 +91,7 @@ export function createBulletinService(store: Store, options: BulletinScheduleOpt
       await checkCities();
       const caughtUp = await runExclusive();
       task = cron.schedule(options.cron ?? '0 3 * * *', () => void runExclusive().catch((error: unknown) => log.error({ err: error }, 'bulletin run failed')), {
-        timezone: 'Asia/Shanghai',
+        timezone: CHINA_TIME_ZONE,
         name: 'govstats-bulletins',
         noOverlap: true,
       });

@@ -1,3 +1,4 @@
+import { chinaDayEnd, daysInMonth } from '@govstats/schemas';
 import type { BulletinPeriod, PeriodKind } from './document.ts';
 
 const QUARTER_NAMES = ['一', '二', '三', '四'];
@@ -42,24 +43,15 @@ export function periodContaining(kind: PeriodKind, date: string): BulletinPeriod
   return makePeriod(kind, year, kind === 'year' ? 1 : kind === 'quarter' ? Math.ceil(month / 3) : month);
 }
 
-/** The local date in China of an instant. */
-export function chinaDate(epochMs: number): string {
-  return new Date(epochMs + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 /** First instant after the period, as epoch ms: midnight in China the day after `to`. */
 export function periodEnd(period: BulletinPeriod): number {
-  return Date.parse(`${period.to}T00:00:00+08:00`) + 86_400_000;
+  return chinaDayEnd(period.to);
 }
 
 function position(period: BulletinPeriod): { year: number; index: number } {
   const year = Number(period.key.slice(0, 4));
   if (period.kind === 'year') return { year, index: 1 };
   return { year, index: Number(period.key.slice(period.kind === 'quarter' ? 6 : 5)) };
-}
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 function pad(n: number): string {

@@ -1,7 +1,6 @@
+import { chinaDate, DAY_MS } from '@govstats/schemas';
 import type { BulletinPeriod, PeriodKind } from './document.ts';
-import { chinaDate, periodContaining, periodEnd, previousPeriod } from './period.ts';
-
-const DAY = 86_400_000;
+import { periodContaining, periodEnd, previousPeriod } from './period.ts';
 
 /**
  * Periods of `kind` that have closed at least `delayDays` before `now` (so late reports had time
@@ -10,7 +9,7 @@ const DAY = 86_400_000;
 export function duePeriods(kind: PeriodKind, now: number, since: string, delayDays: number): BulletinPeriod[] {
   const due: BulletinPeriod[] = [];
   let period = periodContaining(kind, chinaDate(now));
-  while (periodEnd(period) + delayDays * DAY > now) period = previousPeriod(period);
+  while (periodEnd(period) + delayDays * DAY_MS > now) period = previousPeriod(period);
   const first = periodContaining(kind, since);
   for (; period.from >= first.from; period = previousPeriod(period)) due.unshift(period);
   return due;

@@ -5,8 +5,7 @@ import { EVENT_TYPES } from '@govstats/schemas';
 import { openStore, type Store } from '@govstats/store';
 import { SINGLE_NODE, type DdlOptions } from '@govstats/warehouse';
 import type { Kafka } from 'kafkajs';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createLogger } from '@govstats/log';
+import { createLogger, pollUntil } from '@govstats/log';
 
 const log = createLogger('cli');
 
@@ -29,14 +28,16 @@ export function kafkaBrokers(cfg: Config): string[] {
  */
 export async function connectKafka(cfg: Config, waitMs = 0): Promise<Kafka> {
   const brokers = kafkaBrokers(cfg);
-  const deadline = Date.now() + waitMs;
-  let probe = await probeKafka(brokers);
-  while (!probe.healthy && Date.now() < deadline) {
-    log.warn({ brokers, error: probe.error }, 'Kafka does not answer yet; waiting');
-    await sleep(2_000);
-    probe = await probeKafka(brokers);
-  }
-  if (!probe.healthy) {
+  let error: string | undefined;
+  const healthy = await pollUntil(
+    async () => {
+      const probe = await probeKafka(brokers);
+      error = probe.error;
+      return probe.healthy;
+    },
+    { timeoutMs: waitMs, intervalMs: 2_000, onWait: () => log.warn({ brokers, error }, 'Kafka does not answer yet; waiting') },
+  );
+  if (!healthy) {
     throw new UsageError(
       `no Kafka broker answers at ${brokers.join(', ')}. ` +
         (cfg.kafka.brokers ? 'Check KAFKA_BROKERS.' : 'Start the local broker with `npm run govstats -- infra up`, or set KAFKA_BROKERS.'),

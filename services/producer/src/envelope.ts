@@ -1,4 +1,4 @@
-import { cloudEventType, dataSchemaUri, latestVersion, type Envelope, type EventTypeDefinition } from '@govstats/schemas';
+import { chinaTimestamp, cloudEventType, dataSchemaUri, latestVersion, type Envelope, type EventTypeDefinition } from '@govstats/schemas';
 
 export interface EventRecord {
   id: string;
@@ -16,15 +16,10 @@ export function toEnvelope(type: EventTypeDefinition, record: EventRecord, sourc
     id: record.id,
     source,
     type: cloudEventType(type, version),
-    time: chinaTime(record.time),
+    time: chinaTimestamp(record.time),
     subject: record.subject,
     datacontenttype: 'application/json',
     dataschema: dataSchemaUri(type.name, version),
     data: record.data,
   };
-}
-
-/** RFC 3339 with the +08:00 offset, the way grid systems in China stamp their records. */
-export function chinaTime(epochMs: number): string {
-  return new Date(epochMs + 8 * 3_600_000).toISOString().replace('Z', '+08:00');
 }

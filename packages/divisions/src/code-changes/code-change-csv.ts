@@ -21,8 +21,10 @@ function splitLine(line: string): string[] {
     if (line[i] === '"') {
       let value = '';
       for (i++; i < line.length; i++) {
-        if (line[i] === '"' && line[i + 1] === '"') (value += '"'), i++;
-        else if (line[i] === '"') break;
+        if (line[i] === '"' && line[i + 1] === '"') {
+          value += '"';
+          i++;
+        } else if (line[i] === '"') break;
         else value += line[i];
       }
       fields.push(value);

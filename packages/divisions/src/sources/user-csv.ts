@@ -21,7 +21,7 @@ export function readUserCsv(path: string): Division[] {
   try {
     records = parse(readFileSync(path), { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true });
   } catch (error) {
-    throw new Error(`${path}: not readable as CSV: ${(error as Error).message}`);
+    throw new Error(`${path}: not readable as CSV: ${(error as Error).message}`, { cause: error });
   }
   const [header = [], ...rows] = records;
   const column = (names: string[]) => header.findIndex((h) => names.includes(h.toLowerCase()));

@@ -1,4 +1,4 @@
-import { createLogger } from '@govstats/log';
+import { createLogger, pollUntil } from '@govstats/log';
 import { LOCAL_CLUSTER_ID, singleNodeBrokerSettings } from '../kafka/broker-config.ts';
 import { probeKafka } from '../kafka/health.ts';
 import { findFreePort } from '../kafka/port-check.ts';
@@ -64,14 +64,16 @@ export async function startKafkaContainer(options: KafkaContainerOptions): Promi
 
 /** The log line comes slightly before the listener accepts clients from the host. */
 async function waitForClients(brokers: string[]): Promise<void> {
-  const deadline = Date.now() + 30_000;
   let lastError = '';
-  while (Date.now() < deadline) {
-    const probe = await probeKafka(brokers, 5_000);
-    if (probe.healthy) return;
-    lastError = probe.error ?? '';
-    await new Promise((resolvePromise) => setTimeout(resolvePromise, 500));
-  }
+  const answered = await pollUntil(
+    async () => {
+      const probe = await probeKafka(brokers, 5_000);
+      lastError = probe.error ?? '';
+      return probe.healthy;
+    },
+    { timeoutMs: 30_000, intervalMs: 500 },
+  );
+  if (answered) return;
   throw new Error(`the Kafka container started but ${brokers.join(',')} does not answer (${lastError}); check \`docker logs\` of the ${KAFKA_DOCKER_IMAGE} container`);
 }
 

@@ -197,7 +197,7 @@ export async function resetKafkaData(): Promise<void> {
     const running = await findRunningNodes(settings);
     if (running.length > 0) {
       const pids = running.map(({ running: { pid } }) => pid).join(', ');
-      throw new Error(`refusing to wipe the Kafka data in ${settings.kafkaHome}: Kafka (pid ${pids}) is running; call stopKafka() first`);
+      throw new Error(`refusing to wipe the Kafka data in ${settings.kafkaHome}: Kafka (pid ${pids}) is running; stop it first (\`govstats infra down\`)`);
     }
     const clusterDataDirs = (await clusterNodeIdsOnDisk(settings.kafkaHome)).map((id) => clusterNodeSettings(settings, id).dataDir);
     const dataDirs = [settings.dataDir, ...clusterDataDirs];
@@ -226,7 +226,7 @@ async function assertDataFitsClusterSize(settings: KafkaSettings, nodeCount: num
   const { node, formattedFor } = misfits[0]!;
   throw new Error(
     `${node.dataDir} holds data of a ${formattedFor}-node local Kafka cluster, so a ${nodeCount}-node cluster cannot start on it: ` +
-      `start ${formattedFor} nodes instead (\`govstats infra up --brokers ${formattedFor}\`), or wipe the cluster data with resetKafkaData()`,
+      `start ${formattedFor} nodes instead (\`govstats infra up --brokers ${formattedFor}\`), or wipe the cluster data (\`govstats infra down\`, then \`govstats infra reset\`)`,
   );
 }
 

@@ -1,5 +1,6 @@
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { readVariable } from '@govstats/config';
 import { runCommand } from './run-command.ts';
 
 /** Kafka 4 brokers refuse to start on older JVMs. */
@@ -16,7 +17,7 @@ async function isExecutable(path: string): Promise<boolean> {
 
 /** Looks a command up on PATH without spawning a shell (`which` is not installed everywhere). */
 export async function findOnPath(name: string): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+  for (const dir of readVariable('PATH').split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);
     if (await isExecutable(candidate)) return candidate;
@@ -36,7 +37,7 @@ export function requireJava(): Promise<string> {
 }
 
 async function locateJava(): Promise<string> {
-  const javaHome = process.env.JAVA_HOME?.trim();
+  const javaHome = readVariable('JAVA_HOME');
   const fromJavaHome = javaHome ? join(javaHome, 'bin', 'java') : undefined;
   const java = fromJavaHome && (await isExecutable(fromJavaHome)) ? fromJavaHome : await findOnPath('java');
   if (!java) {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { open, readFile, rename } from 'node:fs/promises';
+import { childEnvironment } from '@govstats/config';
 import { createLogger } from '@govstats/log';
 import { parseListenerPort, parseVoterCount } from './broker-config.ts';
 import type { KafkaNodeSettings } from './node-layout.ts';
@@ -58,7 +59,7 @@ export async function spawnNode(java: string, classpath: string, node: KafkaNode
       {
         cwd: node.nodeDir,
         // CLASSPATH instead of -cp keeps the command line short enough for `ps` to show it whole.
-        env: { ...process.env, CLASSPATH: classpath },
+        env: childEnvironment({ CLASSPATH: classpath }),
         // Own process group and no pipes back to us: the broker outlives the command that started it.
         detached: true,
         stdio: ['ignore', logHandle.fd, logHandle.fd],

@@ -1,5 +1,5 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pollUntil } from '@govstats/log';
 import { runCommand } from './run-command.ts';
 
 export async function readPidFile(pidFile: string): Promise<number | undefined> {
@@ -51,12 +51,7 @@ export async function isAlive(pid: number): Promise<boolean> {
 
 /** Polls until the process is gone; returns false if it is still alive after timeoutMs. */
 export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!(await isAlive(pid))) return true;
-    await sleep(200);
-  }
-  return !(await isAlive(pid));
+  return (await pollUntil(async () => !(await isAlive(pid)), { timeoutMs, intervalMs: 200 })) === true;
 }
 
 /** Sends a signal, ignoring "no such process" (it may have exited in the meantime). */

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
+import { readVariable } from '@govstats/config';
 import { govstatsHome, repoRoot } from '../paths.ts';
 
-export const DEFAULT_KAFKA_PORT = 19092;
-export const DEFAULT_KAFKA_CONTROLLER_PORT = 19093;
+export { DEFAULT_KAFKA_PORT, DEFAULT_KAFKA_CONTROLLER_PORT } from '@govstats/config';
 /** Loopback only: the local broker is a development tool, not something to expose on the LAN. */
 export const KAFKA_HOST = '127.0.0.1';
 
@@ -34,8 +34,8 @@ export function kafkaSettings(options: KafkaPortOptions = {}): KafkaSettings {
   const infraDir = join(repoRoot(), 'infra', 'kafka');
   return {
     host: KAFKA_HOST,
-    port: options.port ?? portFromEnv('KAFKA_PORT', DEFAULT_KAFKA_PORT),
-    controllerPort: options.controllerPort ?? portFromEnv('KAFKA_CONTROLLER_PORT', DEFAULT_KAFKA_CONTROLLER_PORT),
+    port: options.port ?? readVariable('KAFKA_PORT'),
+    controllerPort: options.controllerPort ?? readVariable('KAFKA_CONTROLLER_PORT'),
     kafkaHome,
     dataDir: join(kafkaHome, 'data'),
     serverPropertiesFile: join(kafkaHome, 'server.properties'),
@@ -45,14 +45,4 @@ export function kafkaSettings(options: KafkaPortOptions = {}): KafkaSettings {
     pomFile: join(infraDir, 'pom.xml'),
     log4jConfigFile: join(infraDir, 'log4j2.properties'),
   };
-}
-
-function portFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`${name}=${raw} is not a TCP port: use a number between 1 and 65535 (default ${fallback})`);
-  }
-  return port;
 }

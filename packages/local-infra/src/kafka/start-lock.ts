@@ -1,5 +1,5 @@
 import { open, readFile, rm, stat } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pollUntil } from '@govstats/log';
 import { isAlive } from './process-control.ts';
 
 /** Longer than a slow first start (Maven download + JVM start), so a live holder is never robbed. */
@@ -11,21 +11,21 @@ const STALE_AFTER_MS = 15 * 60_000;
  * dead process is taken over.
  */
 export async function withFileLock<T>(lockFile: string, waitTimeoutMs: number, work: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + waitTimeoutMs;
-  for (;;) {
-    if (await tryAcquire(lockFile)) break;
-    if (await isStale(lockFile)) {
+  const acquired = await pollUntil(
+    async () => {
+      if (await tryAcquire(lockFile)) return true;
+      if (!(await isStale(lockFile))) return false;
       await rm(lockFile, { force: true });
-      continue;
-    }
-    if (Date.now() > deadline) {
-      const holder = (await readFile(lockFile, 'utf8').catch(() => '')).trim() || 'unknown';
-      throw new Error(
-        `timed out waiting for ${lockFile} (held by pid ${holder}): another process is starting the local Kafka broker; ` +
-          'wait for it, or delete the lock file if that process is gone',
-      );
-    }
-    await sleep(250);
+      return tryAcquire(lockFile);
+    },
+    { timeoutMs: waitTimeoutMs, intervalMs: 250 },
+  );
+  if (!acquired) {
+    const holder = (await readFile(lockFile, 'utf8').catch(() => '')).trim() || 'unknown';
+    throw new Error(
+      `timed out waiting for ${lockFile} (held by pid ${holder}): another process is starting the local Kafka broker; ` +
+        'wait for it, or delete the lock file if that process is gone',
+    );
   }
   try {
     return await work();

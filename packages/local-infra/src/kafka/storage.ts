@@ -45,7 +45,7 @@ export async function formatStorageIfNeeded(java: string, classpath: string, set
   if (result.exitCode !== 0) {
     throw new Error(
       `formatting Kafka storage in ${settings.dataDir} failed (exit ${result.exitCode ?? result.signal}). ` +
-        `If the directory holds data from another Kafka version or cluster, stop Kafka and call resetKafkaData() ` +
+        `If the directory holds data from another Kafka version or cluster, run \`govstats infra down\` then \`govstats infra reset\` ` +
         `(or delete ${settings.dataDir}). StorageTool output:\n` +
         indent(lastLines(result.output, 30) || '(no output)'),
     );

@@ -1,8 +1,7 @@
-import { EVENT_TYPES } from '@govstats/schemas';
+import { CHINA_TIME_ZONE, EVENT_TYPES } from '@govstats/schemas';
 import { queryRows, type Store } from '@govstats/store';
 import { CURRENT_DIVISIONS } from '../catalogue/latest-divisions.ts';
 import { DEAD_LETTERS_BY_ORIGIN } from './dead-letter-query.ts';
-import { STATS_TIMEZONE } from '../schema/ddl-options.ts';
 
 export interface PeriodWindow {
   /** Inclusive local dates, YYYY-MM-DD. */
@@ -18,8 +17,8 @@ export async function countLateArrivals(store: Store, cityCode: string, window: 
       store.client,
       `SELECT count() AS n FROM ${type.rawTable.name}
 WHERE startsWith(village_code, {prefix:String})
-  AND toDate(event_time, '${STATS_TIMEZONE}') BETWEEN {from:Date} AND {to:Date}
-  AND toDate(ingested_at, '${STATS_TIMEZONE}') > {to:Date}`,
+  AND toDate(event_time, '${CHINA_TIME_ZONE}') BETWEEN {from:Date} AND {to:Date}
+  AND toDate(ingested_at, '${CHINA_TIME_ZONE}') > {to:Date}`,
       { prefix: cityCode.slice(0, 4), from: window.from, to: window.to },
     );
     late += Number(row?.n ?? 0);
@@ -36,7 +35,7 @@ export async function countDeadLettered(store: Store, cityCode: string, window: 
   const [row] = await queryRows<{ n: string }>(
     store.client,
     `SELECT count() AS n FROM (${DEAD_LETTERS_BY_ORIGIN})
-WHERE NOT resolved AND substring(place, 1, 4) = {prefix:String} AND toDate(first_refused_at, '${STATS_TIMEZONE}') BETWEEN {from:Date} AND {to:Date}`,
+WHERE NOT resolved AND substring(place, 1, 4) = {prefix:String} AND toDate(first_refused_at, '${CHINA_TIME_ZONE}') BETWEEN {from:Date} AND {to:Date}`,
     { prefix: cityCode.slice(0, 4), from: window.from, to: window.to },
   );
   return Number(row?.n ?? 0);

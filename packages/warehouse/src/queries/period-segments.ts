@@ -1,3 +1,5 @@
+import { addDays, checkCalendarDate, firstOfMonth, firstOfYear, lastOfMonth, lastOfYear } from '@govstats/schemas';
+
 /**
  * An inclusive date range cut into the coarsest pieces the rollup grains hold: whole calendar
  * years, then whole months, then the days left over at either end. 2024-01-15 … 2025-03-31 is
@@ -12,39 +14,24 @@ export interface PeriodSegments {
   days: [string, string][];
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Dates as UTC midnights: calendar arithmetic only, no time zone involved. */
-function parse(date: string): Date {
-  const parsed = new Date(`${date}T00:00:00Z`);
-  if (!DATE.test(date) || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date) {
-    throw new Error(`not a calendar date (YYYY-MM-DD): ${date}`);
-  }
-  return parsed;
-}
-
-const format = (date: Date) => date.toISOString().slice(0, 10);
-const addDays = (date: Date, days: number) => new Date(date.getTime() + days * 86_400_000);
-const lastOfMonth = (date: Date) => new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0));
-const lastOfYear = (date: Date) => new Date(Date.UTC(date.getUTCFullYear(), 11, 31));
-
 export function periodSegments(from: string, to: string): PeriodSegments {
-  const end = parse(to);
+  checkCalendarDate(from);
+  checkCalendarDate(to);
   const segments: PeriodSegments = { years: [], months: [], days: [] };
-  for (let cursor = parse(from); cursor <= end; ) {
-    const firstOfYear = cursor.getUTCMonth() === 0 && cursor.getUTCDate() === 1;
-    if (firstOfYear && lastOfYear(cursor) <= end) {
-      segments.years.push(format(cursor));
+  // YYYY-MM-DD strings compare as the dates they name.
+  for (let cursor = from; cursor <= to; ) {
+    if (cursor === firstOfYear(cursor) && lastOfYear(cursor) <= to) {
+      segments.years.push(cursor);
       cursor = addDays(lastOfYear(cursor), 1);
-    } else if (cursor.getUTCDate() === 1 && lastOfMonth(cursor) <= end) {
-      segments.months.push(format(cursor));
+    } else if (cursor === firstOfMonth(cursor) && lastOfMonth(cursor) <= to) {
+      segments.months.push(cursor);
       cursor = addDays(lastOfMonth(cursor), 1);
     } else {
-      const runEnd = lastOfMonth(cursor) < end ? lastOfMonth(cursor) : end;
+      const runEnd = lastOfMonth(cursor) < to ? lastOfMonth(cursor) : to;
       const previous = segments.days[segments.days.length - 1];
       // Leftover days of two adjacent months are one run (01-20 … 02-10 with no whole month).
-      if (previous && previous[1] === format(addDays(cursor, -1))) previous[1] = format(runEnd);
-      else segments.days.push([format(cursor), format(runEnd)]);
+      if (previous && previous[1] === addDays(cursor, -1)) previous[1] = runEnd;
+      else segments.days.push([cursor, runEnd]);
       cursor = addDays(runEnd, 1);
     }
   }

@@ -1,6 +1,5 @@
-import { EVENT_TYPES, ROLLUP_LEVELS, type EventTypeDefinition } from '@govstats/schemas';
+import { CHINA_TIME_ZONE, EVENT_TYPES, ROLLUP_LEVELS, type EventTypeDefinition } from '@govstats/schemas';
 import { queryRows, type Store } from '@govstats/store';
-import { STATS_TIMEZONE } from '../schema/ddl-options.ts';
 import { mergeExpr } from '../schema/measure-sql.ts';
 import { GRAINS, grainKeys, levelAggregateSql, rollupGrain, type Grain, type RollupGrain } from '../schema/rollup-grains.ts';
 
@@ -53,7 +52,7 @@ async function reconcileGrain(store: Store, type: EventTypeDefinition, grain: Ro
   const measures = rollup.measures;
   const bounds = grainBounds(grain);
   const deduplicated = `(SELECT * FROM ${type.rawTable.name}
-    WHERE toDate(event_time, '${STATS_TIMEZONE}') BETWEEN ${bounds.from} AND ${bounds.to}
+    WHERE toDate(event_time, '${CHINA_TIME_ZONE}') BETWEEN ${bounds.from} AND ${bounds.to}
     ORDER BY ingested_at LIMIT 1 BY source, event_id)`;
   const recomputed = ROLLUP_LEVELS.map((level) => levelAggregateSql(type, grain, level, deduplicated, 'figures')).join('\nUNION ALL\n');
   const materialized = `SELECT ${keys.join(', ')}, ${measures.map((m) => `${mergeExpr(m)} AS ${m.name}`).join(', ')}

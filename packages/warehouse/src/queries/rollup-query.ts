@@ -1,7 +1,6 @@
 import type { Area } from '@govstats/divisions';
-import { PREFIX_LENGTH, type EventTypeDefinition, type RollupLevel } from '@govstats/schemas';
+import { CHINA_TIME_ZONE, PREFIX_LENGTH, type EventTypeDefinition, type RollupLevel } from '@govstats/schemas';
 import { queryRows, type Store } from '@govstats/store';
-import { STATS_TIMEZONE } from '../schema/ddl-options.ts';
 import { measureNames, measureSelectList, rawExpr, stateColumn } from '../schema/measure-sql.ts';
 import { rollupGrain, type Grain } from '../schema/rollup-grains.ts';
 import { toFigures } from './numbers.ts';
@@ -9,7 +8,7 @@ import { periodSegments } from './period-segments.ts';
 
 export interface RollupFilter {
   level: RollupLevel;
-  /** Inclusive local (Asia/Shanghai) dates, YYYY-MM-DD. */
+  /** Inclusive China dates (Asia/Shanghai), YYYY-MM-DD. */
   from: string;
   to: string;
   /** Only events of urban communities or of rural villages (activity above the village is neither). */
@@ -154,7 +153,7 @@ export async function queryPlaceFiguresFromRaw(
     store.client,
     `SELECT ${[...measures, ...derived].join(', ')}
 FROM (SELECT * FROM ${type.rawTable.name}
-      WHERE startsWith(village_code, {prefix:String}) AND toDate(event_time, '${STATS_TIMEZONE}') BETWEEN {from:Date} AND {to:Date}${area}
+      WHERE startsWith(village_code, {prefix:String}) AND toDate(event_time, '${CHINA_TIME_ZONE}') BETWEEN {from:Date} AND {to:Date}${area}
       LIMIT 1 BY source, event_id)`,
     { prefix, from: filter.from, to: filter.to, area: filter.area ?? '' },
   );

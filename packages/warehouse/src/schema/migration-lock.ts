@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createLogger } from '@govstats/log';
+import { createLogger, pollUntil } from '@govstats/log';
 import { queryRows, runCommand, type Store } from '@govstats/store';
 import { bookkeepingSettings, settingsClause } from './cluster-settings.ts';
 import { engine, onCluster, type DdlOptions } from './ddl-options.ts';
@@ -60,14 +59,23 @@ SELECT {holder:String}, {token:String}, now64(3), now64(3) + toIntervalMilliseco
     { holder, token, ttl: LOCK_TTL_MS },
   );
   try {
-    const deadline = Date.now() + WAIT_FOR_HOLDER_MS;
-    for (let waiting = false; ; waiting = true) {
-      const current = await migrationLockHolder(store, options);
-      if (current?.token === token) break;
-      if (Date.now() > deadline) throw new Error(`another migrate run (${current?.holder}) has held the migration lock for over ${WAIT_FOR_HOLDER_MS / 60_000} minutes; check it, or wait for its lock to expire`);
-      if (!waiting) log.info({ holder: current?.holder, since: current?.acquiredAt }, 'another migrate run holds the migration lock; waiting for it');
-      await sleep(1_000);
-    }
+    let current: Awaited<ReturnType<typeof migrationLockHolder>>;
+    let said = false;
+    const ours = await pollUntil(
+      async () => {
+        current = await migrationLockHolder(store, options);
+        return current?.token === token;
+      },
+      {
+        timeoutMs: WAIT_FOR_HOLDER_MS,
+        intervalMs: 1_000,
+        onWait: () => {
+          if (!said) log.info({ holder: current?.holder, since: current?.acquiredAt }, 'another migrate run holds the migration lock; waiting for it');
+          said = true;
+        },
+      },
+    );
+    if (!ours) throw new Error(`another migrate run (${current?.holder}) has held the migration lock for over ${WAIT_FOR_HOLDER_MS / 60_000} minutes; check it, or wait for its lock to expire`);
     return await work();
   } finally {
     await runCommand(store.client, 'DELETE FROM schema_migration_lock WHERE token = {token:String}', { token }).catch((error: unknown) =>

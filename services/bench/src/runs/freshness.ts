@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Message } from 'kafkajs';
 import { REPO_ROOT, topicsFor, type Topics } from '@govstats/config';
 import { deleteTopics, ensureTopics } from '@govstats/kafka';
+import { sleep, waitUntil } from '@govstats/log';
 import { routeLine } from '@govstats/producer';
 import { EVENT_TYPES } from '@govstats/schemas';
 import { openStore, queryRows, readLease, type Store } from '@govstats/store';
@@ -89,14 +89,14 @@ async function waitForConsumer(kafka: Kafka, groupId: string, chdbPath: string, 
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`govstats ingest exited (${child.exitCode}) before consuming: ${stderr()}`);
-      if (Date.now() > deadline) throw new Error(`govstats ingest did not join its consumer group within 120 s: ${stderr()}`);
-      const { groups } = await admin.describeGroups([groupId]);
-      if (readLease(chdbPath) && groups[0]?.state === 'Stable' && groups[0].members.length > 0) return;
-      await sleep(200);
-    }
+    await waitUntil(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`govstats ingest exited (${child.exitCode}) before consuming: ${stderr()}`);
+        const { groups } = await admin.describeGroups([groupId]);
+        return readLease(chdbPath) !== undefined && groups[0]?.state === 'Stable' && groups[0].members.length > 0;
+      },
+      { timeoutMs: 120_000, intervalMs: 200, what: 'govstats ingest to hold the engine and join its consumer group', detail: stderr },
+    );
   } finally {
     await admin.disconnect();
   }
@@ -148,24 +148,24 @@ interface Batch {
 async function waitForBatches(store: Store, sent: Sent[], timeoutMs: number): Promise<Map<string, Batch[]>> {
   const lastSent = new Map<string, number>();
   for (const s of sent) lastSent.set(`${s.topic}:${s.partition}`, Math.max(lastSent.get(`${s.topic}:${s.partition}`) ?? -1, s.offset));
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const rows = await queryRows<{ topic: string; partition: number; first: string; last: string; at: string }>(
-      store.client,
-      'SELECT kafka_topic AS topic, kafka_partition AS partition, first_offset AS first, last_offset AS last, toUnixTimestamp64Milli(finished_at) AS at FROM ingest_batches ORDER BY first_offset',
-    );
-    const batches = new Map<string, Batch[]>();
-    for (const r of rows) {
-      const key = `${r.topic}:${r.partition}`;
-      const list = batches.get(key) ?? [];
-      list.push({ first: Number(r.first), last: Number(r.last), finishedAt: Number(r.at) });
-      batches.set(key, list);
-    }
-    const done = [...lastSent].every(([key, offset]) => (batches.get(key)?.at(-1)?.last ?? -1) >= offset);
-    if (done) return batches;
-    if (Date.now() > deadline) throw new Error(`freshness run: the service had not loaded every sent event ${timeoutMs / 1000} s after the last send`);
-    await sleep(200);
-  }
+  return waitUntil(
+    async () => {
+      const rows = await queryRows<{ topic: string; partition: number; first: string; last: string; at: string }>(
+        store.client,
+        'SELECT kafka_topic AS topic, kafka_partition AS partition, first_offset AS first, last_offset AS last, toUnixTimestamp64Milli(finished_at) AS at FROM ingest_batches ORDER BY first_offset',
+      );
+      const batches = new Map<string, Batch[]>();
+      for (const r of rows) {
+        const key = `${r.topic}:${r.partition}`;
+        const list = batches.get(key) ?? [];
+        list.push({ first: Number(r.first), last: Number(r.last), finishedAt: Number(r.at) });
+        batches.set(key, list);
+      }
+      const done = [...lastSent].every(([key, offset]) => (batches.get(key)?.at(-1)?.last ?? -1) >= offset);
+      return done ? batches : undefined;
+    },
+    { timeoutMs, intervalMs: 200, what: 'the service to load every sent event (freshness run)' },
+  );
 }
 
 function batchFinishedAt(batches: Map<string, Batch[]>, sent: Sent): number {

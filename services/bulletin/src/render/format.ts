@@ -1,3 +1,4 @@
+import { CHINA_TIME_ZONE, CHINA_TIME_ZONE_ZH } from '@govstats/schemas';
 import type { PeriodKind } from '../document.ts';
 
 /*
@@ -159,7 +160,7 @@ export function stripSectionNumber(title: string): string {
 }
 
 /** 2024-10-08T01:30:00Z → 2024年10月8日 09:30（北京时间）; the input unchanged when it is not a date. */
-export function formatTimestamp(iso: string, timeZone = 'Asia/Shanghai'): string {
+export function formatTimestamp(iso: string, timeZone = CHINA_TIME_ZONE): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const parts = new Intl.DateTimeFormat('en-US', {
@@ -172,7 +173,7 @@ export function formatTimestamp(iso: string, timeZone = 'Asia/Shanghai'): string
     hourCycle: 'h23',
   }).formatToParts(date);
   const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
-  const zoneName = timeZone === 'Asia/Shanghai' ? '北京时间' : timeZone;
+  const zoneName = timeZone === CHINA_TIME_ZONE ? CHINA_TIME_ZONE_ZH : timeZone;
   return `${part('year')}年${part('month')}月${part('day')}日 ${part('hour')}:${part('minute')}（${zoneName}）`;
 }
 

@@ -3,6 +3,7 @@ import type { Config } from '@govstats/config';
 import { REPLAY_HEADER } from '@govstats/ingest';
 import { createKafkaSink, type OutgoingMessage } from '@govstats/kafka';
 import { routeLine } from '@govstats/producer';
+import { parseChinaTime } from '@govstats/schemas';
 import { deadLetterSummary, listDeadLetters, openDeadLetters, type OpenDeadLetter } from '@govstats/warehouse';
 import { renderTable } from '../output/table.ts';
 import { UsageError, config, connectKafka, createTopics, withStore } from '../runtime.ts';
@@ -13,7 +14,8 @@ govstats dlq replay [--reason REASON] [--since TIME] [--dry-run]
   Sends the refused messages that are still open through ingest again, e.g. after the division
   catalogue or a contract was fixed: each goes to the topic its type belongs on, marked as a replay
   of the original. Events count once however often they are replayed; what is refused again stays
-  open with one more attempt. --since (an ISO time) takes only messages last refused since then.`;
+  open with one more attempt. --since TIME takes only messages last refused since then: a date or a
+  time, China time unless it has an offset (2024-07-01, 2024-07-01T08:00, 2024-07-01T00:00:00Z).`;
 
 export async function run(args: string[]): Promise<number> {
   if (args[0] === 'replay') return replay(args.slice(1));
@@ -41,9 +43,10 @@ export async function run(args: string[]): Promise<number> {
 
 async function replay(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { reason: { type: 'string' }, since: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
-  if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) throw new UsageError(`--since must be a time such as 2024-07-01 or 2024-07-01T08:00:00+08:00 (got ${values.since})`);
+  const since = values.since === undefined ? undefined : parseChinaTime(values.since);
+  if (values.since !== undefined && since === undefined) throw new UsageError(`--since must be a time such as 2024-07-01 or 2024-07-01T08:00:00+08:00 (got ${values.since})`);
   const cfg = config();
-  const open = await withStore(cfg, (store) => openDeadLetters(store, { reason: values.reason, since: values.since && new Date(values.since).toISOString() }));
+  const open = await withStore(cfg, (store) => openDeadLetters(store, { reason: values.reason, since: since === undefined ? undefined : new Date(since).toISOString() }));
   const byReason = new Map<string, number>();
   for (const d of open) byReason.set(d.reason, (byReason.get(d.reason) ?? 0) + 1);
   process.stdout.write(`${open.length} open dead letters${values.reason ? ` refused as ${values.reason}` : ''}${values.since ? ` since ${values.since}` : ''}\n`);

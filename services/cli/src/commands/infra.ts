@@ -1,18 +1,19 @@
 import { parseArgs } from 'node:util';
-import { kafkaStatus, MAX_LOCAL_NODES, resolveInfrastructure, stopKafka, type Infrastructure } from '@govstats/local-infra';
+import { kafkaStatus, MAX_LOCAL_NODES, resetKafkaData, resolveInfrastructure, stopKafka, type Infrastructure } from '@govstats/local-infra';
 import { createKafka } from '@govstats/kafka';
-import type { Config } from '@govstats/config';
+import { isVariableSet, type Config } from '@govstats/config';
 import { renderTable } from '../output/table.ts';
 import { UsageError, config, createTopics } from '../runtime.ts';
 import { readLease } from '@govstats/store';
 
-export const usage = `govstats infra up [--brokers N]|down|status
+export const usage = `govstats infra up [--brokers N]|down|status|reset
   up      starts the local Kafka broker (KRaft, from pinned Maven Central artifacts) unless
           KAFKA_BROKERS is set, waits until it is healthy and creates the topics;
           --brokers N (1–${MAX_LOCAL_NODES}, or KAFKA_LOCAL_BROKERS) starts an N-node cluster instead, and the
           topics get replication factor min(3, N) and min.insync.replicas min(2, N)
   down    stops the local broker (every node of a cluster)
-  status  tells what runs where, node by node`;
+  status  tells what runs where, node by node
+  reset   deletes the local Kafka data (every topic and offset, every node's); refused while it runs`;
 
 export async function run(args: string[]): Promise<number> {
   const [action, ...rest] = args;
@@ -54,6 +55,11 @@ export async function run(args: string[]): Promise<number> {
       process.stdout.write(`${renderTable(['service', 'state', 'where'], rows)}\n${logs}\n`);
       return kafka.running && !kafka.healthy ? 1 : 0;
     }
+    case 'reset': {
+      await resetKafkaData();
+      process.stdout.write('Kafka data deleted; the next `govstats infra up` starts with no topics\n');
+      return 0;
+    }
     default:
       throw new UsageError(usage);
   }
@@ -75,6 +81,6 @@ function parseBrokerCount(args: string[]): number | undefined {
  */
 function withClusterReplication(cfg: Config, infra: Infrastructure): Config {
   const nodes = infra.kafkaBrokers.length;
-  if (infra.origin.kafka !== 'native' || nodes < 2 || process.env.KAFKA_REPLICATION_FACTOR) return cfg;
+  if (infra.origin.kafka !== 'native' || nodes < 2 || isVariableSet('KAFKA_REPLICATION_FACTOR')) return cfg;
   return { ...cfg, kafka: { ...cfg.kafka, replicationFactor: Math.min(3, nodes) } };
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isCalendarDate } from '@govstats/schemas';
 import { reconcile } from '@govstats/warehouse';
 import { renderTable } from '../output/table.ts';
 import { UsageError, config, withStore } from '../runtime.ts';
@@ -11,7 +12,7 @@ export const usage = `govstats reconcile --from YYYY-MM-DD --to YYYY-MM-DD [--js
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } } });
   for (const [flag, value] of [['--from', values.from], ['--to', values.to]] as const) {
-    if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new UsageError(`${flag} must be a date YYYY-MM-DD\n${usage}`);
+    if (!value || !isCalendarDate(value)) throw new UsageError(`${flag} must be a date YYYY-MM-DD\n${usage}`);
   }
   const differences = await withStore(config(), (store) => reconcile(store, { from: values.from!, to: values.to! }));
   if (values.json) {

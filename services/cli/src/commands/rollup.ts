@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Area } from '@govstats/divisions';
-import { EVENT_TYPES, ROLLUP_LEVELS, type RollupLevel } from '@govstats/schemas';
+import { EVENT_TYPES, isCalendarDate, ROLLUP_LEVELS, type RollupLevel } from '@govstats/schemas';
 import { codeMatchesLevel, placeName, queryPlaceFigures } from '@govstats/warehouse';
 import { renderTable } from '../output/table.ts';
 import { UsageError, config, withStore } from '../runtime.ts';
@@ -55,7 +55,7 @@ export async function run(args: string[]): Promise<number> {
 }
 
 function checkDate(flag: string, value: string | undefined): string {
-  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+  if (!value || !isCalendarDate(value)) {
     throw new UsageError(`${flag} must be a date YYYY-MM-DD (got ${value ?? 'nothing'})`);
   }
   return value;
