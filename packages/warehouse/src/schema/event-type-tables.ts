@@ -4,11 +4,13 @@ import { LEVEL_FANOUT } from './levels.ts';
 import { measureSelectList, stateColumn, stateExpr, stateType } from './measure-sql.ts';
 import type { Migration } from './migration.ts';
 import { writeDeadlineColumnSql, writeLeaseConstraintSql } from './write-lease.ts';
-import { grainAggregateSql, grainKeys, grainViewName, levelAggregateSql, levelViewName, measuresAt, rollupGrain, type RollupGrain } from './rollup-grains.ts';
+import { baselineMigration, checkBaseline } from './baseline.ts';
+import { SUBJECT_COLUMN_COMMENT, rawColumnDdl } from './raw-columns.ts';
+import { grainAggregateSql, grainKeys, grainViewDdl, grainViewName, levelAggregateSql, levelViewName, measuresAt, rollupGrain, type RollupGrain } from './rollup-grains.ts';
 
 /**
- * Readable view names: grid_visit_rollup → grid_visit_daily / grid_visit_monthly (by day or month,
- * with dimensions) and grid_visit_month_totals / grid_visit_year_totals (no dimensions).
+ * Readable view names: <x>_rollup → <x>_daily / <x>_monthly (by day or month,
+ * with dimensions) and <x>_month_totals / <x>_year_totals (no dimensions).
  */
 export function viewName(type: EventTypeDefinition, grain: 'daily' | 'monthly' | 'month_totals' | 'year_totals'): string {
   return `${type.rollup.table.replace(/_rollup$/, '')}_${grain}`;
@@ -56,7 +58,7 @@ function placesAndAreaMigration(type: EventTypeDefinition, options: DdlOptions):
   const grains = (['day', 'month', 'year'] as const).map((g) => rollupGrain(type, g));
   let after = 'village_code';
   const rawColumns = addedColumns.map((c) => {
-    const clause = `ADD COLUMN IF NOT EXISTS ${c.name} ${c.type} DEFAULT ${c.defaultForOlderRows} COMMENT ${quoteString(c.description)} AFTER ${after}`;
+    const clause = `ADD COLUMN IF NOT EXISTS ${rawColumnDdl(c)} AFTER ${after}`;
     after = c.name;
     return clause;
   });
@@ -68,8 +70,7 @@ function placesAndAreaMigration(type: EventTypeDefinition, options: DdlOptions):
   ADD COLUMN area LowCardinality(String),
   ${addedMeasures.map((m) => `ADD COLUMN ${stateColumn(m)} ${stateType(m)}`).join(',\n  ')}${addedMeasures.length > 0 ? ',\n  ' : ''}MODIFY ORDER BY (${grainKeys(type, grain, 5).join(', ')})`,
       `TRUNCATE TABLE ${grain.table}${cluster}`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${grainViewName(grain)}${cluster} TO ${grain.table} AS
-${grainAggregateSql(type, grain, raw, 5)}`,
+      grainViewDdl(type, grain, options, 5),
       // History may span more than the 100 partitions one insert is allowed to touch by default.
       `INSERT INTO ${grain.table} (${[...grainKeys(type, grain, 5), ...measuresAt(type, 5).map(stateColumn)].join(', ')})
 SETTINGS max_partitions_per_insert_block = 0
@@ -78,15 +79,39 @@ ${grainAggregateSql(type, grain, raw, 5)}`,
   ];
 }
 
-const SUBJECT_COLUMN_COMMENT =
-  'the place the event counts under: a village or community, or a township, county or city for activity above the village; a retired code is replaced by its current place';
+/** A per-type migration and its number: the `since` of the columns and measures it added. */
+interface NumberedMigration {
+  number: number;
+  migration: Migration;
+}
 
 /**
- * Everything an event type needs in ClickHouse, rendered from its definition: the raw table, the
- * rollup table of partial aggregates, the materialized view filling it at all four levels, the
- * materialized view recording event ids in the ledger, and readable daily/monthly views.
+ * Number of the latest per-type migration: the shape a new type's `baseline` names (raw-table.ts).
+ * Adding a per-type migration raises it; baseline.ts must then render the shape it leaves.
+ */
+export const LATEST_TYPE_MIGRATION = 6;
+
+/**
+ * Everything an event type needs in ClickHouse, rendered from its definition. A type without a
+ * baseline replays every per-type migration from 0001, as the first types did on their stores; a
+ * type with `rawTable.baseline` N starts with one migration creating the shape migration N left
+ * (baseline.ts), then takes the later ones. The readable views come last, re-run when they change.
  */
 export function eventTypeMigrations(type: EventTypeDefinition, options: DdlOptions): Migration[] {
+  const history = replayedMigrations(type, options);
+  const views = readableViewsMigration(type, options);
+  const { baseline } = type.rawTable;
+  if (baseline === undefined) return [...history.map((m) => m.migration), views];
+  checkBaseline(type, baseline, LATEST_TYPE_MIGRATION);
+  return [baselineMigration(type, options, baseline), ...history.filter((m) => m.number > baseline).map((m) => m.migration), views];
+}
+
+/**
+ * The per-type migrations in order, as every store of the first four types applied them. Each
+ * renders the shape it created, so its text (checksummed when applied) never changes; the golden
+ * test test/migration-checksums.test.ts pins them.
+ */
+function replayedMigrations(type: EventTypeDefinition, options: DdlOptions): NumberedMigration[] {
   const cluster = onCluster(options);
   const raw = type.rawTable.name;
   const { rollup } = type;
@@ -125,6 +150,92 @@ GROUP BY ${rollupKey}`;
   const ledgerView = `CREATE MATERIALIZED VIEW IF NOT EXISTS ${raw}_ledger_mv${cluster} TO event_ledger AS
 SELECT event_id, '${type.name}' AS event_type, ingested_at FROM ${raw}`;
 
+  const day = rollupGrain(type, 'day');
+  const month = rollupGrain(type, 'month');
+  const year = rollupGrain(type, 'year');
+  return [
+    {
+      number: 1,
+      migration: {
+        id: `${type.name}/0001_tables`,
+        description: `${type.title.en}: raw table, rollup table and materialized views`,
+        statements: [rawTable, rollupTable, rollupView, ledgerView],
+      },
+    },
+    {
+      number: 2,
+      migration: {
+        // The ledger must only list events whose rollups are complete: ingest now writes it after
+        // each insert returns, instead of a view writing it in the middle of the insert.
+        id: `${type.name}/0002_ledger_written_by_ingest`,
+        description: `${type.title.en}: ledger filled by ingest after the insert, not by a view`,
+        statements: [`DROP VIEW IF EXISTS ${raw}_ledger_mv${cluster}`],
+      },
+    },
+    {
+      number: 3,
+      migration: {
+        // Run with ingest stopped (services migrate before they consume): between dropping the
+        // fanned-out view and creating the per-level ones, an insert would reach no rollup.
+        id: `${type.name}/0003_rollup_per_level_and_totals`,
+        description: `${type.title.en}: one rollup view per level; month and year totals, backfilled from the raw table`,
+        statements: [
+          totalsTableDdl(type, month, options, 3),
+          totalsTableDdl(type, year, options, 3),
+          `DROP VIEW IF EXISTS ${rollup.table}_mv${cluster}`,
+          ...levelViewsDdl(type, day, options, 3),
+          ...levelViewsDdl(type, month, options, 3),
+          ...levelViewsDdl(type, year, options, 3),
+          ...[month, year].flatMap((grain) =>
+            ROLLUP_LEVELS.map((level) => `INSERT INTO ${grain.table} ${levelAggregateSql(type, grain, level, raw, 'states', 3)}`),
+          ),
+        ],
+      },
+    },
+    {
+      number: 4,
+      migration: {
+        // Run with ingest stopped, as 0003: between the drops and the creates an insert would reach no rollup.
+        id: `${type.name}/0004_rollup_one_view_per_grain`,
+        description: `${type.title.en}: one rollup view per grain, fanning village aggregates out to every level`,
+        statements: [
+          ...[day, month, year].flatMap((grain) => ROLLUP_LEVELS.map((level) => `DROP VIEW IF EXISTS ${levelViewName(grain, level)}${cluster}`)),
+          ...[day, month, year].map((grain) => grainViewDdl(type, grain, options, 4)),
+        ],
+      },
+    },
+    {
+      number: 5,
+      migration: {
+        // Run with ingest stopped, as 0003: the views are rebuilt and the rollups refilled from raw.
+        id: `${type.name}/0005_places_at_every_level_and_area`,
+        description: `${type.title.en}: events of townships, counties and cities counted at their own level and above; urban/rural split; villages with activity`,
+        statements: placesAndAreaMigration(type, options),
+      },
+    },
+    {
+      number: 6,
+      migration: {
+        // Rows carry their writer's lease and the table refuses expired ones (write-lease.ts); the
+        // ledger learns the source of every id loaded so far, then forgets the rows that lacked it.
+        id: `${type.name}/0006_fenced_writes_and_source_in_ledger`,
+        description: `${type.title.en}: raw rows refused after the writer's lease; ledger keyed by source and id`,
+        statements: [
+          `ALTER TABLE ${raw}${cluster} ${writeDeadlineColumnSql('kafka_offset')}`,
+          `ALTER TABLE ${raw}${cluster} ${writeLeaseConstraintSql()}`,
+          `INSERT INTO event_ledger (event_id, source, event_type, ingested_at) SELECT event_id, source, '${type.name}', min(ingested_at) FROM ${raw} GROUP BY event_id, source`,
+          `ALTER TABLE event_ledger${cluster} DELETE WHERE event_type = '${type.name}' AND source = '' SETTINGS mutations_sync = 2`,
+        ],
+      },
+    },
+  ];
+}
+
+/** The readable views, for SQL and BI users: repeatable, re-created whenever their text changes. */
+function readableViewsMigration(type: EventTypeDefinition, options: DdlOptions): Migration {
+  const cluster = onCluster(options);
+  const { rollup } = type;
+  const dims = rollup.dimensions;
   const names = `(SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code)`;
   const readable = (grain: 'daily' | 'monthly') => {
     const period = grain === 'daily' ? 'r.day AS day' : 'toStartOfMonth(r.day) AS month';
@@ -152,74 +263,10 @@ FROM ${grain.table} AS r
 LEFT JOIN ${names} AS d ON d.code = r.code
 GROUP BY level, code, place_name, ${grain.grain}`;
 
-  const day = rollupGrain(type, 'day');
-  const month = rollupGrain(type, 'month');
-  const year = rollupGrain(type, 'year');
-  return [
-    {
-      id: `${type.name}/0001_tables`,
-      description: `${type.title.en}: raw table, rollup table and materialized views`,
-      statements: [rawTable, rollupTable, rollupView, ledgerView],
-    },
-    {
-      // The ledger must only list events whose rollups are complete: ingest now writes it after
-      // each insert returns, instead of a view writing it in the middle of the insert.
-      id: `${type.name}/0002_ledger_written_by_ingest`,
-      description: `${type.title.en}: ledger filled by ingest after the insert, not by a view`,
-      statements: [`DROP VIEW IF EXISTS ${raw}_ledger_mv${cluster}`],
-    },
-    {
-      // Run with ingest stopped (services migrate before they consume): between dropping the
-      // fanned-out view and creating the per-level ones, an insert would reach no rollup.
-      id: `${type.name}/0003_rollup_per_level_and_totals`,
-      description: `${type.title.en}: one rollup view per level; month and year totals, backfilled from the raw table`,
-      statements: [
-        totalsTableDdl(type, month, options, 3),
-        totalsTableDdl(type, year, options, 3),
-        `DROP VIEW IF EXISTS ${rollup.table}_mv${cluster}`,
-        ...levelViewsDdl(type, day, options, 3),
-        ...levelViewsDdl(type, month, options, 3),
-        ...levelViewsDdl(type, year, options, 3),
-        ...[month, year].flatMap((grain) =>
-          ROLLUP_LEVELS.map((level) => `INSERT INTO ${grain.table} ${levelAggregateSql(type, grain, level, raw, 'states', 3)}`),
-        ),
-      ],
-    },
-    {
-      // Run with ingest stopped, as 0003: between the drops and the creates an insert would reach no rollup.
-      id: `${type.name}/0004_rollup_one_view_per_grain`,
-      description: `${type.title.en}: one rollup view per grain, fanning village aggregates out to every level`,
-      statements: [
-        ...[day, month, year].flatMap((grain) => ROLLUP_LEVELS.map((level) => `DROP VIEW IF EXISTS ${levelViewName(grain, level)}${cluster}`)),
-        ...[day, month, year].map(
-          (grain) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${grainViewName(grain)}${cluster} TO ${grain.table} AS
-${grainAggregateSql(type, grain, raw, 4)}`,
-        ),
-      ],
-    },
-    {
-      // Run with ingest stopped, as 0003: the views are rebuilt and the rollups refilled from raw.
-      id: `${type.name}/0005_places_at_every_level_and_area`,
-      description: `${type.title.en}: events of townships, counties and cities counted at their own level and above; urban/rural split; villages with activity`,
-      statements: placesAndAreaMigration(type, options),
-    },
-    {
-      // Rows carry their writer's lease and the table refuses expired ones (write-lease.ts); the
-      // ledger learns the source of every id loaded so far, then forgets the rows that lacked it.
-      id: `${type.name}/0006_fenced_writes_and_source_in_ledger`,
-      description: `${type.title.en}: raw rows refused after the writer's lease; ledger keyed by source and id`,
-      statements: [
-        `ALTER TABLE ${raw}${cluster} ${writeDeadlineColumnSql('kafka_offset')}`,
-        `ALTER TABLE ${raw}${cluster} ${writeLeaseConstraintSql()}`,
-        `INSERT INTO event_ledger (event_id, source, event_type, ingested_at) SELECT event_id, source, '${type.name}', min(ingested_at) FROM ${raw} GROUP BY event_id, source`,
-        `ALTER TABLE event_ledger${cluster} DELETE WHERE event_type = '${type.name}' AND source = '' SETTINGS mutations_sync = 2`,
-      ],
-    },
-    {
-      id: `${type.name}/views`,
-      description: `${type.title.en}: readable daily, monthly, month-total and year-total views for SQL and BI users`,
-      statements: [readable('daily'), readable('monthly'), totals(month), totals(year)],
-      repeatable: true,
-    },
-  ];
+  return {
+    id: `${type.name}/views`,
+    description: `${type.title.en}: readable daily, monthly, month-total and year-total views for SQL and BI users`,
+    statements: [readable('daily'), readable('monthly'), totals(rollupGrain(type, 'month')), totals(rollupGrain(type, 'year'))],
+    repeatable: true,
+  };
 }

@@ -11,7 +11,7 @@ export async function pendingMigrations(store: Store, migrations: Migration[]): 
   const [tables] = await queryRows<{ n: number }>(store.client, "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'schema_migrations'");
   if (Number(tables?.n ?? 0) === 0) return migrations.map((m) => m.id);
   const applied = await appliedChecksums(store);
-  return migrations.filter((m) => applied.get(m.id) !== checksum(m)).map((m) => m.id);
+  return migrations.filter((m) => applied.get(m.id) !== migrationChecksum(m)).map((m) => m.id);
 }
 
 async function appliedChecksums(store: Store): Promise<Map<string, string>> {
@@ -24,7 +24,8 @@ export interface MigrationOutcome {
   action: 'applied' | 'reapplied' | 'unchanged';
 }
 
-function checksum(migration: Migration): string {
+/** What schema_migrations records of a migration; test/golden/migration-checksums.json pins it. */
+export function migrationChecksum(migration: Migration): string {
   return createHash('sha256').update(migration.statements.join('\n;\n')).digest('hex');
 }
 
@@ -43,7 +44,7 @@ export async function migrate(store: Store, migrations: Migration[], options: Dd
   const applied = await appliedChecksums(store);
   const outcomes: MigrationOutcome[] = [];
   for (const migration of migrations) {
-    const sum = checksum(migration);
+    const sum = migrationChecksum(migration);
     const previous = applied.get(migration.id);
     if (previous === sum) {
       outcomes.push({ id: migration.id, action: 'unchanged' });

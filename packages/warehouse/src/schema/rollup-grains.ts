@@ -1,6 +1,6 @@
 import { PREFIX_LENGTH, columnsAt, type EventTypeDefinition, type Measure, type RollupLevel } from '@govstats/schemas';
 import { LEVEL_FANOUT } from './levels.ts';
-import { STATS_TIMEZONE } from './ddl-options.ts';
+import { STATS_TIMEZONE, onCluster, type DdlOptions } from './ddl-options.ts';
 import { rawExpr, restateExpr, stateColumn, stateExpr } from './measure-sql.ts';
 
 /**
@@ -96,7 +96,7 @@ FROM ${source}${ownLevelAndAbove}
 GROUP BY ${grainKeys(type, grain, version).join(', ')}`;
 }
 
-/** Materialized view name of one level of one grain, e.g. grid_visit_rollup_month_city_mv. */
+/** Materialized view name of one level of one grain, e.g. <rollup>_month_city_mv. */
 export function levelViewName(grain: RollupGrain, level: RollupLevel): string {
   return `${grain.table}_${level}_mv`;
 }
@@ -107,7 +107,7 @@ export function levelViewName(grain: RollupGrain, level: RollupLevel): string {
  * merged. Fanning out raw rows (the first rollup view) copied every row four times and was
  * several times slower; one view per level (migration 0003) wrote four parts per insert, and on
  * chdb each part costs ~10 ms of file-system work whatever its size, which is most of the cost
- * of a small batch. Measured on 2 cores: a 20-row insert into grid_visits 150–220 ms with twelve
+ * of a small batch. Measured on 2 cores: a 20-row insert into the grid visits table 150–220 ms with twelve
  * per-level views, 40–100 ms with three of these; a 36k-row insert 580–680 ms against 510–580 ms.
  */
 export function grainAggregateSql(type: EventTypeDefinition, grain: RollupGrain, source: string, version = ROLLUP_VERSION): string {
@@ -133,7 +133,13 @@ ARRAY JOIN ${fanout} AS place
 GROUP BY ${grainKeys(type, grain, version).join(', ')}`;
 }
 
-/** Materialized view name of one grain, all levels, e.g. grid_visit_rollup_month_levels_mv. */
+/** Materialized view name of one grain, all levels, e.g. <rollup>_month_levels_mv. */
 export function grainViewName(grain: RollupGrain): string {
   return `${grain.table}_levels_mv`;
+}
+
+/** The materialized view filling one grain from the raw table, as migration `version` creates it. */
+export function grainViewDdl(type: EventTypeDefinition, grain: RollupGrain, options: DdlOptions, version = ROLLUP_VERSION): string {
+  return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${grainViewName(grain)}${onCluster(options)} TO ${grain.table} AS
+${grainAggregateSql(type, grain, type.rawTable.name, version)}`;
 }

@@ -12,10 +12,20 @@ export const WRITE_DEADLINE_COLUMN = 'write_deadline';
 /** Rows written without a lease (migrations, manual backfills) never expire. */
 export const NO_DEADLINE_SQL = "toDateTime64('2299-12-31 00:00:00', 3, 'UTC')";
 
+/** The column's definition, as ALTER TABLE … ADD COLUMN and a baseline's CREATE TABLE (baseline.ts) render it. */
+export function writeDeadlineColumnDdl(): string {
+  return `${WRITE_DEADLINE_COLUMN} DateTime64(3, 'UTC') DEFAULT ${NO_DEADLINE_SQL} COMMENT 'end of the writer''s lease on its Kafka partition; rows arriving later are refused' CODEC(Delta, ZSTD)`;
+}
+
 export function writeDeadlineColumnSql(after: string): string {
-  return `ADD COLUMN IF NOT EXISTS ${WRITE_DEADLINE_COLUMN} DateTime64(3, 'UTC') DEFAULT ${NO_DEADLINE_SQL} COMMENT 'end of the writer''s lease on its Kafka partition; rows arriving later are refused' CODEC(Delta, ZSTD) AFTER ${after}`;
+  return `ADD COLUMN IF NOT EXISTS ${writeDeadlineColumnDdl()} AFTER ${after}`;
+}
+
+/** The constraint's definition, after ADD CONSTRAINT IF NOT EXISTS or CONSTRAINT in a CREATE TABLE. */
+export function writeLeaseConstraintDdl(): string {
+  return `${WRITE_LEASE_CONSTRAINT} CHECK ${WRITE_DEADLINE_COLUMN} >= now64(3)`;
 }
 
 export function writeLeaseConstraintSql(): string {
-  return `ADD CONSTRAINT IF NOT EXISTS ${WRITE_LEASE_CONSTRAINT} CHECK ${WRITE_DEADLINE_COLUMN} >= now64(3)`;
+  return `ADD CONSTRAINT IF NOT EXISTS ${writeLeaseConstraintDdl()}`;
 }
