@@ -5,8 +5,8 @@ import type { EventTypeDefinition } from '@govstats/schemas';
 import { classifyStoreError, type Store } from '@govstats/store';
 import { messageDigest, recordedPlaces, recordingPlaces, type BatchFacts } from './batch-facts.ts';
 import type { Refusal } from './dead-letters.ts';
-import { decodeMessage, type PlaceLookup } from './decode-message.ts';
-import { readIntent, recordIntent, type IntentKey } from './intents.ts';
+import { decodeMessage, type DecodeContext, type PlaceLookup } from './decode-message.ts';
+import { readIntent, recordIntent, type Intent, type IntentKey } from './intents.ts';
 import { LeaseExpiredError, findLoaded, planLoad, type AcceptedEvent, type LoadPlan, type LoadSettings } from './load-events.ts';
 import { RangeBuffer } from './range-buffer.ts';
 
@@ -38,6 +38,51 @@ export interface BatchPlannerDeps {
   places: () => PlaceLookup;
 }
 
+/** What a batch's decoding depends on besides its messages: the same for every attempt at it. */
+export interface DecodeFacts {
+  /** The event type the batch's topic carries; undefined for the unrouted topic. */
+  topicType: EventTypeDefinition | undefined;
+  places: PlaceLookup;
+  now: number;
+  maxEventBytes: number;
+  futureToleranceMs: number;
+}
+
+/** Each message of the batch, accepted as a raw-table row or refused with its reason. Pure. */
+export function decodeBatch(batch: SourceBatch, facts: DecodeFacts): { accepted: AcceptedEvent[]; rejected: Refusal[] } {
+  const accepted: AcceptedEvent[] = [];
+  const rejected: Refusal[] = [];
+  const context: DecodeContext = { ...facts, topic: batch.topic, partition: batch.partition };
+  for (const message of batch.messages) {
+    const decoded = decodeMessage(message, context);
+    if (decoded.ok) accepted.push({ ...decoded, message });
+    else rejected.push({ ...decoded, message });
+  }
+  return { accepted, rejected };
+}
+
+/** How a fetched batch is planned, given the intent recorded at its first offset (if any). */
+export type IntentDecision =
+  /** No intent (or one recorded for other bytes): plan with today's facts and record an intent. */
+  | { plan: 'afresh'; batch: SourceBatch; otherMessages: boolean }
+  /** The intent's range goes on past this fetch: keep what came and fetch the rest first. */
+  | { plan: 'fetch-rest'; fetchFrom: string }
+  /** Exactly the intent's range, with its facts (undefined for intents written before facts were recorded). */
+  | { plan: 'replay'; batch: SourceBatch; facts: BatchFacts | undefined };
+
+/**
+ * The replay rule. A batch an earlier attempt recorded an intent for covers exactly that intent's
+ * range, no more and no less, or the replay would insert other blocks than the first attempt did. Pure.
+ */
+export function decideFromIntent(batch: SourceBatch, intent: Intent | undefined): IntentDecision {
+  if (!intent) return { plan: 'afresh', batch, otherMessages: false };
+  if (intent.facts && intent.facts.firstMessage !== messageDigest(batch.messages[0]!)) return { plan: 'afresh', batch, otherMessages: true };
+  const last = BigInt(batch.messages[batch.messages.length - 1]!.offset);
+  if (BigInt(intent.last) > last) return { plan: 'fetch-rest', fetchFrom: (last + 1n).toString() };
+  const range = { ...batch, messages: batch.messages.filter((m) => BigInt(m.offset) <= BigInt(intent.last)) };
+  return { plan: 'replay', batch: range, facts: intent.facts };
+}
+
 /**
  * Where a batch is planned: from the intent an earlier attempt recorded for its first offset when
  * there is one, else afresh — recording the intent, with the facts the plan was made from, before
@@ -46,24 +91,8 @@ export interface BatchPlannerDeps {
 export function createBatchPlanner({ config, store, topics, writes, clock, places }: BatchPlannerDeps) {
   const ranges = new RangeBuffer();
 
-  function decodeBatch(batch: SourceBatch, facts: Omit<BatchFacts, 'places' | 'loadedBefore' | 'firstMessage'>, lookup: PlaceLookup) {
-    const accepted: AcceptedEvent[] = [];
-    const rejected: Refusal[] = [];
-    const context = {
-      topic: batch.topic,
-      partition: batch.partition,
-      topicType: topics.get(batch.topic),
-      places: lookup,
-      maxEventBytes: facts.maxEventBytes,
-      futureToleranceMs: facts.futureToleranceMs,
-      now: facts.now,
-    };
-    for (const message of batch.messages) {
-      const decoded = decodeMessage(message, context);
-      if (decoded.ok) accepted.push({ ...decoded, message });
-      else rejected.push({ ...decoded, message });
-    }
-    return { accepted, rejected };
+  function decodeFacts(batch: SourceBatch, facts: Pick<BatchFacts, 'now' | 'maxEventBytes' | 'futureToleranceMs'>, lookup: PlaceLookup): DecodeFacts {
+    return { topicType: topics.get(batch.topic), places: lookup, now: facts.now, maxEventBytes: facts.maxEventBytes, futureToleranceMs: facts.futureToleranceMs };
   }
 
   /** First attempt: decode with today's clock, catalogue and ledger, and keep what they said as the batch's facts. */
@@ -71,7 +100,7 @@ export function createBatchPlanner({ config, store, topics, writes, clock, place
     const startedAt = clock();
     const base = { version: 1 as const, now: startedAt, maxEventBytes: config.ingest.maxEventBytes, futureToleranceMs: config.ingest.futureToleranceMs };
     const recording = recordingPlaces(places());
-    const { accepted, rejected } = decodeBatch(batch, base, recording.lookup);
+    const { accepted, rejected } = decodeBatch(batch, decodeFacts(batch, base, recording.lookup));
     const decodedAt = clock();
     const loadedBefore = await findLoaded(store, accepted, writes.bookkeeping);
     const facts: BatchFacts = { ...base, places: recording.answers, loadedBefore, firstMessage: messageDigest(batch.messages[0]!) };
@@ -82,7 +111,7 @@ export function createBatchPlanner({ config, store, topics, writes, clock, place
   /** A later attempt: the recorded facts decide, so the blocks and their tokens are the first attempt's. */
   function planFromFacts(batch: SourceBatch, facts: BatchFacts): PreparedBatch {
     const startedAt = clock();
-    const { accepted, rejected } = decodeBatch(batch, facts, recordedPlaces(facts.places));
+    const { accepted, rejected } = decodeBatch(batch, decodeFacts(batch, facts, recordedPlaces(facts.places)));
     const decodedAt = clock();
     const plan = planLoad(accepted, new Set(facts.loadedBefore));
     return { batch, accepted, rejected, plan, facts, replayed: true, startedAt, decodeMs: decodedAt - startedAt, planMs: clock() - decodedAt };
@@ -98,16 +127,18 @@ export function createBatchPlanner({ config, store, topics, writes, clock, place
     const last = batch.messages[batch.messages.length - 1]!.offset;
     const key: IntentKey = { group: config.ingest.groupId, topic: batch.topic, partition: batch.partition, first: first.offset };
     const intent = await readIntent(store, key, batch, writes.bookkeeping);
-    if (intent && intent.facts && intent.facts.firstMessage !== messageDigest(first)) {
-      log.warn({ ...key, intendedLast: intent.last }, 'the intent at this offset was recorded for other messages (topic recreated?); planning the batch afresh');
-    } else if (intent) {
-      if (BigInt(intent.last) > BigInt(last)) {
+    const decision = decideFromIntent(batch, intent);
+    switch (decision.plan) {
+      case 'fetch-rest':
         ranges.keep(batch);
-        return { fetchFrom: (BigInt(last) + 1n).toString() };
-      }
-      const range = { ...batch, messages: batch.messages.filter((m) => BigInt(m.offset) <= BigInt(intent.last)) };
-      // Intents written before facts were recorded replay with today's facts, as they always did.
-      return intent.facts ? planFromFacts(range, intent.facts) : await planAfresh(range);
+        return { fetchFrom: decision.fetchFrom };
+      case 'replay':
+        // Intents written before facts were recorded replay with today's facts, as they always did.
+        return decision.facts ? planFromFacts(decision.batch, decision.facts) : await planAfresh(decision.batch);
+      case 'afresh':
+        if (decision.otherMessages) {
+          log.warn({ ...key, intendedLast: intent?.last }, 'the intent at this offset was recorded for other messages (topic recreated?); planning the batch afresh');
+        }
     }
     const work = await planAfresh(batch);
     await lease.renew();

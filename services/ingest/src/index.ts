@@ -1,4 +1,5 @@
-export { createIngestService, ingestTopics, type IngestService, type IngestStats } from './ingest-service.ts';
+export { createIngestService, ingestTopics, type IngestService } from './ingest-service.ts';
+export type { IngestStats } from './ingest-stats.ts';
 export { decodeMessage, type Decoded } from './decode-message.ts';
 export { IngestMetrics } from './metrics.ts';
 export { startHealthServer, type HealthReport } from './health-server.ts';

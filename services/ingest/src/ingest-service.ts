@@ -1,33 +1,19 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import type { Config } from '@govstats/config';
 import { createBatchSource, createKafkaSink, type KafkaSink, type SourceBatch, type WriteLease } from '@govstats/kafka';
-import { createLogger } from '@govstats/log';
+import { createLogger, pollUntil } from '@govstats/log';
 import { EVENT_TYPES, type EventTypeDefinition } from '@govstats/schemas';
-import type { PlaceIndex } from '@govstats/divisions';
-import { assertServerVersion, insertRows, type Store } from '@govstats/store';
-import { SINGLE_NODE, bookkeepingSettings, catalogueVersion, loadPlaceIndex, rawInsertSettings, type DdlOptions, type Migration } from '@govstats/warehouse';
-import { createBatchPlanner, type PreparedBatch } from './batch-planner.ts';
-import { REPLAY_HEADER, deadLetter, originOf, type Refusal } from './dead-letters.ts';
+import { assertServerVersion, type Store } from '@govstats/store';
+import { SINGLE_NODE, bookkeepingSettings, rawInsertSettings, type DdlOptions, type Migration } from '@govstats/warehouse';
+import { createBatchProtocol } from './batch-protocol.ts';
+import { createLagProbe, totalLag } from './consumer-lag.ts';
+import { createDivisionCatalogue } from './division-catalogue.ts';
 import type { HealthReport } from './health-server.ts';
-import { executeLoad, type AcceptedEvent, type LoadSettings } from './load-events.ts';
+import { assessHealth } from './ingest-health.ts';
+import { createIngestRecorder, type IngestStats } from './ingest-stats.ts';
+import type { LoadSettings } from './load-events.ts';
+import type { IngestMetrics } from './metrics.ts';
 import { createSchemaGate } from './schema-gate.ts';
-import { IngestMetrics } from './metrics.ts';
-
-export interface IngestStats {
-  batches: number;
-  messages: number;
-  loaded: number;
-  duplicates: number;
-  deadLettered: number;
-  loadedByType: Record<string, number>;
-  retries: number;
-  startedAt: number;
-  /** When the consumer was started (connect, join, fetch): the start of a throughput measurement. */
-  consumingSince?: number;
-  /** When the last batch was loaded and committed: its events were visible in the rollups by then. */
-  lastBatchAt?: number;
-}
 
 export interface IngestServiceOptions {
   config: Config;
@@ -56,12 +42,8 @@ export interface IngestService {
 
 const log = createLogger('ingest');
 
-async function loadPlaces(store: Store): Promise<PlaceIndex> {
-  const places = await loadPlaceIndex(store);
-  if (places.places === 0) throw new Error('the divisions table is empty: run `govstats migrate` to load the division catalogue');
-  log.info({ places: places.places, retiredCodes: places.retiredCodes }, 'division catalogue loaded');
-  return places;
-}
+/** How often a running member looks for a new edition or corrections of the division catalogue. */
+const CATALOGUE_REFRESH_MS = 60_000;
 
 /** Topics ingest reads: one per event type, plus lines producers could not route. */
 export function ingestTopics(config: Config): Map<string, EventTypeDefinition | undefined> {
@@ -70,18 +52,22 @@ export function ingestTopics(config: Config): Map<string, EventTypeDefinition | 
   return topics;
 }
 
+/**
+ * One ingest member: wires the batch protocol (batch-protocol.ts) to a Kafka consumer group,
+ * counts what it does (ingest-stats.ts), and owns the lifecycle, the timers and health.
+ */
 export function createIngestService(options: IngestServiceOptions): IngestService {
   const { config, kafka, store } = options;
   const clock = options.clock ?? Date.now;
-  const stats: IngestStats = { batches: 0, messages: 0, loaded: 0, duplicates: 0, deadLettered: 0, loadedByType: {}, retries: 0, startedAt: clock() };
   const topics = ingestTopics(config);
   const ddl: DdlOptions = { ...SINGLE_NODE, cluster: config.clickhouse.cluster, replicated: config.clickhouse.replicated };
   const writes: LoadSettings = { bookkeeping: bookkeepingSettings(ddl), raw: rawInsertSettings(ddl) };
+  const recorder = createIngestRecorder(topics, clock);
   const gate = createSchemaGate(store, options.expectedMigrations, clock);
-  const planner = createBatchPlanner({ config, store, topics, writes, clock, places: () => places! });
+  const catalogue = createDivisionCatalogue(store);
+  const lagProbe = createLagProbe(kafka, config.ingest.groupId, [...topics.keys()]);
   let sink: KafkaSink | undefined;
-  let places: PlaceIndex | undefined;
-  let placesVersion = '';
+  const protocol = createBatchProtocol({ config, store, topics, writes, clock, gate, places: catalogue.current, sink: () => sink! });
   let refreshDivisions: NodeJS.Timeout | undefined;
   let refreshLag: NodeJS.Timeout | undefined;
   let running = false;
@@ -90,120 +76,24 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   /** Messages waiting as of the last lag check, and since when some have been waiting. */
   let lag = 0;
   let waitingSince = clock();
-  const metrics = new IngestMetrics();
 
   async function handle(fetched: SourceBatch, lease: WriteLease): Promise<{ handledThrough: string | null; fetchFrom?: string }> {
-    const handleStarted = clock();
-    await gate.ready();
-    await lease.renew();
-    const prepared = await planner.plan(fetched, lease);
-    if ('fetchFrom' in prepared) return { handledThrough: null, fetchFrom: prepared.fetchFrom };
-    const work = prepared;
-    const { batch } = work;
-    const first = batch.messages[0]!.offset;
-    const last = batch.messages[batch.messages.length - 1]!.offset;
-    const key = `${batch.topic}:${batch.partition}:${first}`;
-    const loadStarted = clock();
-    const deadLetters = { sink: sink!, store, topic: config.topics.deadLetter, now: work.facts.now };
-    await deadLetter(batch, work.rejected, deadLetters);
-    const { loaded, rejected: storeRejected } = await executeLoad(store, work.plan, new Date(work.facts.now).toISOString(), lease, writes);
-    // Valid events the store refuses for good (a constraint, a value no column can hold) would
-    // fail the batch on every attempt: they take the dead-letter path and the partition moves on.
-    const refusedByStore: Refusal[] = storeRejected.map(({ event, error }) => ({
-      message: event.message,
-      reason: 'store_rejected',
-      detail: `${error.type ?? 'store error'}: ${error.message}`.slice(0, 2000),
-      eventId: event.eventId,
-      eventType: `govstats.${event.eventType.name}.v${String(event.row.contract_version)}`,
-      subject: String(event.row.original_code),
-    }));
-    await deadLetter(batch, refusedByStore, deadLetters);
-    await recordResolutions(batch, work, storeRejected.map((r) => r.event));
-    const loadMs = clock() - loadStarted;
-    const deadLettered = work.rejected.length + refusedByStore.length;
-    await insertRows(
-      store.client,
-      'ingest_batches',
-      [{
-        batch_id: `${key}-${last}`,
-        consumer_group: config.ingest.groupId,
-        kafka_topic: batch.topic,
-        kafka_partition: batch.partition,
-        first_offset: first,
-        last_offset: last,
-        messages: batch.messages.length,
-        loaded,
-        duplicates: work.plan.duplicates,
-        dead_lettered: deadLettered,
-        started_at: new Date(work.startedAt).toISOString(),
-        finished_at: new Date(clock()).toISOString(),
-      }],
-      { deduplicationToken: `batch:${config.ingest.groupId}:${key}-${last}` },
-    );
+    const outcome = await protocol.handle(fetched, lease);
+    if ('fetchFrom' in outcome) return { handledThrough: null, fetchFrom: outcome.fetchFrom };
     failingSince = undefined;
-    recordBatch(batch, work, [...work.rejected, ...refusedByStore], loaded, clock());
-    log.debug(
-      {
-        batch: key, last, loaded, duplicates: work.plan.duplicates, deadLettered, replayed: work.replayed,
-        ms: { total: clock() - handleStarted, decode: work.decodeMs, ledgerLookup: work.planMs, load: loadMs },
-      },
-      'batch loaded',
-    );
-    options.onBatch?.({ ...stats });
-    return { handledThrough: last };
+    recorder.batchCommitted(outcome.loaded);
+    options.onBatch?.(recorder.stats());
+    return { handledThrough: outcome.loaded.last };
   }
 
-  /**
-   * Replayed dead letters that were accepted this time (loaded, or found loaded already) are
-   * resolved: `govstats dlq` stops listing them and `dlq replay` does not send them again.
-   */
-  async function recordResolutions(batch: SourceBatch, work: PreparedBatch, refused: AcceptedEvent[]): Promise<void> {
-    const replays = work.accepted.filter((e) => e.message.headers[REPLAY_HEADER] !== undefined);
-    if (replays.length === 0) return;
-    const stillRefused = new Set(refused.map((e) => e.message.offset));
-    const resolved = replays.filter((e) => !stillRefused.has(e.message.offset));
-    const inserted = new Set(work.plan.inserts.flatMap((i) => i.events.map((e) => e.eventId)));
-    await insertRows(
-      store.client,
-      'dead_letter_resolutions',
-      resolved.map((event) => {
-        const origin = originOf(event.message, batch);
-        return {
-          origin_topic: origin.topic,
-          origin_partition: origin.partition,
-          origin_offset: origin.offset,
-          outcome: inserted.has(event.eventId) ? 'loaded' : 'duplicate',
-          event_id: event.eventId,
-          kafka_topic: batch.topic,
-          kafka_partition: batch.partition,
-          kafka_offset: event.message.offset,
-        };
-      }),
-    );
-  }
-
-  /** Counts a committed batch in the stats the CLI reports and the metrics Prometheus scrapes. */
-  function recordBatch({ topic, messages }: SourceBatch, work: PreparedBatch, refused: Refusal[], loaded: number, now: number): void {
-    stats.batches++;
-    stats.lastBatchAt = now;
-    stats.messages += messages.length;
-    stats.duplicates += work.plan.duplicates;
-    stats.deadLettered += refused.length;
-    stats.loaded += loaded;
-    const topicType = topics.get(topic)?.name ?? 'unrouted';
-    const storeRefused = new Set(refused.map((r) => r.message.offset));
-    for (const insert of work.plan.inserts) {
-      const n = insert.events.filter((e) => !storeRefused.has(e.message.offset)).length;
-      stats.loadedByType[insert.eventType.name] = (stats.loadedByType[insert.eventType.name] ?? 0) + n;
-      metrics.events.add({ type: insert.eventType.name, outcome: 'loaded' }, n);
-    }
-    if (work.plan.duplicates > 0) metrics.events.add({ type: topicType, outcome: 'duplicate' }, work.plan.duplicates);
-    for (const refusal of refused) {
-      metrics.events.add({ type: /^govstats\.([a-z-]+)\./.exec(refusal.eventType)?.[1] ?? topicType, outcome: 'dead_lettered' }, 1);
-    }
-    metrics.batches.add({ topic }, 1);
-    metrics.batchSeconds.observe((now - work.startedAt) / 1000);
-    metrics.lastBatch.set({}, now / 1000);
+  /** The group's lag now: kept for health and drain, and published per partition. */
+  async function measureLag(): Promise<number> {
+    const partitions = await lagProbe.measure();
+    const waiting = totalLag(partitions);
+    if (lag === 0 && waiting > 0) waitingSince = clock();
+    lag = waiting;
+    recorder.lagMeasured(config.ingest.groupId, partitions);
+    return waiting;
   }
 
   const source = createBatchSource(kafka, {
@@ -212,9 +102,8 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     maxBytesPerPartition: config.ingest.maxBytesPerPartition,
     handle,
     onRetry(error, attempt, delayMs, batch) {
-      stats.retries++;
       failingSince ??= clock();
-      metrics.retries.add({ topic: batch.topic }, 1);
+      recorder.batchRetried(batch.topic);
       log.warn(
         { err: error, attempt, delayMs, topic: batch.topic, partition: batch.partition },
         'batch not loaded; retrying the same batch (offsets stay uncommitted until it succeeds)',
@@ -223,50 +112,32 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   });
 
   return {
-    metrics,
-    health() {
-      const now = clock();
-      const failingFor = failingSince === undefined ? 0 : now - failingSince;
-      const stalledFor = lag > 0 ? now - Math.max(source.lastProgressAt(), waitingSince) : 0;
-      const reasons = [
-        ...(running ? [] : ['the consumer is not running']),
-        ...(failingFor >= 60_000 ? [`a batch has been failing for ${Math.round(failingFor / 1000)} s (see the log for its error)`] : []),
-        ...(stalledFor >= config.ingest.stallMs
-          ? [`no batch committed for ${Math.round(stalledFor / 1000)} s while ${lag} messages wait${gate.waitingFor() ? `: ${gate.waitingFor()}` : ''}`]
-          : []),
-      ];
-      return {
-        healthy: reasons.length === 0,
-        detail: { reasons, running, failingForSeconds: Math.round(failingFor / 1000), stalledForSeconds: Math.round(stalledFor / 1000), lag, ...stats },
-      };
-    },
+    metrics: recorder.metrics,
+    health: () =>
+      assessHealth({
+        now: clock(),
+        running,
+        failingSince,
+        lag,
+        waitingSince,
+        lastProgressAt: source.lastProgressAt(),
+        stallMs: config.ingest.stallMs,
+        schemaWait: gate.waitingFor(),
+        stats: recorder.stats(),
+      }),
     async start() {
       await assertServerVersion(store);
       // Never migrate here: wait for `govstats migrate` when the schema is behind.
       await gate.ready();
-      placesVersion = await catalogueVersion(store);
-      places = await loadPlaces(store);
-      // Editions and corrections are loaded while ingest runs: pick them up without a restart,
-      // reading the catalogue again only when a load changed it.
+      await catalogue.load();
       refreshDivisions = setInterval(() => {
-        void (async () => {
-          const version = await catalogueVersion(store);
-          if (version === placesVersion) return;
-          places = await loadPlaces(store);
-          placesVersion = version;
-        })().catch((error: unknown) => log.warn({ err: error }, 'could not refresh the division catalogue'));
-      }, 60_000).unref();
+        catalogue.refresh().catch((error: unknown) => log.warn({ err: error }, 'could not refresh the division catalogue'));
+      }, CATALOGUE_REFRESH_MS).unref();
       sink = await createKafkaSink(kafka);
-      stats.consumingSince = clock();
+      recorder.consumingStarted();
       await source.start();
       running = true;
-      refreshLag = setInterval(() => {
-        source.lag().then((waiting) => {
-          if (lag === 0 && waiting > 0) waitingSince = clock();
-          lag = waiting;
-          metrics.lag.set({ group: config.ingest.groupId }, waiting);
-        }, () => undefined);
-      }, config.ingest.lagCheckMs).unref();
+      refreshLag = setInterval(() => void measureLag().catch(() => undefined), config.ingest.lagCheckMs).unref();
       log.info({ groupId: config.ingest.groupId, store: store.mode }, 'ingest consuming');
     },
     async stop() {
@@ -274,19 +145,22 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
       clearInterval(refreshLag);
       running = false;
       await source.stop();
+      await lagProbe.close();
       await sink?.close();
-      log.info({ ...stats }, 'ingest stopped');
+      log.info(recorder.stats(), 'ingest stopped');
     },
     async drain() {
       await this.start();
       // Idle = nothing in flight and no lag, twice in a row (a fetch may be between the two).
-      for (let idleChecks = 0; idleChecks < 2; ) {
-        await sleep(500);
-        idleChecks = !source.busy() && (await source.lag()) === 0 ? idleChecks + 1 : 0;
-      }
+      let idleChecks = 0;
+      const idle = async () => {
+        idleChecks = !source.busy() && (await measureLag()) === 0 ? idleChecks + 1 : 0;
+        return idleChecks >= 2;
+      };
+      await pollUntil(idle, { timeoutMs: Number.POSITIVE_INFINITY, intervalMs: 500 });
       await this.stop();
-      return { ...stats };
+      return recorder.stats();
     },
-    stats: () => ({ ...stats }),
+    stats: () => recorder.stats(),
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { rawColumnNames, type EventTypeDefinition } from '@govstats/schemas';
+import { chinaDate, rawColumnNames, type EventTypeDefinition } from '@govstats/schemas';
 import type { SourceMessage, WriteLease } from '@govstats/kafka';
 import { classifyStoreError, insertRows, queryRows, type Store, type StoreErrorInfo } from '@govstats/store';
 import { settingsClause, type QuerySettings } from '@govstats/warehouse';
@@ -49,12 +49,8 @@ export interface StoreRejection {
  */
 export const MONTHS_PER_INSERT = 100;
 
-const CHINA_OFFSET_MS = 8 * 3_600_000;
-
-function chinaMonth(occurredAt: number): number {
-  const local = new Date(occurredAt + CHINA_OFFSET_MS);
-  return local.getUTCFullYear() * 12 + local.getUTCMonth();
-}
+/** The China month of an instant, `2024-07`: the raw tables' partition. */
+const partitionMonth = (occurredAt: number) => chinaDate(occurredAt).slice(0, 7);
 
 /** CloudEvents identity: an id is unique only within its source. */
 export function eventKey(event: AcceptedEvent): string {
@@ -67,15 +63,15 @@ function tokenFor(events: AcceptedEvent[]): string {
 
 /** Events of one table in blocks of at most MONTHS_PER_INSERT months; the usual batch is one block. */
 function monthBlocks(events: AcceptedEvent[]): AcceptedEvent[][] {
-  const months = new Map<number, AcceptedEvent[]>();
+  const months = new Map<string, AcceptedEvent[]>();
   for (const event of events) {
-    const month = chinaMonth(event.occurredAt);
+    const month = partitionMonth(event.occurredAt);
     const list = months.get(month);
     if (list) list.push(event);
     else months.set(month, [event]);
   }
   if (months.size <= MONTHS_PER_INSERT) return [events];
-  const ordered = [...months.keys()].sort((a, b) => a - b);
+  const ordered = [...months.keys()].sort();
   const blocks: AcceptedEvent[][] = [];
   for (let i = 0; i < ordered.length; i += MONTHS_PER_INSERT) blocks.push(ordered.slice(i, i + MONTHS_PER_INSERT).flatMap((m) => months.get(m)!));
   return blocks;

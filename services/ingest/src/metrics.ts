@@ -1,66 +1,125 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RejectionReason } from '@govstats/schemas';
+
+export type EventOutcome = 'loaded' | 'duplicate' | 'dead_lettered';
+
+/** One partition's messages not yet committed by the consumer group. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  messages: number;
+}
+
+let processRegistry: Registry | undefined;
+
 /**
- * A small Prometheus registry: counters, gauges and one histogram, rendered in the text
- * exposition format. Enough for the ingest consumer without another dependency.
+ * RSS, heap, event-loop lag, GC: they describe the process, not a member, so they are collected
+ * once per process (each collection starts its own event-loop monitor and GC observer) into a
+ * registry of their own, never prom-client's global one, and every member's registry includes it.
  */
-type Labels = Record<string, string>;
-
-const key = (labels: Labels) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
-const render = (labels: Labels, extra: Labels = {}) => {
-  const all = { ...labels, ...extra };
-  const parts = Object.entries(all).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
-  return parts.length > 0 ? `{${parts.join(',')}}` : '';
-};
-
-class Series {
-  readonly values = new Map<string, { labels: Labels; value: number }>();
-  constructor(readonly name: string, readonly help: string, readonly type: 'counter' | 'gauge') {}
-  add(labels: Labels, delta: number): void {
-    const k = key(labels);
-    const current = this.values.get(k) ?? { labels, value: 0 };
-    current.value += delta;
-    this.values.set(k, current);
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
   }
-  set(labels: Labels, value: number): void {
-    this.values.set(key(labels), { labels, value });
-  }
-  text(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
-    for (const { labels, value } of this.values.values()) lines.push(`${this.name}${render(labels)} ${value}`);
-    return lines.join('\n');
-  }
+  return processRegistry;
 }
 
-class Histogram {
-  readonly counts: number[];
-  sum = 0;
-  count = 0;
-  constructor(readonly name: string, readonly help: string, readonly buckets: number[]) {
-    this.counts = buckets.map(() => 0);
-  }
-  observe(value: number): void {
-    this.buckets.forEach((bound, i) => {
-      if (value <= bound) this.counts[i]!++;
-    });
-    this.sum += value;
-    this.count++;
-  }
-  text(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    this.buckets.forEach((bound, i) => lines.push(`${this.name}_bucket{le="${bound}"} ${this.counts[i]}`));
-    lines.push(`${this.name}_bucket{le="+Inf"} ${this.count}`, `${this.name}_sum ${this.sum}`, `${this.name}_count ${this.count}`);
-    return lines.join('\n');
-  }
-}
-
+/**
+ * The ingest consumer's Prometheus metrics, in a registry per service instance so that several
+ * members in one process (tests run several) count apart. Labels are passed in name order, the
+ * order the text format shows them in (scrapers and tests match `{outcome="…",type="…"}`).
+ */
 export class IngestMetrics {
-  readonly events = new Series('govstats_ingest_events_total', 'Messages handled by the ingest consumer, by event type and outcome (loaded, duplicate, dead_lettered).', 'counter');
-  readonly batches = new Series('govstats_ingest_batches_total', 'Batches loaded and committed.', 'counter');
-  readonly retries = new Series('govstats_ingest_retries_total', 'Batch attempts that failed and were retried.', 'counter');
-  readonly lag = new Series('govstats_consumer_lag_messages', 'Messages on the subscribed topics not yet committed by the consumer group.', 'gauge');
-  readonly lastBatch = new Series('govstats_ingest_last_batch_timestamp_seconds', 'When the last batch was committed (Unix time).', 'gauge');
-  readonly batchSeconds = new Histogram('govstats_ingest_batch_seconds', 'Time from receiving a batch to committing it.', [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
+  readonly #own = new Registry();
+  /** This member's metrics and the process's. */
+  readonly registry: Registry;
+  /** Newest event time loaded per topic (epoch ms), for the freshness gauge. */
+  readonly #newestEventAt = new Map<string, number>();
 
-  text(): string {
-    return `${[this.events, this.batches, this.retries, this.lag, this.lastBatch, this.batchSeconds].map((s) => s.text()).join('\n')}\n`;
+  readonly #events = new Counter({
+    name: 'govstats_ingest_events_total',
+    help: 'Messages handled by the ingest consumer, by event type and outcome (loaded, duplicate, dead_lettered).',
+    labelNames: ['outcome', 'type'] as const,
+    registers: [this.#own],
+  });
+  readonly #batches = new Counter({ name: 'govstats_ingest_batches_total', help: 'Batches loaded and committed.', labelNames: ['topic'] as const, registers: [this.#own] });
+  readonly #retries = new Counter({ name: 'govstats_ingest_retries_total', help: 'Batch attempts that failed and were retried.', labelNames: ['topic'] as const, registers: [this.#own] });
+  readonly #deadLetters = new Counter({
+    name: 'govstats_ingest_dead_letters_total',
+    help: 'Messages dead-lettered, by reason (unparseable, invalid_data, unknown_division, store_rejected, …).',
+    labelNames: ['reason'] as const,
+    registers: [this.#own],
+  });
+  readonly #lag = new Gauge({
+    name: 'govstats_consumer_lag_messages',
+    help: 'Messages on the subscribed topics not yet committed by the consumer group.',
+    labelNames: ['group'] as const,
+    registers: [this.#own],
+  });
+  readonly #partitionLag = new Gauge({
+    name: 'govstats_consumer_partition_lag_messages',
+    help: 'Messages of one topic partition not yet committed by the consumer group.',
+    labelNames: ['group', 'partition', 'topic'] as const,
+    registers: [this.#own],
+  });
+  readonly #lastBatch = new Gauge({ name: 'govstats_ingest_last_batch_timestamp_seconds', help: 'When the last batch was committed (Unix time).', registers: [this.#own] });
+  readonly #batchSeconds = new Histogram({
+    name: 'govstats_ingest_batch_seconds',
+    help: 'Time from receiving a batch to committing it.',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.#own],
+  });
+
+  constructor(clock: () => number = Date.now) {
+    const newestEventAt = this.#newestEventAt;
+    new Gauge({
+      name: 'govstats_ingest_event_freshness_seconds',
+      help: 'Seconds from the newest event time loaded on a topic to now (0 when that event time is ahead of the clock).',
+      labelNames: ['topic'] as const,
+      registers: [this.#own],
+      // Measured at scrape time: the gauge keeps rising while nothing new is loaded.
+      collect() {
+        const now = clock();
+        for (const [topic, at] of newestEventAt) this.set({ topic }, Math.max(0, now - at) / 1000);
+      },
+    });
+    // A merged registry holds the metrics registered so far: merge once all of them exist.
+    this.registry = Registry.merge([processMetrics(), this.#own]);
+  }
+
+  countEvents(type: string, outcome: EventOutcome, n: number): void {
+    this.#events.inc({ outcome, type }, n);
+  }
+
+  countDeadLetter(reason: RejectionReason): void {
+    this.#deadLetters.inc({ reason });
+  }
+
+  batchCommitted(topic: string, seconds: number, at: number, newestEventAt: number | undefined): void {
+    this.#batches.inc({ topic });
+    this.#batchSeconds.observe(seconds);
+    this.#lastBatch.set(at / 1000);
+    if (newestEventAt !== undefined && newestEventAt > (this.#newestEventAt.get(topic) ?? Number.NEGATIVE_INFINITY)) this.#newestEventAt.set(topic, newestEventAt);
+  }
+
+  batchRetried(topic: string): void {
+    this.#retries.inc({ topic });
+  }
+
+  /** The group's lag as of one check: partitions no longer listed are dropped. */
+  lagMeasured(group: string, partitions: PartitionLag[]): void {
+    this.#lag.set({ group }, partitions.reduce((n, p) => n + p.messages, 0));
+    this.#partitionLag.reset();
+    for (const { topic, partition, messages } of partitions) this.#partitionLag.set({ group, partition: String(partition), topic }, messages);
+  }
+
+  /** The text exposition Prometheus scrapes. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
   }
 }

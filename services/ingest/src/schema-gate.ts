@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createLogger } from '@govstats/log';
+import { createLogger, pollUntil } from '@govstats/log';
 import type { Store } from '@govstats/store';
 import { migrationLockHolder, pendingMigrations, type Migration } from '@govstats/warehouse';
 
@@ -35,18 +34,22 @@ export function createSchemaGate(store: Store, expected: Migration[] | undefined
   return {
     async ready() {
       if (blocker === undefined && clock() - checkedAt < SCHEMA_CHECK_INTERVAL_MS) return;
-      for (;;) {
-        const reason = await check();
-        checkedAt = clock();
-        if (reason === undefined) {
-          if (blocker !== undefined) log.info('schema is current; consuming again');
-          blocker = undefined;
-          return;
-        }
-        if (reason !== blocker) log.warn({ reason }, 'holding batches until the schema is current');
-        blocker = reason;
-        await sleep(SCHEMA_CHECK_INTERVAL_MS);
-      }
+      // Holds batches for as long as it takes: a migration's end is the only way forward.
+      await pollUntil(
+        async () => {
+          const reason = await check();
+          checkedAt = clock();
+          if (reason === undefined) {
+            if (blocker !== undefined) log.info('schema is current; consuming again');
+            blocker = undefined;
+            return true;
+          }
+          if (reason !== blocker) log.warn({ reason }, 'holding batches until the schema is current');
+          blocker = reason;
+          return false;
+        },
+        { timeoutMs: Number.POSITIVE_INFINITY, intervalMs: SCHEMA_CHECK_INTERVAL_MS },
+      );
     },
     waitingFor: () => blocker,
   };
