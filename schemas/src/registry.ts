@@ -1,4 +1,5 @@
 import type { ContractVersion, EventTypeDefinition } from './core/event-type.ts';
+import { checkRegistry } from './core/registry-check.ts';
 import { cooperativeSale } from './event-types/cooperative-sale/index.ts';
 import { disputeCase } from './event-types/dispute-case/index.ts';
 import { gridVisit } from './event-types/grid-visit/index.ts';
@@ -6,6 +7,8 @@ import { trainingAttendance } from './event-types/training-attendance/index.ts';
 
 /** Every event type govstats ingests. A new type is a new folder under event-types/ plus one line here. */
 export const EVENT_TYPES: readonly EventTypeDefinition[] = [gridVisit, disputeCase, trainingAttendance, cooperativeSale];
+
+checkRegistry(EVENT_TYPES);
 
 const byName = new Map(EVENT_TYPES.map((t) => [t.name, t]));
 
@@ -24,4 +27,9 @@ export function latestVersion(type: EventTypeDefinition): number {
 /** The CloudEvents `type` attribute for a version of an event type. */
 export function cloudEventType(type: EventTypeDefinition, version = latestVersion(type)): string {
   return `govstats.${type.name}.v${version}`;
+}
+
+/** A measure key qualified by its type, `dispute-case.received`: unique across all types. */
+export function measureKey(type: EventTypeDefinition, measure: string): string {
+  return `${type.name}.${measure}`;
 }

@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { EVENT_TYPES } from '@govstats/schemas';
+import { chinaTimestamp, EVENT_TYPES } from '@govstats/schemas';
 import { queryRows } from '@govstats/store';
-import { chinaTime } from '../../services/producer/src/index.ts';
 import { COUNTY, ExactlyOnceHarness, SCENARIO_EVENTS, STATEMENTS } from './harness.ts';
 
 /**
@@ -40,7 +39,7 @@ WHERE candidate NOT IN (SELECT code FROM divisions) LIMIT 1`,
     await harness.produce(head);
     const futureAt = Date.now() + 20_000;
     const tricky = await harness.writeStream('tricky.ndjson', 240, (event, i) =>
-      i % 2 === 0 ? { ...event, id: `${String(event.id)}-new-place`, subject: newVillage } : { ...event, id: `${String(event.id)}-future`, time: chinaTime(futureAt) },
+      i % 2 === 0 ? { ...event, id: `${String(event.id)}-new-place`, subject: newVillage } : { ...event, id: `${String(event.id)}-future`, time: chinaTimestamp(futureAt) },
     );
     await harness.produce(tricky);
     const trickyIds = new Set(harness.sent.slice(-240).map((e) => e.id));

@@ -3,7 +3,8 @@ import type { RollupLevel } from './division-code.ts';
 import type { Envelope } from './envelope.ts';
 import type { RawTableSpec } from './raw-table.ts';
 import type { RollupSpec } from './rollup-spec.ts';
-import type { Random } from './random.ts';
+import type { ScenarioPart } from './scenario-part.ts';
+import type { BulletinPart } from './bulletin-part.ts';
 
 /** One version of a contract: how its `data` is validated and how it maps onto raw columns. */
 export interface ContractVersion {
@@ -21,32 +22,18 @@ export function defineContractVersion<Schema extends z.ZodType>(
   return { version, data, toColumns: toColumns as ContractVersion['toColumns'] };
 }
 
-/** A village as the sample generators see it: its grids, people and cooperatives. */
-export interface SampleVillage {
-  code: string;
-  grids: { id: string; members: string[] }[];
-  households: string[];
-  residents: string[];
-  cooperatives: { id: string; products: { name: string; unit: string; pricePerUnitFen: number }[] }[];
-}
-
-export interface SampleContext {
-  random: Random;
-  village: SampleVillage;
-  /** Midnight (Asia/Shanghai) of the day to generate, as epoch milliseconds. */
-  dayStart: number;
-}
-
-/** What a generator produces: the data of one event and when it happened. */
-export interface SampledEvent {
-  time: number;
-  data: Record<string, unknown>;
+/** Example data of a type, for its tests and reference: valid events, and invalid ones with why. */
+export interface EventExamples {
+  valid: Record<string, unknown>[];
+  /** `error` is a fragment of the validation error the data must give. */
+  invalid: { what: string; data: Record<string, unknown>; error: string }[];
 }
 
 /**
  * Everything govstats knows about one event type lives in its folder under event-types/:
- * contract versions, raw table, rollup and sample generator. Adding a type means adding a folder
- * and listing it in ../registry.ts.
+ * contract versions, raw table, rollup measures with their labels, scenario part, bulletin part,
+ * demo columns and examples. Adding a type means adding a folder and listing it in ../registry.ts;
+ * topics, DDL, validation, loading, queries, scenarios, bulletin, demo and bench iterate the registry.
  */
 export interface EventTypeDefinition {
   /** Kebab-case name used in the CloudEvents `type` (govstats.<name>.v<N>) and in its topic name. */
@@ -61,6 +48,10 @@ export interface EventTypeDefinition {
   subjectLevels: readonly RollupLevel[];
   rawTable: RawTableSpec;
   rollup: RollupSpec;
-  /** Plausible events of this type for one village on one day. */
-  sampleDay(context: SampleContext): SampledEvent[];
+  /** How scenarios plan and emit its events. */
+  scenario: ScenarioPart;
+  bulletin: BulletinPart;
+  /** Measures shown as columns of the demo's rollup table. */
+  demoColumns: string[];
+  examples: EventExamples;
 }

@@ -1,11 +1,11 @@
 // npm run bench — measures govstats against its ceilings and the native Kafka-engine path on one
 // stream, and writes bench-results/<time>/report.{md,json}. Sizes: BENCH_RUNS (3),
-// BENCH_VISITS_PER_MEMBER (60 ≈ 200k events), BENCH_FRESHNESS_SECONDS (20),
+// BENCH_SCENARIO (services/bench/stream.yaml, ~200k events), BENCH_FRESHNESS_SECONDS (20),
 // BENCH_QUERY_ROWS (10,000,000).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, loadConfig, topicsFor } from '@govstats/config';
+import { REPO_ROOT, childEnvironment, loadConfig, readVariable, topicsFor } from '@govstats/config';
 import { createKafka, createKafkaSink, deleteTopics, ensureTopics } from '@govstats/kafka';
 import { resolveInfrastructure } from '@govstats/local-infra';
 import { publishLines } from '@govstats/producer';
@@ -19,13 +19,13 @@ import { freshDatabase } from './runs/database.ts';
 import { measureFreshness } from './runs/freshness.ts';
 import { kafkaConsumerCeiling } from './runs/kafka-ceiling.ts';
 import { runOurs } from './runs/ours.ts';
-import { loadSyntheticVisits, measureQueries } from './runs/query-latency.ts';
+import { QUERIED_TYPE, loadSyntheticRows, measureQueries } from './runs/query-latency.ts';
 import { serializeAsConsumerWould, writeBenchStream } from './stream.ts';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const VISITS = Number(process.env.BENCH_VISITS_PER_MEMBER ?? 60);
-const FRESHNESS_SECONDS = Number(process.env.BENCH_FRESHNESS_SECONDS ?? 20);
-const QUERY_ROWS = Number(process.env.BENCH_QUERY_ROWS ?? 10_000_000);
+const RUNS = readVariable('BENCH_RUNS');
+const SCENARIO = readVariable('BENCH_SCENARIO');
+const FRESHNESS_SECONDS = readVariable('BENCH_FRESHNESS_SECONDS');
+const QUERY_ROWS = readVariable('BENCH_QUERY_ROWS');
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const round = (value: number) => Math.round(value).toLocaleString('en-US');
 
@@ -44,14 +44,14 @@ try {
 
   say('stream: generating and publishing');
   const streamFile = join(home, 'stream.ndjson');
-  const counts = await writeBenchStream(streamFile, VISITS);
+  const counts = await writeBenchStream(streamFile, SCENARIO);
   const lines = readFileSync(streamFile, 'utf8').trimEnd().split('\n');
   const sink = await createKafkaSink(kafka);
   await publishLines(lines, sink, { topics });
   await sink.close();
   say(`  ${counts.events} events`);
 
-  const env = { ...process.env, KAFKA_BROKERS: infra.kafkaBrokers.join(','), GOVSTATS_HOME: home };
+  const env = childEnvironment({ KAFKA_BROKERS: infra.kafkaBrokers.join(','), GOVSTATS_HOME: home });
   say('govstats end to end (govstats ingest --until-idle in its own process)');
   const ours = await repeat(RUNS, async (run) => {
     const result = await runOurs({ ...env, KAFKA_TOPIC_PREFIX: topics.prefix }, `bench-ours-${stamp}-${run}`);
@@ -95,8 +95,8 @@ try {
       return result;
     });
 
-    say(`rollup queries: loading ${round(QUERY_ROWS)} raw grid visits through the views`);
-    const loaded = await loadSyntheticVisits(store, QUERY_ROWS);
+    say(`rollup queries: loading ${round(QUERY_ROWS)} raw ${QUERIED_TYPE.name} events through the views`);
+    const loaded = await loadSyntheticRows(store, QUERY_ROWS);
     say(`  loaded in ${loaded.loadSeconds.toFixed(1)} s, merged in ${loaded.mergeSeconds.toFixed(1)} s; measuring`);
     const queries = await measureQueries(store);
 
@@ -129,7 +129,7 @@ try {
         p99Ms: freshP99,
         maxMs: summarize(freshness.map((r) => r.maxMs)),
       },
-      queries: { rawRows: QUERY_ROWS, ...loaded, results: queries },
+      queries: { type: QUERIED_TYPE.name, rawRows: QUERY_ROWS, ...loaded, results: queries },
       ratios: {
         'ours / native Kafka engine': oursE2E.median / peerSummary.median,
         'ours / lower ceiling': oursE2E.median / lowerCeiling,

@@ -12,7 +12,7 @@ export interface BenchReport {
   clickhouseInsertCeiling: Summary;
   peer: { eventsPerSecond: Summary; notes: string[] };
   freshness: { ratePerSecond: number; seconds: number; events: Summary; p50Ms: Summary; p99Ms: Summary; maxMs: Summary };
-  queries: { rawRows: number; loadSeconds: number; mergeSeconds: number; results: QueryLatency[] };
+  queries: { type: string; rawRows: number; loadSeconds: number; mergeSeconds: number; results: QueryLatency[] };
   ratios: Record<string, number>;
   targets: { target: string; reached: boolean; value: string }[];
 }
@@ -52,14 +52,14 @@ export function renderMarkdown(report: BenchReport): string {
     '|---|---|---|',
     ...report.targets.map((t) => `| ${t.target} | ${t.reached ? 'yes' : 'no'} | ${t.value} |`),
     '',
-    `## Rollup query latency on ${n(report.queries.rawRows)} raw grid visits`,
+    `## Rollup query latency on ${n(report.queries.rawRows)} raw ${report.queries.type} events`,
     '',
     `Loaded through the views in ${n(report.queries.loadSeconds, 1)} s; rollup parts merged (OPTIMIZE … FINAL) in ${n(report.queries.mergeSeconds, 1)} s. ` +
       'Each query is the one `govstats rollup` runs; the raw column computes the same figures from the raw table.',
     '',
-    '| level | period | rollup p50 ms | rollup p95 ms | raw p50 ms | raw p95 ms | visits | same answer |',
+    '| level | period | rollup p50 ms | rollup p95 ms | raw p50 ms | raw p95 ms | events | same answer |',
     '|---|---|---|---|---|---|---|---|',
-    ...report.queries.results.map((q) => `| ${q.level} | ${q.period} | ${n(q.rollupP50Ms, 1)} | ${n(q.rollupP95Ms, 1)} | ${n(q.rawP50Ms, 1)} | ${n(q.rawP95Ms, 1)} | ${n(q.visits)} | ${q.agree ? 'yes' : 'NO'} |`),
+    ...report.queries.results.map((q) => `| ${q.level} | ${q.period} | ${n(q.rollupP50Ms, 1)} | ${n(q.rollupP95Ms, 1)} | ${n(q.rawP50Ms, 1)} | ${n(q.rawP95Ms, 1)} | ${n(q.events)} | ${q.agree ? 'yes' : 'NO'} |`),
     '',
     '## Native peer notes',
     '',

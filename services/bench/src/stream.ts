@@ -1,24 +1,19 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { Topics } from '@govstats/config';
+import { join } from 'node:path';
+import { REPO_ROOT, type Topics } from '@govstats/config';
 import { PlaceIndex, nationalCatalogue } from '@govstats/divisions';
 import { decodeMessage } from '@govstats/ingest';
 import { rawColumnNames, type EventTypeDefinition } from '@govstats/schemas';
 import type { SerializedRows } from './runs/clickhouse-ceiling.ts';
-import { emptyScenarioCounts, prepareScenario, routeLine, scenarioLines, scenarioSchema, type ScenarioCounts } from '@govstats/producer';
+import { emptyScenarioCounts, loadScenario, prepareScenario, routeLine, scenarioLines, type ScenarioCounts } from '@govstats/producer';
 
-/**
- * The one event stream every figure of a bench run is measured on: 卢氏县's villages over two
- * months, as busy as `visitsPerMemberPerMonth` makes them (60 ≈ 200k events).
- */
-export async function writeBenchStream(path: string, visitsPerMemberPerMonth: number): Promise<ScenarioCounts> {
-  const scenario = scenarioSchema.parse({
-    name: 'bench',
-    period: { from: '2024-03-01', to: '2024-04-30' },
-    seed: 42,
-    places: ['411224000000'],
-    activity: { visits_per_member_per_month: visitsPerMemberPerMonth },
-  });
+/** The scenario of the bench stream (see the file): ~200k events of every type. */
+export const BENCH_SCENARIO = join(REPO_ROOT, 'services', 'bench', 'stream.yaml');
+
+/** The one event stream every figure of a bench run is measured on, from a scenario file. */
+export async function writeBenchStream(path: string, scenarioFile = BENCH_SCENARIO): Promise<ScenarioCounts> {
+  const scenario = loadScenario(scenarioFile);
   const counts = emptyScenarioCounts();
   const out = createWriteStream(path);
   for (const line of scenarioLines(prepareScenario(scenario), counts)) if (!out.write(`${line}\n`)) await once(out, 'drain');

@@ -3,9 +3,10 @@ import { EVENT_TYPES } from '@govstats/schemas';
 import type { Store } from '@govstats/store';
 import { queryPlaceFigures } from '@govstats/warehouse';
 import type { Breakdown, BulletinPeriod } from './document.ts';
-import { AREA_ROWS, scaled, type FigureSpec } from './headline-spec.ts';
+import { AREA_ROWS, scaled, type FigureSpec } from './bulletin-spec.ts';
 
-export const AREA_TABLE_TITLE = '表5 主要指标城乡分列';
+/** Numbered with the other tables by collect-figures. */
+export const AREA_TABLE_TITLE = '主要指标城乡分列';
 
 /** The city's figures of each event type, by type name, as `queryPlaceFigures` gives them. */
 export type CityFigures = Map<string, Record<string, number | null>>;
@@ -19,14 +20,14 @@ export type CityFigures = Map<string, Record<string, number | null>>;
 export async function urbanRuralBreakdown(store: Store, cityCode: string, period: BulletinPeriod, total: CityFigures): Promise<Breakdown> {
   const byArea = async (area: Area): Promise<CityFigures> => {
     const figures: CityFigures = new Map();
-    for (const type of EVENT_TYPES.filter((t) => AREA_ROWS.some((r) => r.type === t.name))) {
+    for (const type of EVENT_TYPES.filter((t) => AREA_ROWS.some((r) => r.type === t))) {
       figures.set(type.name, await queryPlaceFigures(store, type, { level: 'city', code: cityCode, from: period.from, to: period.to, area }));
     }
     return figures;
   };
   const urban = await byArea('urban');
   const rural = await byArea('rural');
-  const value = (figures: CityFigures, spec: FigureSpec) => figures.get(spec.type)?.[spec.measure] ?? null;
+  const value = (figures: CityFigures, spec: FigureSpec) => figures.get(spec.type.name)?.[spec.measure] ?? null;
   return {
     title: AREA_TABLE_TITLE,
     columns: [
@@ -41,10 +42,11 @@ export async function urbanRuralBreakdown(store: Store, cityCode: string, period
       const above = spec.additive && t !== null ? t - (u ?? 0) - (r ?? 0) : null;
       return {
         name: spec.label,
-        key: spec.measure,
+        key: spec.key,
         unit: spec.unit,
         values: { urban: scaled(u, spec), rural: scaled(r, spec), above_village: scaled(above, spec), total: scaled(t, spec) },
       };
     }),
+    charts: [],
   };
 }

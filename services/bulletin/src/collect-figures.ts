@@ -1,27 +1,28 @@
-import { EVENT_TYPES, type EventTypeDefinition, type RollupLevel } from '@govstats/schemas';
+import { EVENT_TYPES, type RollupLevel } from '@govstats/schemas';
 import type { Store } from '@govstats/store';
 import { countDeadLettered, countLateArrivals, queryPlaceFigures, queryRollup, silentVillages } from '@govstats/warehouse';
-import { urbanRuralBreakdown } from './area-breakdown.ts';
+import { urbanRuralBreakdown, type CityFigures } from './area-breakdown.ts';
+import { BREAKDOWNS, COUNTY_CHARTS, DEFINITIONS, HEADLINE, PLACE_COLUMNS, scaled, type FigureSpec } from './bulletin-spec.ts';
 import { requireCity } from './check-city.ts';
 import type { Breakdown, BulletinDocument, BulletinPeriod, HeadlineSection, PlaceTable } from './document.ts';
-import { HEADLINE, PLACE_COLUMNS, scaled } from './headline-spec.ts';
 import { previousPeriod, yearAgoPeriod } from './period.ts';
 
 /** The part of a bulletin that comes from the data; revision and timestamps are added on issue. */
-export type BulletinContent = Pick<BulletinDocument, 'city' | 'period' | 'headline' | 'tables' | 'breakdowns' | 'quality'>;
+export type BulletinContent = Pick<BulletinDocument, 'city' | 'period' | 'headline' | 'tables' | 'breakdowns' | 'definitions' | 'quality'>;
 
-const typeNamed = (name: string): EventTypeDefinition => EVENT_TYPES.find((t) => t.name === name)!;
+const valueOf = (figures: CityFigures | undefined, spec: FigureSpec) => scaled(figures?.get(spec.type.name)?.[spec.measure], spec);
 
 /**
  * Every figure of a bulletin, read from the rollups with the same queries `govstats rollup` uses,
  * so a bulletin figure and the rollup figure cannot disagree. A code that is not a current city of
- * the division catalogue is refused (UnknownCityError) before anything is read.
+ * the division catalogue is refused (UnknownCityError) before anything is read. Which figures, in
+ * which words, comes from the types' bulletin parts (bulletin-spec.ts).
  */
 export async function collectFigures(store: Store, cityCode: string, period: BulletinPeriod): Promise<BulletinContent> {
   const city = await requireCity(store, cityCode);
   const periods = { value: period, previous: previousPeriod(period), yearAgo: yearAgoPeriod(period) };
-  const cityFigures = async (p: BulletinPeriod) => {
-    const byType = new Map<string, Record<string, number | null>>();
+  const cityFigures = async (p: BulletinPeriod): Promise<CityFigures> => {
+    const byType: CityFigures = new Map();
     for (const type of EVENT_TYPES) byType.set(type.name, await queryPlaceFigures(store, type, { level: 'city', code: cityCode, from: p.from, to: p.to }));
     return byType;
   };
@@ -35,31 +36,33 @@ export async function collectFigures(store: Store, cityCode: string, period: Bul
   const yearAgo = await covered(periods.yearAgo);
 
   const headline: HeadlineSection[] = HEADLINE.map((section) => ({
-    domain: section.domain,
+    domain: section.type.name,
     title: section.title,
     figures: section.figures.map((spec) => ({
-      key: spec.measure,
+      key: spec.key,
       label: spec.label,
       unit: spec.unit,
-      value: scaled(current.get(spec.type)?.[spec.measure], spec),
-      previous: scaled(previous?.get(spec.type)?.[spec.measure], spec),
-      yearAgo: scaled(yearAgo?.get(spec.type)?.[spec.measure], spec),
+      value: valueOf(current, spec),
+      previous: valueOf(previous, spec),
+      yearAgo: valueOf(yearAgo, spec),
     })),
   }));
 
-  const cityTotals = Object.fromEntries(PLACE_COLUMNS.map((c) => [c.measure, scaled(current.get(c.type)?.[c.measure], c)]));
+  const cityTotals = Object.fromEntries(PLACE_COLUMNS.map((c) => [c.key, valueOf(current, c)]));
   const tables = [
-    await placeTable(store, cityCode, period, 'county', '表1 各县（市、区）主要指标', cityTotals),
-    await placeTable(store, cityCode, period, 'township', '表2 各乡镇（街道）主要指标', cityTotals),
+    await placeTable(store, cityCode, period, 'county', '各县（市、区）主要指标', cityTotals),
+    await placeTable(store, cityCode, period, 'township', '各乡镇（街道）主要指标', cityTotals),
   ];
-
+  const breakdowns = [...(await typeBreakdowns(store, cityCode, period)), await urbanRuralBreakdown(store, cityCode, period, current)];
   const quality = await silentVillages(store, cityCode, period);
   return {
     city,
     period,
     headline,
-    tables,
-    breakdowns: [...(await salesBreakdowns(store, cityCode, period)), await urbanRuralBreakdown(store, cityCode, period, current)],
+    // 表1, 表2, … in reading order.
+    tables: tables.map((t, i) => ({ ...t, title: `表${i + 1} ${t.title}` })),
+    breakdowns: breakdowns.map((b, i) => ({ ...b, title: `表${tables.length + i + 1} ${b.title}` })),
+    definitions: [...DEFINITIONS].filter(([key]) => shownKeys(headline, tables, breakdowns).has(key)).map(([, text]) => text),
     quality: {
       eventsIngested: eventCount(current),
       deadLettered: await countDeadLettered(store, cityCode, period),
@@ -70,15 +73,17 @@ export async function collectFigures(store: Store, cityCode: string, period: Bul
   };
 }
 
-/** All events of the period: each type's count measures together cover every event once. */
-function eventCount(figures: Map<string, Record<string, number | null>>): number {
-  const get = (type: string, measure: string) => figures.get(type)?.[measure] ?? 0;
-  return (
-    get('grid-visit', 'visits') +
-    get('dispute-case', 'received') + get('dispute-case', 'escalated') + get('dispute-case', 'resolved') + get('dispute-case', 'closed_unresolved') +
-    get('training-attendance', 'attendances') +
-    get('cooperative-sale', 'sales')
-  );
+/** All events of the period: each type names the counts that together cover its every event once. */
+function eventCount(figures: CityFigures): number {
+  return EVENT_TYPES.reduce((n, type) => n + type.rollup.eventsCountedBy.reduce((m, measure) => m + (figures.get(type.name)?.[measure] ?? 0), 0), 0);
+}
+
+function shownKeys(headline: HeadlineSection[], tables: PlaceTable[], breakdowns: Breakdown[]): Set<string> {
+  return new Set([
+    ...headline.flatMap((s) => s.figures.map((f) => f.key)),
+    ...tables.flatMap((t) => t.columns.map((c) => c.key)),
+    ...breakdowns.flatMap((b) => [...b.columns.map((c) => c.key), ...b.rows.flatMap((r) => (r.key ? [r.key] : []))]),
+  ]);
 }
 
 async function placeTable(
@@ -91,62 +96,45 @@ async function placeTable(
 ): Promise<PlaceTable> {
   const rows = new Map<string, { code: string; name: string; values: Record<string, number | null> }>();
   for (const type of EVENT_TYPES) {
-    const columns = PLACE_COLUMNS.filter((c) => c.type === type.name);
+    const columns = PLACE_COLUMNS.filter((c) => c.type === type);
     if (columns.length === 0) continue;
     for (const r of await queryRollup(store, type, { level, within: cityCode, from: period.from, to: period.to })) {
-      const row = rows.get(r.code) ?? { code: r.code, name: r.place, values: Object.fromEntries(PLACE_COLUMNS.map((c) => [c.measure, null])) };
-      for (const c of columns) row.values[c.measure] = scaled(r.figures[c.measure], c);
+      const row = rows.get(r.code) ?? { code: r.code, name: r.place, values: Object.fromEntries(PLACE_COLUMNS.map((c) => [c.key, null])) };
+      for (const c of columns) row.values[c.key] = scaled(r.figures[c.measure], c);
       rows.set(r.code, row);
     }
   }
-  const rankBy = 'visits';
+  const rankBy = PLACE_COLUMNS[0]?.key ?? '';
   const ordered = [...rows.values()].sort((a, b) => (b.values[rankBy] ?? -1) - (a.values[rankBy] ?? -1) || a.code.localeCompare(b.code));
   return {
     level,
     title,
-    columns: PLACE_COLUMNS.map((c) => ({ key: c.measure, label: c.label, unit: c.unit })),
+    columns: PLACE_COLUMNS.map((c) => ({ key: c.key, label: c.label, unit: c.unit })),
     rankBy,
     rows: ordered.map((row) => ({ ...row, rank: 1 + ordered.filter((o) => (o.values[rankBy] ?? -1) > (row.values[rankBy] ?? -1)).length })),
     total,
+    charts: level === 'county' ? COUNTY_CHARTS : [],
   };
 }
 
-async function salesBreakdowns(store: Store, cityCode: string, period: BulletinPeriod): Promise<Breakdown[]> {
-  const sales = typeNamed('cooperative-sale');
-  const filter = { level: 'city' as const, code: cityCode, from: period.from, to: period.to };
-  const byProduct = await queryRollup(store, sales, { ...filter, by: ['product', 'unit'] });
-  const byChannel = await queryRollup(store, sales, { ...filter, by: ['channel'] });
-  const revenue = (fen: number | null | undefined) => (fen === null || fen === undefined ? null : Math.round(fen / 100) / 10_000);
-  return [
-    {
-      title: '表3 合作社分产品销售情况',
-      columns: [
-        { key: 'quantity', label: '销售量', unit: '' },
-        { key: 'revenue_yuan', label: '销售收入', unit: '万元' },
-      ],
-      rows: byProduct
-        .map((r) => ({ name: r.dimensions.product!, unitName: r.dimensions.unit!, values: { quantity: r.figures.quantity ?? null, revenue_yuan: revenue(r.figures.revenue_fen) } }))
-        .sort((a, b) => (b.values.revenue_yuan ?? 0) - (a.values.revenue_yuan ?? 0))
-        .map((r) => ({ name: `${r.name}（${r.unitName}）`, values: r.values })),
-    },
-    {
-      title: '表4 合作社分渠道销售情况',
-      columns: [
-        { key: 'sales', label: '销售笔数', unit: '笔' },
-        { key: 'revenue_yuan', label: '销售收入', unit: '万元' },
-      ],
-      rows: byChannel
-        .map((r) => ({ name: CHANNEL_NAMES[r.dimensions.channel!] ?? r.dimensions.channel!, values: { sales: r.figures.sales ?? null, revenue_yuan: revenue(r.figures.revenue_fen) } }))
-        .sort((a, b) => (b.values.revenue_yuan ?? 0) - (a.values.revenue_yuan ?? 0)),
-    },
-  ];
+/** The city's figures by the dimensions the types ask for (sales by product, by channel). */
+async function typeBreakdowns(store: Store, cityCode: string, period: BulletinPeriod): Promise<Breakdown[]> {
+  const breakdowns: Breakdown[] = [];
+  for (const { type, spec, columns } of BREAKDOWNS) {
+    const result = await queryRollup(store, type, { level: 'city', code: cityCode, from: period.from, to: period.to, by: spec.by });
+    const sortBy = columns.find((c) => c.measure === spec.sortBy) ?? columns[columns.length - 1]!;
+    const rows = result
+      .map((r) => ({
+        name: spec.rowName ? spec.rowName(r.dimensions as Record<string, string>) : spec.by.map((d) => r.dimensions[d]).join(' '),
+        values: Object.fromEntries(columns.map((c) => [c.key, scaled(r.figures[c.measure], c)])),
+      }))
+      .sort((a, b) => (b.values[sortBy.key] ?? 0) - (a.values[sortBy.key] ?? 0));
+    breakdowns.push({
+      title: spec.title,
+      columns: columns.map((c) => ({ key: c.key, label: c.label, unit: c.unit })),
+      rows,
+      charts: (spec.charts ?? []).map((m) => columns.find((c) => c.measure === m)!.key),
+    });
+  }
+  return breakdowns;
 }
-
-const CHANNEL_NAMES: Record<string, string> = {
-  wholesale: '批发',
-  e_commerce: '电商',
-  livestream: '直播带货',
-  export: '出口',
-  retail: '零售',
-  contract_purchase: '订单收购',
-};

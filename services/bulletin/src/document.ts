@@ -27,10 +27,9 @@ export interface Figure {
   yearAgo: number | null;
 }
 
-export type Domain = 'grid' | 'dispute' | 'training' | 'cooperative';
-
 export interface HeadlineSection {
-  domain: Domain;
+  /** The event type the section reports on. */
+  domain: string;
   /** e.g. 一、网格化服务管理 */
   title: string;
   figures: Figure[];
@@ -59,6 +58,8 @@ export interface PlaceTable {
   rows: PlaceRow[];
   /** The city's own figures for the same columns; equals the sum of rows for additive columns. */
   total: Record<string, number | null>;
+  /** Keys of the columns drawn as bar charts. */
+  charts: string[];
 }
 
 export interface BreakdownRow {
@@ -73,6 +74,8 @@ export interface Breakdown {
   title: string;
   columns: TableColumn[];
   rows: BreakdownRow[];
+  /** Keys of the columns drawn as bar charts. */
+  charts: string[];
 }
 
 export interface DataQuality {
@@ -100,5 +103,7 @@ export interface BulletinDocument {
   headline: HeadlineSection[];
   tables: PlaceTable[];
   breakdowns: Breakdown[];
+  /** 指标解释 of the measures the bulletin shows. */
+  definitions: string[];
   quality: DataQuality;
 }

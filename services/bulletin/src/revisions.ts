@@ -6,13 +6,19 @@ export function contentChecksum(content: BulletinContent): string {
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
+/**
+ * A key as the revision before may have recorded it: revisions issued before keys were qualified
+ * by type say `visits` for `<type>.visits`, and their sections carried short domain names.
+ */
+const sameKey = (old: string, key: string) => old === key || old === key.slice(key.indexOf('.') + 1);
+
 /** What changed between two revisions, in the words a reader of the bulletin needs. */
 export function describeChanges(before: BulletinContent, after: BulletinContent): string[] {
   const changes: string[] = [];
   for (const section of after.headline) {
-    const old = before.headline.find((s) => s.domain === section.domain);
+    const old = before.headline.find((s) => s.domain === section.domain) ?? before.headline.find((s) => s.title === section.title);
     for (const figure of section.figures) {
-      const was = old?.figures.find((f) => f.key === figure.key)?.value ?? null;
+      const was = old?.figures.find((f) => sameKey(f.key, figure.key))?.value ?? null;
       if (was !== figure.value) changes.push(`${figure.label}由${show(was)}${figure.unit}修订为${show(figure.value)}${figure.unit}`);
     }
   }
@@ -20,7 +26,8 @@ export function describeChanges(before: BulletinContent, after: BulletinContent)
     const old = before.tables.find((t) => t.level === table.level);
     for (const row of table.rows) {
       const oldRow = old?.rows.find((r) => r.code === row.code);
-      const changed = table.columns.filter((c) => (oldRow?.values[c.key] ?? null) !== (row.values[c.key] ?? null));
+      const oldValue = (key: string) => Object.entries(oldRow?.values ?? {}).find(([k]) => sameKey(k, key))?.[1] ?? null;
+      const changed = table.columns.filter((c) => oldValue(c.key) !== (row.values[c.key] ?? null));
       if (changed.length > 0) changes.push(`${table.title}：${row.name}的${changed.map((c) => c.label).join('、')}有修订`);
     }
   }

@@ -11,7 +11,7 @@ import { countDeadLettered, queryPlaceFigures, queryRollup } from '@govstats/war
 import { queryRows } from '@govstats/store';
 import { createIngestService, REPLAY_HEADER } from '../../ingest/src/index.ts';
 import { UnknownCityError, createBulletinService, issueBulletin, parsePeriod, requireCity, type BulletinDocument } from '../src/index.ts';
-import { AREA_ROWS, HEADLINE, scaled } from '../src/headline-spec.ts';
+import { AREA_ROWS, HEADLINE, scaled } from '../src/bulletin-spec.ts';
 import { envelope } from '../../../test/support/events.ts';
 import { govstatsArgs } from '../../../test/support/govstats-process.ts';
 import { openTestPipeline, type TestPipeline } from '../../../test/support/test-pipeline.ts';
@@ -146,39 +146,46 @@ describe('city statistical bulletin from known events', () => {
       cooperatives_selling: [2, 0, 0],
       villages_selling: [2, 0, 0],
     };
+    const qualified = (measure: string) => HEADLINE.flatMap((s) => s.figures).find((f) => f.measure === measure)!.key;
     for (const [key, [value, previous, yearAgo]] of Object.entries(expected)) {
-      expect(figure(first, key), key).toMatchObject({ value, previous, yearAgo });
+      expect(figure(first, qualified(key)), key).toMatchObject({ value, previous, yearAgo });
     }
   });
 
   it('never disagrees with govstats rollup for the same figure', async () => {
     for (const section of HEADLINE) {
       for (const spec of section.figures) {
-        const type = EVENT_TYPES.find((t) => t.name === spec.type)!;
-        const rollup = await queryPlaceFigures(pipeline.store, type, { level: 'city', code: CITY, from: '2024-07-01', to: '2024-09-30' });
+        const rollup = await queryPlaceFigures(pipeline.store, spec.type, { level: 'city', code: CITY, from: '2024-07-01', to: '2024-09-30' });
         const raw = rollup[spec.measure] ?? null;
-        expect(figure(first, spec.measure).value, spec.measure).toBe(raw === null ? null : spec.scale ? Math.round(raw * spec.scale * 100) / 100 : raw);
+        expect(figure(first, spec.key).value, spec.key).toBe(raw === null ? null : spec.scale ? Math.round(raw * spec.scale * 100) / 100 : raw);
       }
     }
   });
 
   it('ranks counties and townships, and each table total is the city figure and the sum of its rows', () => {
     const [counties, townships] = first.tables;
-    expect(counties!.rows.map((r) => [r.name, r.rank, r.values.visits, r.values.received, r.values.attendances])).toEqual([
+    expect(counties!.rows.map((r) => [r.name, r.rank, r.values['grid-visit.visits'], r.values['dispute-case.received'], r.values['training-attendance.attendances']])).toEqual([
       ['卢氏县', 1, 9, 2, 3],
       ['陕州区', 2, 4, 1, null], // no training there: no rollup row
     ]);
     // 朱阳关镇 has its own training besides its villages' (no event here is a county's or the city's, so rows add up).
-    expect(townships!.rows.map((r) => [r.name, r.rank, r.values.visits, r.values.attendances])).toEqual([
+    expect(townships!.rows.map((r) => [r.name, r.rank, r.values['grid-visit.visits'], r.values['training-attendance.attendances']])).toEqual([
       ['朱阳关镇', 1, 9, 3],
       ['大营镇', 2, 4, null],
     ]);
     for (const table of first.tables) {
-      for (const column of ['visits', 'hazards_found', 'received', 'resolved', 'attendances', 'revenue_yuan']) {
+      for (const column of ['grid-visit.visits', 'grid-visit.hazards_found', 'dispute-case.received', 'dispute-case.resolved', 'training-attendance.attendances', 'cooperative-sale.revenue_yuan']) {
         const sum = table.rows.reduce((n, r) => n + (r.values[column] ?? 0), 0);
         expect(Math.round(sum * 100) / 100, `${table.level} ${column}`).toBe(table.total[column]);
       }
-      expect(table.total).toMatchObject({ visits: 13, received: 3, resolved: 2, resolution_rate: 0.6667, attendances: 3, revenue_yuan: 0.32 });
+      expect(table.total).toMatchObject({
+        'grid-visit.visits': 13,
+        'dispute-case.received': 3,
+        'dispute-case.resolved': 2,
+        'dispute-case.resolution_rate': 0.6667,
+        'training-attendance.attendances': 3,
+        'cooperative-sale.revenue_yuan': 0.32,
+      });
     }
   });
 
@@ -188,11 +195,11 @@ describe('city statistical bulletin from known events', () => {
     expect(products!.rows).toHaveLength(2);
     expect(products!.rows).toEqual(
       expect.arrayContaining([
-        { name: '葡萄（kg）', values: { quantity: 100, revenue_yuan: 0.16 } },
-        { name: '香菇（kg）', values: { quantity: 100, revenue_yuan: 0.16 } },
+        { name: '葡萄（kg）', values: { 'cooperative-sale.quantity': 100, 'cooperative-sale.revenue_yuan': 0.16 } },
+        { name: '香菇（kg）', values: { 'cooperative-sale.quantity': 100, 'cooperative-sale.revenue_yuan': 0.16 } },
       ]),
     );
-    expect(channels!.rows.map((r) => [r.name, r.values.sales])).toEqual(expect.arrayContaining([['电商', 1], ['批发', 1]]));
+    expect(channels!.rows.map((r) => [r.name, r.values['cooperative-sale.sales']])).toEqual(expect.arrayContaining([['电商', 1], ['批发', 1]]));
   });
 
   it('splits headline measures into urban, rural and above-village work (城乡分列)', () => {
@@ -202,16 +209,16 @@ describe('city statistical bulletin from known events', () => {
     // By hand: U is the one urban community (1 visit); A, B, C are rural villages; 朱阳关镇's own
     // training is above the village. Distinct counts have no remainder (one person can be in both).
     expect(rows).toEqual({
-      visits: [1, 12, 0, 13],
-      households_visited: [1, 12, null, 13],
-      grid_members_active: [1, 3, null, 4],
-      grids_active: [1, 3, null, 4],
-      resolved: [0, 2, 0, 2],
-      attendances: [0, 2, 1, 3],
-      revenue_yuan: [0, 0.32, 0, 0.32],
-      villages_selling: [0, 2, null, 2],
+      'grid-visit.visits': [1, 12, 0, 13],
+      'grid-visit.households_visited': [1, 12, null, 13],
+      'grid-visit.grid_members_active': [1, 3, null, 4],
+      'grid-visit.grids_active': [1, 3, null, 4],
+      'dispute-case.resolved': [0, 2, 0, 2],
+      'training-attendance.attendances': [0, 2, 1, 3],
+      'cooperative-sale.revenue_yuan': [0, 0.32, 0, 0.32],
+      'cooperative-sale.villages_selling': [0, 2, null, 2],
     });
-    const visits = table.rows.find((r) => r.key === 'visits')!.values;
+    const visits = table.rows.find((r) => r.key === 'grid-visit.visits')!.values;
     expect(visits.urban! + visits.rural! + visits.above_village!).toBe(visits.total);
     expect(table.rows.map((r) => r.unit)).toEqual(['次', '户', '人', '个', '件', '人次', '万元', '个']);
   });
@@ -219,13 +226,12 @@ describe('city statistical bulletin from known events', () => {
   it('takes the urban and rural figures from the queries of govstats rollup', async () => {
     const table = first.breakdowns.find((b) => b.title.includes('城乡分列'))!;
     for (const spec of AREA_ROWS) {
-      const type = EVENT_TYPES.find((t) => t.name === spec.type)!;
-      const row = table.rows.find((r) => r.key === spec.measure)!;
+      const row = table.rows.find((r) => r.key === spec.key)!;
       for (const area of ['urban', 'rural'] as const) {
-        const rollup = await queryPlaceFigures(pipeline.store, type, { level: 'city', code: CITY, from: '2024-07-01', to: '2024-09-30', area });
+        const rollup = await queryPlaceFigures(pipeline.store, spec.type, { level: 'city', code: CITY, from: '2024-07-01', to: '2024-09-30', area });
         expect(row.values[area], `${spec.measure} ${area}`).toBe(scaled(rollup[spec.measure], spec));
       }
-      expect(row.values.total, spec.measure).toBe(figure(first, spec.measure).value);
+      expect(row.values.total, spec.key).toBe(figure(first, spec.key).value);
     }
   });
 
@@ -267,7 +273,7 @@ describe('city statistical bulletin from known events', () => {
     const revised = await issueBulletin(pipeline.store, { cityCode: CITY, period: parsePeriod('2024-Q3'), outDir, now: at('2024-10-09T03:00:00') });
     expect(revised.status).toBe('revised');
     expect(revised.document.revision).toBe(2);
-    expect(figure(revised.document, 'visits').value).toBe(14);
+    expect(figure(revised.document, 'grid-visit.visits').value).toBe(14);
     expect(revised.document.quality.arrivedLate).toBe(1);
     expect(revised.document.changes).toEqual(expect.arrayContaining(['走访巡查由13次修订为14次', '迟报数据由0条增至1条']));
     expect(existsSync(join(outDir, CITY, '2024-Q3', 'r2', 'bulletin.html'))).toBe(true);
@@ -296,7 +302,7 @@ describe('city statistical bulletin from known events', () => {
     ]);
     const september = caughtUp[2]!.document;
     const rollup = await queryRollup(pipeline.store, EVENT_TYPES[0]!, { level: 'city', code: CITY, from: '2024-09-01', to: '2024-09-30' });
-    expect(figure(september, 'visits').value).toBe(rollup[0]!.figures.visits);
+    expect(figure(september, 'grid-visit.visits').value).toBe(rollup[0]!.figures.visits);
   });
 
   it('refuses a code that is not a city of the catalogue, and writes and records nothing', async () => {
@@ -366,7 +372,7 @@ describe('comparisons with periods govstats did not cover', () => {
 
   it('leaves the comparison empty instead of reporting growth from zero', async () => {
     const { document } = await issueBulletin(pipeline.store, { cityCode: CITY, period: parsePeriod('2024-Q2'), outDir: mkdtempSync(join(tmpdir(), 'govstats-b2-')), now: at('2024-07-10T00:00:00') });
-    const visits = document.headline.flatMap((s) => s.figures).find((f) => f.key === 'visits')!;
+    const visits = document.headline.flatMap((s) => s.figures).find((f) => f.key === 'grid-visit.visits')!;
     expect(visits).toMatchObject({ value: 2, previous: null, yearAgo: null });
   });
 });

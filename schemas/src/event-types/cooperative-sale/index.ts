@@ -1,6 +1,8 @@
 import type { EventTypeDefinition } from '../../core/event-type.ts';
+import { cooperativeSaleBulletin } from './bulletin.ts';
 import { SUBJECT_LEVELS, cooperativeSaleContracts } from './contract.ts';
-import { sampleCooperativeSales } from './generator.ts';
+import { cooperativeSaleExamples } from './examples.ts';
+import { cooperativeSaleScenario } from './scenario.ts';
 import { cooperativeSaleRollup, cooperativeSaleTable } from './warehouse.ts';
 
 export const cooperativeSale: EventTypeDefinition = {
@@ -10,5 +12,8 @@ export const cooperativeSale: EventTypeDefinition = {
   subjectLevels: SUBJECT_LEVELS,
   rawTable: cooperativeSaleTable,
   rollup: cooperativeSaleRollup,
-  sampleDay: sampleCooperativeSales,
+  scenario: cooperativeSaleScenario,
+  bulletin: cooperativeSaleBulletin,
+  demoColumns: ['revenue_yuan'],
+  examples: cooperativeSaleExamples,
 };

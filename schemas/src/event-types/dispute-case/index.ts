@@ -1,6 +1,8 @@
 import type { EventTypeDefinition } from '../../core/event-type.ts';
+import { disputeCaseBulletin } from './bulletin.ts';
 import { SUBJECT_LEVELS, disputeCaseContracts } from './contract.ts';
-import { sampleDisputeCases } from './generator.ts';
+import { disputeCaseExamples } from './examples.ts';
+import { disputeCaseScenario } from './scenario.ts';
 import { disputeCaseRollup, disputeCaseTable } from './warehouse.ts';
 
 export const disputeCase: EventTypeDefinition = {
@@ -10,5 +12,8 @@ export const disputeCase: EventTypeDefinition = {
   subjectLevels: SUBJECT_LEVELS,
   rawTable: disputeCaseTable,
   rollup: disputeCaseRollup,
-  sampleDay: sampleDisputeCases,
+  scenario: disputeCaseScenario,
+  bulletin: disputeCaseBulletin,
+  demoColumns: ['received', 'resolved', 'resolution_rate', 'village_resolution_share'],
+  examples: disputeCaseExamples,
 };

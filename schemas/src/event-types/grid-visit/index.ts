@@ -1,6 +1,8 @@
 import type { EventTypeDefinition } from '../../core/event-type.ts';
+import { gridVisitBulletin } from './bulletin.ts';
 import { SUBJECT_LEVELS, gridVisitContracts } from './contract.ts';
-import { sampleGridVisits } from './generator.ts';
+import { gridVisitExamples } from './examples.ts';
+import { gridVisitScenario } from './scenario.ts';
 import { gridVisitRollup, gridVisitTable } from './warehouse.ts';
 
 export const gridVisit: EventTypeDefinition = {
@@ -10,5 +12,8 @@ export const gridVisit: EventTypeDefinition = {
   subjectLevels: SUBJECT_LEVELS,
   rawTable: gridVisitTable,
   rollup: gridVisitRollup,
-  sampleDay: sampleGridVisits,
+  scenario: gridVisitScenario,
+  bulletin: gridVisitBulletin,
+  demoColumns: ['visits', 'households_visited', 'hazards_found'],
+  examples: gridVisitExamples,
 };

@@ -1,6 +1,8 @@
 import type { EventTypeDefinition } from '../../core/event-type.ts';
+import { trainingAttendanceBulletin } from './bulletin.ts';
 import { SUBJECT_LEVELS, trainingAttendanceContracts } from './contract.ts';
-import { sampleTrainingAttendance } from './generator.ts';
+import { trainingAttendanceExamples } from './examples.ts';
+import { trainingAttendanceScenario } from './scenario.ts';
 import { trainingAttendanceRollup, trainingAttendanceTable } from './warehouse.ts';
 
 export const trainingAttendance: EventTypeDefinition = {
@@ -10,5 +12,8 @@ export const trainingAttendance: EventTypeDefinition = {
   subjectLevels: SUBJECT_LEVELS,
   rawTable: trainingAttendanceTable,
   rollup: trainingAttendanceRollup,
-  sampleDay: sampleTrainingAttendance,
+  scenario: trainingAttendanceScenario,
+  bulletin: trainingAttendanceBulletin,
+  demoColumns: ['attendances', 'attendees'],
+  examples: trainingAttendanceExamples,
 };

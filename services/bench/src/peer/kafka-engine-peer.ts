@@ -10,20 +10,20 @@
  * 2-core VM):
  *
  * - Background consumption WORKS inside a chdb session. `CREATE TABLE … ENGINE = Kafka` plus a
- *   `CREATE MATERIALIZED VIEW … TO grid_visits AS SELECT … FROM kafka_table` starts streaming on
+ *   `CREATE MATERIALIZED VIEW … TO <raw table> AS SELECT … FROM kafka_table` starts streaming on
  *   its own: system.metrics shows BackgroundMessageBrokerSchedulePoolSize = 2 (the pool runs, with
  *   2 threads on this machine), KafkaConsumers/KafkaBackgroundReads = 1, and system.kafka_consumers
  *   shows assignments, reads and commits. Rows arrive with no query issued from JS; the chained
- *   MVs on grid_visits fire as for any other insert. This is what the bench runs.
+ *   MVs on the raw table fire as for any other insert. This is what the bench runs.
  * - Offsets in background mode are committed by the engine after each block has been written to
- *   grid_visits (system.kafka_consumers.num_commits grows after each insert; the count can be
+ *   the raw table (system.kafka_consumers.num_commits grows after each insert; the count can be
  *   visible a moment before the commit). At-least-once: a crash between the insert and the commit re-delivers the
  *   block, and nothing here deduplicates it.
  * - A block is flushed when kafka_max_block_size messages are collected or kafka_flush_interval_ms
  *   has passed (default stream_flush_interval_ms = 7.5 s, and the default block size is ~1M rows),
  *   so with engine defaults a 50k-event topic waits for the flush interval before its first
  *   insert (measured 6.4 s for 50k). A short flush interval is needed for a fair number.
- * - Direct SELECT also works: `INSERT INTO grid_visits SELECT … FROM kafka_table SETTINGS
+ * - Direct SELECT also works: `INSERT INTO <raw table> SELECT … FROM kafka_table SETTINGS
  *   stream_like_engine_allow_direct_select = 1`, one block per statement (up to
  *   kafka_max_block_size rows). It is refused while an MV is attached ("Cannot read from
  *   StorageKafka with attached materialized views"). Offsets are committed after the SELECT only
@@ -42,7 +42,7 @@
  *   purpose (…OrZero, subject cut/padded to 12 bytes): one malformed message must not wedge the
  *   stream, and nothing is checked.
  *
- * Measured (grid-visit topic only, with the rollup views of the time; 3-partition topic pre-filled, fresh store, time from CREATE TABLE …
+ * Measured (the grid visits' topic only, with the rollup views of the time; 3-partition topic pre-filled, fresh store, time from CREATE TABLE …
  * Kafka until count() reached the target, 2-core VM shared with other work; rollups checked:
  * 50 000 visits at each of the 4 levels):
  *   50k,  background-mv, defaults below ............. 1.27–1.38 s = 36–39k events/s
@@ -59,9 +59,10 @@
  *   500k, background-mv, block 16 384 / 262 144 ................ 5.5 / 5.75 s = 90k / 87k/s
  *   500k, direct-select-loop, 1 consumer (8 statements) ........ 5.8 s = 86k/s
  * With two consumers the second one joining triggers a rebalance: system.kafka_consumers counted
- * 565 536 reads for 500 000 messages, yet grid_visits held exactly 500 000 rows with 500 000
+ * 565 536 reads for 500 000 messages, yet the raw table held exactly 500 000 rows with 500 000
  * distinct event ids, so the re-read block was not inserted twice (in that run).
  */
+import { pollUntil } from '@govstats/log';
 import { queryRows, runCommand, type Store } from '@govstats/store';
 import { COMMON_COLUMNS, areaFromCodeSql, type ColumnSpec, type EventTypeDefinition } from '@govstats/schemas';
 
@@ -211,19 +212,22 @@ export async function runKafkaEnginePeer(options: KafkaEnginePeerOptions): Promi
   const deadline = Date.now() + timeoutMs;
   let loaded = baseline;
   let firstRowsAt: number | undefined;
-  let seconds = 0;
+  let seconds: number;
   try {
     await runCommand(store.client, createKafkaTableSql(options));
     for (const { eventType, topic } of feeds) {
       await runCommand(store.client, `CREATE MATERIALIZED VIEW ${kafkaView(eventType)} TO ${eventType.rawTable.name} AS ${selectRows(eventType, topic)}`);
     }
-    while (loaded < target && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      loaded = await countRows(store, tables);
-      if (loaded > baseline) firstRowsAt ??= performance.now();
-      // Blocks re-read after a rebalance are inserted again: only distinct events count as loaded.
-      if (loaded >= target) loaded = await countRows(store, tables, true);
-    }
+    await pollUntil(
+      async () => {
+        loaded = await countRows(store, tables);
+        if (loaded > baseline) firstRowsAt ??= performance.now();
+        // Blocks re-read after a rebalance are inserted again: only distinct events count as loaded.
+        if (loaded >= target) loaded = await countRows(store, tables, true);
+        return loaded >= target;
+      },
+      { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: POLL_MS },
+    );
   } finally {
     seconds = (performance.now() - started) / 1000;
     if (firstRowsAt !== undefined) notes.push(`first rows visible after ${((firstRowsAt - started) / 1000).toFixed(2)} s`);

@@ -111,8 +111,6 @@ export function barChart(options: BarChartOptions): string {
 }
 
 /** Column keys charted, and where from: county tables chart places, breakdowns chart categories. */
-export const COUNTY_CHART_KEYS = ['visits', 'resolution_rate'] as const;
-export const BREAKDOWN_CHART_KEYS = ['revenue_yuan'] as const;
 
 export interface ChartData {
   key: string;
@@ -130,11 +128,11 @@ function hasValue(rows: BarChartRow[]): boolean {
   return rows.some((row) => row.value !== null && Number.isFinite(row.value));
 }
 
-/** Charts for a place table: grid visits and dispute resolution rate by county. Empty data is skipped. */
+/** Charts by county of the place columns the types chart. Empty data is skipped. */
 export function tableChartData(table: PlaceTable): ChartData[] {
   if (table.level !== 'county') return [];
   const charts: ChartData[] = [];
-  for (const key of COUNTY_CHART_KEYS) {
+  for (const key of table.charts) {
     const column = table.columns.find((c) => c.key === key);
     if (!column) continue;
     const rows = table.rows.map((row) => ({ label: row.name, value: row.values[key] ?? null }));
@@ -145,10 +143,10 @@ export function tableChartData(table: PlaceTable): ChartData[] {
   return charts;
 }
 
-/** Charts for a breakdown: cooperative revenue by product (or channel). Empty data is skipped. */
+/** Charts of a breakdown's charted columns (revenue by product, …). Empty data is skipped. */
 export function breakdownChartData(breakdown: Breakdown): ChartData[] {
   const charts: ChartData[] = [];
-  for (const key of BREAKDOWN_CHART_KEYS) {
+  for (const key of breakdown.charts) {
     const column = breakdown.columns.find((c) => c.key === key);
     if (!column) continue;
     const rows = breakdown.rows.map((row) => ({ label: row.name, value: row.values[key] ?? null }));

@@ -192,26 +192,16 @@ export function qualityBlocks(quality: DataQuality): Block[] {
   return blocks;
 }
 
-/** Definitions for the measures this bulletin actually contains. */
-const DEFINITIONS: Record<string, string> = {
-  visits: '走访巡查：网格员入户走访和网格巡查的次数。',
-  resolution_rate: '化解率：本期化解的矛盾纠纷件数÷本期受理的矛盾纠纷件数。',
-  revenue_yuan: '合作社销售额：农民专业合作社本期销售收入合计。',
-  median_days_to_resolve: '化解用时中位数：本期化解的矛盾纠纷自受理至化解所用天数的中位数。',
+/** Definitions that are not about one type's measures, keyed by the column they explain. */
+const GENERAL_DEFINITIONS: Record<string, string> = {
   above_village:
     '城乡分列：城镇、乡村按事件所属村（社区）的城乡属性划分；乡镇及以上为乡镇（街道）、县（市、区）和市本级直接开展的工作，等于合计减城镇、乡村；' +
     '人数、户数、个数等去重指标不能相减（同一网格员可能在城镇和乡村都开展工作），该栏以“—”表示。',
 };
 
 export function notes(doc: BulletinDocument): string[] {
-  const keys = new Set<string>([
-    ...doc.headline.flatMap((s) => s.figures.map((f) => f.key)),
-    ...doc.tables.flatMap((t) => t.columns.map((c) => c.key)),
-    ...doc.breakdowns.flatMap((b) => b.columns.map((c) => c.key)),
-  ]);
-  const definitions = Object.entries(DEFINITIONS)
-    .filter(([key]) => keys.has(key))
-    .map(([, text]) => text);
+  const columns = new Set(doc.breakdowns.flatMap((b) => b.columns.map((c) => c.key)));
+  const definitions = [...doc.definitions, ...Object.entries(GENERAL_DEFINITIONS).filter(([key]) => columns.has(key)).map(([, text]) => text)];
   const ranked = doc.tables
     .map((t) => t.columns.find((c) => c.key === t.rankBy)?.label)
     .filter((label): label is string => label !== undefined);

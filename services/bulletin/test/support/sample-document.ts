@@ -66,6 +66,7 @@ export function sampleDocument(): BulletinDocument {
       {
         level: 'county',
         title: '表1 各县（市、区）主要指标',
+        charts: ['visits', 'resolution_rate'],
         rankBy: 'visits',
         columns: [
           { key: 'visits', label: '走访巡查', unit: '次' },
@@ -98,6 +99,7 @@ export function sampleDocument(): BulletinDocument {
       },
       {
         level: 'township',
+        charts: [],
         title: '表2 各乡镇（街道）主要指标',
         rankBy: 'visits',
         columns: [
@@ -121,6 +123,7 @@ export function sampleDocument(): BulletinDocument {
     breakdowns: [
       {
         title: '表3 合作社销售额分产品情况',
+        charts: ['revenue_yuan'],
         columns: [
           { key: 'revenue_yuan', label: '销售额', unit: '万元' },
           { key: 'sales', label: '销售笔数', unit: '笔' },
@@ -136,6 +139,7 @@ export function sampleDocument(): BulletinDocument {
       },
       {
         title: '表4 合作社销售额分渠道情况',
+        charts: ['revenue_yuan'],
         columns: [
           { key: 'revenue_yuan', label: '销售额', unit: '万元' },
           { key: 'sales', label: '销售笔数', unit: '笔' },
@@ -146,6 +150,12 @@ export function sampleDocument(): BulletinDocument {
           { name: '订单收购', values: { revenue_yuan: 548, sales: 876 } },
         ],
       },
+    ],
+    definitions: [
+      '走访巡查：网格员入户走访和网格巡查的次数。',
+      '化解率：本期化解的矛盾纠纷件数÷本期受理的矛盾纠纷件数。',
+      '合作社销售额：农民专业合作社本期销售收入合计。',
+      '化解用时中位数：本期化解的矛盾纠纷自受理至化解所用天数的中位数。',
     ],
     quality: {
       eventsIngested: 118_472,
@@ -167,6 +177,7 @@ export function sampleDocument(): BulletinDocument {
 export function sampleUrbanRural(): Breakdown {
   return {
     title: '表5 主要指标城乡分列',
+    charts: [],
     columns: [
       { key: 'urban', label: '城镇', unit: '' },
       { key: 'rural', label: '乡村', unit: '' },

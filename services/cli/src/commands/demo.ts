@@ -4,7 +4,7 @@ import { issueBulletin, parsePeriod } from '@govstats/bulletin';
 import { REPO_ROOT, topicsFor, type Config } from '@govstats/config';
 import { createKafka, deleteTopics } from '@govstats/kafka';
 import { resolveInfrastructure } from '@govstats/local-infra';
-import { EVENT_TYPES, type RollupLevel } from '@govstats/schemas';
+import { EVENT_TYPES, measureNamed, type RollupLevel } from '@govstats/schemas';
 import { openStore, type Store } from '@govstats/store';
 import { deadLetterSummary, queryRollup } from '@govstats/warehouse';
 import { formatNumber, renderTable } from '../output/table.ts';
@@ -92,18 +92,14 @@ export async function run(): Promise<number> {
   return 0;
 }
 
-const COLUMNS: { type: string; measure: string; header: string; scale?: number }[] = [
-  { type: 'grid-visit', measure: 'visits', header: '走访巡查' },
-  { type: 'grid-visit', measure: 'households_visited', header: '入户户数' },
-  { type: 'grid-visit', measure: 'hazards_found', header: '发现隐患' },
-  { type: 'dispute-case', measure: 'received', header: '受理纠纷' },
-  { type: 'dispute-case', measure: 'resolved', header: '化解' },
-  { type: 'dispute-case', measure: 'resolution_rate', header: '化解率%', scale: 100 },
-  { type: 'dispute-case', measure: 'village_resolution_share', header: '村内化解%', scale: 100 },
-  { type: 'training-attendance', measure: 'attendances', header: '培训人次' },
-  { type: 'training-attendance', measure: 'attendees', header: '参训人数' },
-  { type: 'cooperative-sale', measure: 'revenue_yuan', header: '合作社销售额(万元)', scale: 1 / 10_000 },
-];
+/** Each type's demo columns, headed by the measure's label and display unit. */
+const COLUMNS = EVENT_TYPES.flatMap((type) =>
+  type.demoColumns.map((measure) => {
+    const { label, unit, scale } = measureNamed(type.rollup, measure)!;
+    // `%` measures are ratios; the table shows them as percentages.
+    return { type: type.name, measure, header: unit ? `${label}(${unit})` : label, scale: unit === '%' ? 100 : (scale ?? 1) };
+  }),
+);
 
 /** One row per place: the city, its counties, its townships. */
 async function rollupTable(store: Store): Promise<string> {
@@ -119,7 +115,7 @@ async function rollupTable(store: Store): Promise<string> {
     for (const [code, place] of places) {
       const cells = COLUMNS.map((c) => {
         const value = byType.get(c.type)?.get(code)?.[c.measure] ?? null;
-        return value === null ? null : Math.round(value * (c.scale ?? 1) * 10) / 10;
+        return value === null ? null : Math.round(value * c.scale * 10) / 10;
       });
       rows.push({ code, cells: [`${level === 'township' ? '    ' : level === 'county' ? '  ' : ''}${place}`, ...cells] });
     }

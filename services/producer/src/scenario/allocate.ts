@@ -1,60 +1,23 @@
-import type { RollupLevel } from '@govstats/schemas';
-import { targetLabel, type Target } from './scenario-file.ts';
+import { ScenarioConflict, filterKey, type RollupLevel, type ScenarioPlace } from '@govstats/schemas';
+import { TARGET_MEASURES, type Target } from './scenario-file.ts';
 
-/** Targets that cannot all hold; the message names them, and nothing is produced. */
-export class ScenarioConflict extends Error {
-  constructor(message: string, readonly targets: Target[]) {
-    super(`${message}\n${targets.map((t) => `  - ${targetLabel(t)}`).join('\n')}`);
-  }
-}
-
-/**
- * A place that produces events of some measure: a village or community for most, a training
- * organiser (a village, or a township, county or city school) for training.
- */
-export interface ScenarioPlace {
-  code: string;
-  level: RollupLevel;
-  /** Village-level places only: communities (居委会, 类似居委会) are urban, villages rural. */
-  urban?: boolean;
-  /** Relative size, so allocated totals are uneven the way real places are. */
-  weight: number;
-}
-
-/** Per place share of every target group, keyed `measure|filter`. */
+/** Per place share of every target group, keyed `<type>.<measure>|<filter>`. */
 export type Allocation = Map<string, Map<string, number>>;
-
-/** A measure that cannot exceed another in the same place (resolved ≤ received, …). */
-export const BOUNDED_BY: Record<string, string> = {
-  'dispute-case.resolved': 'dispute-case.received',
-  'dispute-case.resolved_in_village': 'dispute-case.resolved',
-  'training-attendance.attendees': 'training-attendance.attendances',
-  'training-attendance.sessions': 'training-attendance.attendances',
-  'grid-visit.household_visits': 'grid-visit.visits',
-  'grid-visit.grid_members_active': 'grid-visit.visits',
-  'grid-visit.grids_active': 'grid-visit.visits',
-};
-
-/**
- * Measures that count villages with some activity of their type: each village is in (1) or out
- * (0), and the type's other targets are then placed only in villages that are in.
- */
-export const VILLAGE_COUNTS: Record<string, string> = {
-  'cooperative-sale.villages_selling': 'cooperative-sale',
-};
-
-/** Quantities are targeted to 3 decimals and allocated as integers in thousandths. */
-export const QUANTITY_SCALE = 1000;
 
 const PREFIX_DIGITS: Record<RollupLevel, number> = { city: 4, county: 6, township: 9, village: 12 };
 
 export function groupKey(target: Pick<Target, 'measure' | 'filter'>): string {
-  const filter = Object.entries(target.filter).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',');
-  return `${target.measure}|${filter}`;
+  return `${target.measure}|${filterKey(target.filter)}`;
 }
 
 const measureOf = (key: string) => key.split('|')[0]!;
-const typeOf = (measure: string) => measure.split('.')[0]!;
+const typeOf = (measure: string) => TARGET_MEASURES.get(measure)!.type;
+const declared = (measure: string) => TARGET_MEASURES.get(measure)!.target;
+/** The qualified measure this one can never exceed in a place, if any. */
+const boundOf = (measure: string): string | undefined => {
+  const bound = declared(measure).atMost;
+  return bound ? `${typeOf(measure).name}.${bound.measure}` : undefined;
+};
 
 /** The places a target covers: those under its place that produce its measure, of its scope. */
 function placesOf(target: Target, places: ScenarioPlace[]): ScenarioPlace[] {
@@ -78,25 +41,27 @@ export function allocateTargets(targets: Target[], placesFor: (measure: string) 
   for (const key of order) {
     const measure = measureOf(key);
     const group = groups.get(key)!;
-    const boundKey = BOUNDED_BY[measure] ? `${BOUNDED_BY[measure]}|${key.split('|')[1]}` : undefined;
+    const bound = boundOf(measure);
+    const boundKey = bound ? `${bound}|${key.split('|')[1]}` : undefined;
     const { places, noun } = placesFor(measure);
-    const caps = VILLAGE_COUNTS[measure] ? new Map(places.map((p) => [p.code, 1])) : capsFor(measure, allocation, boundKey);
-    allocation.set(key, allocateGroup(group, places, noun, caps, boundKey ? groups.get(boundKey) ?? [] : []));
+    const caps = declared(measure).countsVillages ? new Map(places.map((p) => [p.code, 1])) : capsFor(measure, allocation, boundKey);
+    allocation.set(key, allocateGroup(group, places, noun, caps, boundKey ? (groups.get(boundKey) ?? []) : []));
   }
   return allocation;
 }
 
 function rank(key: string): number {
-  let d = VILLAGE_COUNTS[measureOf(key)] ? 0 : 1;
-  for (let measure = measureOf(key); BOUNDED_BY[measure]; measure = BOUNDED_BY[measure]!) d++;
+  let d = declared(measureOf(key)).countsVillages ? 0 : 1;
+  for (let measure = boundOf(measureOf(key)); measure; measure = boundOf(measure)) d++;
   return d;
 }
 
 /** A place's cap: its bound measure's share, and none at all in a village that is out of its type. */
 function capsFor(measure: string, allocation: Allocation, boundKey: string | undefined): Map<string, number> | undefined {
   const bound = boundKey ? allocation.get(boundKey) : undefined;
-  const gate = Object.entries(VILLAGE_COUNTS).find(([, type]) => type === typeOf(measure));
-  const inOrOut = gate ? allocation.get(`${gate[0]}|`) : undefined;
+  const type = typeOf(measure);
+  const gate = type.scenario.targets.find((t) => t.countsVillages);
+  const inOrOut = gate ? allocation.get(`${type.name}.${gate.measure}|`) : undefined;
   if (!inOrOut) return bound;
   const caps = new Map(bound ?? []);
   for (const [code, isIn] of inOrOut) if (isIn === 0) caps.set(code, 0);
@@ -105,7 +70,7 @@ function capsFor(measure: string, allocation: Allocation, boundKey: string | und
 
 function allocateGroup(group: Target[], places: ScenarioPlace[], noun: string, caps: Map<string, number> | undefined, boundTargets: Target[]): Map<string, number> {
   const measure = group[0]!.measure;
-  const scale = measure.endsWith('.quantity') ? QUANTITY_SCALE : 1;
+  const { scale = 1, minimumPerPlace = 0, countsVillages } = declared(measure);
   const covered = group.map((target) => ({ target, set: placesOf(target, places) }));
   for (const { target, set } of covered) {
     if (set.length === 0) throw new ScenarioConflict(`no ${noun} of the scenario lies in ${target.code}${target.scope === 'all' ? '' : ` (${target.scope})`}`, [target]);
@@ -140,11 +105,10 @@ function allocateGroup(group: Target[], places: ScenarioPlace[], noun: string, c
       if (fixedSum !== total) throw new ScenarioConflict('the places inside a target add up to a different total', [target, ...new Set(fixed.map((v) => setBy.get(v.code)!))]);
       continue;
     }
-    // Every village with any work has at least one grid and one grid member.
-    const minimum = /grid_members_active|grids_active/.test(measure) && total - fixedSum >= free.length ? 1 : 0;
+    const minimum = total - fixedSum >= minimumPerPlace * free.length ? minimumPerPlace : 0;
     const shares = distribute(total - fixedSum, free, caps, minimum);
     if (!shares) {
-      const why = VILLAGE_COUNTS[measure] ? `more ${noun}s than there are` : BOUNDED_BY[measure] ? `within its bound ${BOUNDED_BY[measure]}` : `only in the ${noun}s that are in`;
+      const why = countsVillages ? `more ${noun}s than there are` : boundOf(measure) ? `within its bound ${boundOf(measure)}` : `only in the ${noun}s that are in`;
       throw new ScenarioConflict(`cannot place ${measure} ${why}`, [target, ...boundTargets]);
     }
     for (const [code, value] of shares) {
@@ -189,21 +153,12 @@ export function distribute(total: number, places: ScenarioPlace[], caps?: Map<st
 
 /** Relations that must hold between targets on the same places (checked before any allocation). */
 function checkTargetRelations(targets: Target[]): void {
-  const samePlace = (a: Target, b: Target) => a.code === b.code && a.scope === b.scope && groupKey({ ...a, measure: '' }) === groupKey({ ...b, measure: '' });
-  const rules: [string, string, string][] = [
-    ['dispute-case.resolved', 'dispute-case.received', 'more disputes resolved than received'],
-    ['dispute-case.resolved_in_village', 'dispute-case.resolved', 'more resolved in the village than resolved'],
-    ['training-attendance.attendees', 'training-attendance.attendances', 'fewer attendances than distinct attendees'],
-    ['training-attendance.sessions', 'training-attendance.attendances', 'fewer attendances than sessions'],
-    ['grid-visit.household_visits', 'grid-visit.visits', 'more household visits than visits'],
-    ['grid-visit.grid_members_active', 'grid-visit.visits', 'more active grid members than visits'],
-    ['grid-visit.grids_active', 'grid-visit.visits', 'more active grids than visits'],
-  ];
-  for (const [smaller, larger, message] of rules) {
-    for (const a of targets.filter((t) => t.measure === smaller)) {
-      for (const b of targets.filter((t) => t.measure === larger && samePlace(a, t))) {
-        if (a.value > b.value) throw new ScenarioConflict(message, [a, b]);
-      }
+  const samePlace = (a: Target, b: Target) => a.code === b.code && a.scope === b.scope && filterKey(a.filter) === filterKey(b.filter);
+  for (const a of targets) {
+    const bound = boundOf(a.measure);
+    if (!bound) continue;
+    for (const b of targets.filter((t) => t.measure === bound && samePlace(a, t))) {
+      if (a.value > b.value) throw new ScenarioConflict(declared(a.measure).atMost!.conflict, [a, b]);
     }
   }
 }

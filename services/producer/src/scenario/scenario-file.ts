@@ -1,30 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { describeIssues, divisionCode } from '@govstats/schemas';
+import { EVENT_TYPES, describeIssues, divisionCode, measureKey, type EventTypeDefinition, type ScenarioTarget, type TargetMeasure } from '@govstats/schemas';
 
 /**
  * A scenario: places, a period and target totals for rollup measures. Whatever the targets do
- * not state is filled in plausibly from `activity`. See services/producer/scenarios/README.md.
+ * not state is filled in plausibly from `activity`. Each event type adds its own keys (see its
+ * scenario.ts); see services/producer/scenarios/README.md and docs/event-types.md.
  */
 const isoDate = z.iso.date();
 
-export const TARGET_MEASURES = {
-  'grid-visit': ['visits', 'household_visits', 'households_visited', 'grid_members_active', 'grids_active', 'hazards_found'],
-  'dispute-case': ['received', 'resolved', 'resolved_in_village'],
-  'training-attendance': ['sessions', 'attendances', 'attendees'],
-  'cooperative-sale': ['sales', 'revenue_fen', 'quantity', 'villages_selling'],
-} as const;
-
-/** Levels that can run training sessions: a village, or a township, county or city school. */
-export const ORGANISER_LEVELS = ['village', 'township', 'county', 'city'] as const;
+/** Every targetable measure by its qualified key, `<type>.<measure>`, with its type. */
+export const TARGET_MEASURES: ReadonlyMap<string, { type: EventTypeDefinition; target: TargetMeasure }> = new Map(
+  EVENT_TYPES.flatMap((type) => type.scenario.targets.map((target) => [measureKey(type, target.measure), { type, target }] as const)),
+);
 
 const measureName = z
   .string()
-  .refine((m) => {
-    const [type, measure] = m.split('.');
-    return (TARGET_MEASURES as Record<string, readonly string[]>)[type ?? '']?.includes(measure ?? '') ?? false;
-  }, `must be <event type>.<measure>, one of: ${Object.entries(TARGET_MEASURES).flatMap(([t, ms]) => ms.map((m) => `${t}.${m}`)).join(', ')}`);
+  .refine((m) => TARGET_MEASURES.has(m), `must be <event type>.<measure>, one of: ${[...TARGET_MEASURES.keys()].join(', ')}`);
+
+/** Dimensions a target's filter may name: any rollup dimension of any type. */
+const FILTER_KEYS = [...new Set(EVENT_TYPES.flatMap((t) => t.rollup.dimensions.map((d) => d.name)))] as [string, ...string[]];
 
 export const targetSchema = z
   .object({
@@ -35,52 +31,24 @@ export const targetSchema = z
     measure: measureName,
     value: z.number().nonnegative(),
     /** Rollup dimensions the figure is restricted to, e.g. { kind: service_delivery } or { product: 香菇, unit: t }. */
-    filter: z.partialRecord(z.enum(['kind', 'role', 'product', 'unit', 'channel']), z.string().min(1)).default({}),
+    filter: z.partialRecord(z.enum(FILTER_KEYS), z.string().min(1)).default({}),
     /** Where the figure was published. */
     source: z.string().optional(),
   })
   .strict();
 
-const productSchema = z.object({ name: z.string().min(1).max(64), unit: z.enum(['kg', 't', 'jin', 'piece', 'box', 'litre']), price_fen: z.int().positive() }).strict();
+const typeShapes = <K extends 'activity' | 'settings'>(key: K): z.ZodRawShape => Object.assign({}, ...EVENT_TYPES.map((t) => t.scenario[key]));
 
-export const scenarioSchema = z
-  .object({
+const baseSchema = z.object({
     name: z.string().min(1),
     description: z.string().optional(),
     period: z.object({ from: isoDate, to: isoDate }).strict().refine((p) => p.from <= p.to, 'from must not be after to'),
     seed: z.int().default(1),
     /** Roots of the places: every village and community under these codes in the division catalogue. */
     places: z.array(divisionCode).min(1),
-    /** Cooperatives of particular villages; other villages get plausible ones from `activity`. */
-    cooperatives: z
-      .array(z.object({ village: divisionCode, id: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/), name: z.string().optional(), products: z.array(productSchema).min(1) }).strict())
-      .default([]),
     targets: z.array(targetSchema).default([]),
-    activity: z
-      .object({
-        visits_per_member_per_month: z.number().nonnegative().default(20),
-        households_per_village: z.int().positive().default(300),
-        grids_per_village: z.int().positive().default(6),
-        disputes_per_village_per_year: z.number().nonnegative().default(6),
-        resolution_rate: z.number().min(0).max(1).default(0.93),
-        village_resolution_share: z.number().min(0).max(1).default(0.8),
-        training_sessions_per_village_per_year: z.number().nonnegative().default(6),
-        attendances_per_session: z.int().positive().default(25),
-        /**
-         * Who runs training sessions, as relative shares of the sessions: villages by default; a
-         * county party school or city school counts at its own level and above, and draws its
-         * attendees from the villages under it.
-         */
-        training_organised_by: z
-          .partialRecord(z.enum(ORGANISER_LEVELS), z.number().positive())
-          .refine((shares) => Object.keys(shares).length > 0, 'name at least one level')
-          .default({ village: 1 }),
-        cooperative_share: z.number().min(0).max(1).default(0.3),
-        sales_per_cooperative_per_month: z.number().nonnegative().default(4),
-        default_products: z.array(productSchema).min(1).default([{ name: '核桃', unit: 'kg', price_fen: 2_000 }]),
-      })
-      .strict()
-      .prefault({}),
+    /** How busy places are where no target speaks: each type's keys, with defaults. */
+    activity: z.object(typeShapes('activity')).strict().prefault({}),
     /** Shares of the stream made faulty on purpose, for testing consumers (0 = clean). */
     inject: z
       .object({
@@ -91,11 +59,18 @@ export const scenarioSchema = z
       })
       .strict()
       .prefault({}),
-  })
-  .strict();
+  });
 
-export type Scenario = z.output<typeof scenarioSchema>;
-export type Target = z.output<typeof targetSchema>;
+/**
+ * The whole scenario: the keys above and the top-level keys of the types, e.g. named cooperatives.
+ * Typed by hand: the types' keys are only known at run time, and each type reads its own parsed.
+ */
+export const scenarioSchema = baseSchema.extend(typeShapes('settings')).strict() as unknown as z.ZodType<Scenario, unknown>;
+
+type BaseScenario = Omit<z.output<typeof baseSchema>, 'activity' | 'targets'>;
+
+export type Target = ScenarioTarget & z.output<typeof targetSchema>;
+export type Scenario = BaseScenario & { targets: Target[]; activity: Record<string, unknown>; [typeKey: string]: unknown };
 
 /** Reads and checks a scenario file (YAML or JSON); the error names the file and every problem. */
 export function loadScenario(path: string): Scenario {
@@ -103,14 +78,9 @@ export function loadScenario(path: string): Scenario {
   try {
     raw = parseYaml(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`${path}: not readable YAML/JSON: ${(error as Error).message}`);
+    throw new Error(`${path}: not readable YAML/JSON: ${(error as Error).message}`, { cause: error });
   }
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`${path}: not a valid scenario: ${describeIssues(parsed.error)}`);
   return parsed.data;
-}
-
-export function targetLabel(target: Target): string {
-  const filter = Object.entries(target.filter).map(([k, v]) => `${k}=${v}`).join(',');
-  return `${target.level} ${target.code}${target.scope === 'all' ? '' : ` (${target.scope})`}: ${target.measure}${filter ? ` [${filter}]` : ''} = ${target.value}`;
 }

@@ -1,4 +1,4 @@
-import { DAY } from '@govstats/schemas';
+import { DAY_MS, chinaDayStart, chinaMonth, chinaWeekday } from './china-time.ts';
 
 /**
  * The days of a period with cumulative activity weights. A count spread with `slice` lands on
@@ -16,13 +16,12 @@ const MONTH_FACTOR = [0.8, 0.6, 1, 1, 1.05, 1.05, 1, 1, 1.05, 1, 1.05, 0.95];
 
 export function buildCalendar(from: string, to: string): Calendar {
   const days: number[] = [];
-  for (let day = chinaMidnight(from); day <= chinaMidnight(to); day += DAY) days.push(day);
+  for (let day = chinaDayStart(from); day <= chinaDayStart(to); day += DAY_MS) days.push(day);
   const work = [0];
   const every = [0];
   for (const day of days) {
-    const local = new Date(day + 8 * 3_600_000);
-    const month = MONTH_FACTOR[local.getUTCMonth()]!;
-    const weekend = local.getUTCDay() === 0 || local.getUTCDay() === 6;
+    const month = MONTH_FACTOR[chinaMonth(day) - 1]!;
+    const weekend = chinaWeekday(day) === 0 || chinaWeekday(day) === 6;
     work.push(work[work.length - 1]! + month * (weekend ? 0.3 : 1));
     every.push(every[every.length - 1]! + month);
   }
@@ -54,11 +53,4 @@ export function spreadBefore(i: number, total: number, count: number): number {
 export function part(total: number, parts: number, i: number): number {
   if (parts <= 0) return 0;
   return Math.floor(((i + 1) * total) / parts) - Math.floor((i * total) / parts);
-}
-
-/** Midnight in Asia/Shanghai of a YYYY-MM-DD date, as epoch milliseconds. */
-export function chinaMidnight(date: string): number {
-  const ms = Date.parse(`${date}T00:00:00+08:00`);
-  if (Number.isNaN(ms)) throw new Error(`not a date (YYYY-MM-DD): ${date}`);
-  return ms;
 }
