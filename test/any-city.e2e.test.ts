@@ -36,7 +36,14 @@ describe('a city no shipped scenario covers, end to end', () => {
     expect(report.accepted).toBe(counts.lines);
     produced = counts.events;
     ingested = await createIngestService({ config: pipeline.config, kafka: pipeline.kafka, store: pipeline.store }).drain();
-    bulletin = (await issueBulletin(pipeline.store, { cityCode: QUZHOU, period: parsePeriod('2024'), outDir, now: Date.parse('2025-01-06T03:00:00+08:00') })).document;
+    bulletin = (
+      await issueBulletin(pipeline.store, {
+        cityCode: QUZHOU,
+        period: parsePeriod('2024'),
+        outDir,
+        now: Date.parse('2025-01-06T03:00:00+08:00'),
+      })
+    ).document;
   }, 600_000);
 
   afterAll(async () => {

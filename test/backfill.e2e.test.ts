@@ -13,7 +13,15 @@ const YEARS = 13; // 156 months: more than the 100 partitions one ClickHouse ins
 const gridVisits = EVENT_TYPES.find((t) => t.name === 'grid-visit')!;
 
 const visit = (id: string, time: string, minutes = 30) =>
-  envelope('grid-visit', id, VILLAGE, time, { grid_id: 'G01', member_id: 'gm_backfill1', household_id: null, kind: 'patrol', issues_found: 0, hazards_found: 0, duration_minutes: minutes });
+  envelope('grid-visit', id, VILLAGE, time, {
+    grid_id: 'G01',
+    member_id: 'gm_backfill1',
+    household_id: null,
+    kind: 'patrol',
+    issues_found: 0,
+    hazards_found: 0,
+    duration_minutes: minutes,
+  });
 
 /** Ingest until idle, or fail after `ms`: a consumer stuck retrying one batch never goes idle. */
 async function drainWithin(pipeline: TestPipeline, ms: number): Promise<IngestStats> {
@@ -22,7 +30,9 @@ async function drainWithin(pipeline: TestPipeline, ms: number): Promise<IngestSt
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const { retries, loaded } = service.stats();
-      void service.stop().finally(() => reject(new Error(`ingest did not drain within ${ms / 1000} s (retries ${retries}, loaded ${loaded})`)));
+      void service
+        .stop()
+        .finally(() => reject(new Error(`ingest did not drain within ${ms / 1000} s (retries ${retries}, loaded ${loaded})`)));
     }, ms);
   });
   try {
@@ -49,21 +59,37 @@ describe('history never stalls ingest', () => {
     const sink = await createKafkaSink(pipeline.kafka);
     const events = [];
     for (let year = FIRST_YEAR; year < FIRST_YEAR + YEARS; year++) {
-      for (let month = 1; month <= 12; month++) events.push(visit(`bf-${year}-${month}`, `${year}-${String(month).padStart(2, '0')}-15T10:00:00`));
+      for (let month = 1; month <= 12; month++)
+        events.push(visit(`bf-${year}-${month}`, `${year}-${String(month).padStart(2, '0')}-15T10:00:00`));
     }
     // One key: one partition, so one batch holds every month.
-    await sink.send(topic, events.map((event) => ({ key: VILLAGE, value: JSON.stringify(event) })));
+    await sink.send(
+      topic,
+      events.map((event) => ({ key: VILLAGE, value: JSON.stringify(event) })),
+    );
     await sink.close();
 
     const stats = await drainWithin(pipeline, 90_000);
     expect(stats).toMatchObject({ loaded: YEARS * 12, deadLettered: 0 });
     for (const year of [FIRST_YEAR, FIRST_YEAR + 6, FIRST_YEAR + YEARS - 1]) {
-      const figures = await queryPlaceFigures(pipeline.store, gridVisits, { level: 'city', code: '411200000000', from: `${year}-01-01`, to: `${year}-12-31` });
+      const figures = await queryPlaceFigures(pipeline.store, gridVisits, {
+        level: 'city',
+        code: '411200000000',
+        from: `${year}-01-01`,
+        to: `${year}-12-31`,
+      });
       expect(figures.visits, String(year)).toBe(12);
     }
-    const whole = await queryPlaceFigures(pipeline.store, gridVisits, { level: 'village', code: VILLAGE, from: `${FIRST_YEAR}-01-01`, to: `${FIRST_YEAR + YEARS - 1}-12-31` });
+    const whole = await queryPlaceFigures(pipeline.store, gridVisits, {
+      level: 'village',
+      code: VILLAGE,
+      from: `${FIRST_YEAR}-01-01`,
+      to: `${FIRST_YEAR + YEARS - 1}-12-31`,
+    });
     expect(whole.visits).toBe(YEARS * 12);
-    expect(await reconcile(pipeline.store, { from: `${FIRST_YEAR}-01-01`, to: `${FIRST_YEAR + YEARS - 1}-12-31` }, [gridVisits])).toEqual([]);
+    expect(await reconcile(pipeline.store, { from: `${FIRST_YEAR}-01-01`, to: `${FIRST_YEAR + YEARS - 1}-12-31` }, [gridVisits])).toEqual(
+      [],
+    );
   });
 
   it('dead-letters events the store can never accept, and later events on the partition still load', async () => {
@@ -74,8 +100,14 @@ describe('history never stalls ingest', () => {
     const before = [visit('rule-before-1', '2024-05-01T09:00:00'), visit('rule-before-2', '2024-05-01T10:00:00')];
     const refused = visit('rule-refused', '2024-05-01T11:00:00', 577);
     const after = [visit('rule-after-1', '2024-05-02T09:00:00'), visit('rule-after-2', '2024-05-02T10:00:00')];
-    await sink.send(topic, [...before, refused].map((event) => ({ key: VILLAGE, value: JSON.stringify(event) })));
-    await sink.send(topic, after.map((event) => ({ key: VILLAGE, value: JSON.stringify(event) })));
+    await sink.send(
+      topic,
+      [...before, refused].map((event) => ({ key: VILLAGE, value: JSON.stringify(event) })),
+    );
+    await sink.send(
+      topic,
+      after.map((event) => ({ key: VILLAGE, value: JSON.stringify(event) })),
+    );
     await sink.close();
 
     const stats = await drainWithin(pipeline, 90_000);
@@ -83,7 +115,12 @@ describe('history never stalls ingest', () => {
     const [deadLetter] = await listDeadLetters(pipeline.store, { reason: 'store_rejected' });
     expect(deadLetter).toMatchObject({ eventId: 'rule-refused', reason: 'store_rejected' });
     expect(deadLetter!.detail).toMatch(/no_577_minute_visits/);
-    const may = await queryPlaceFigures(pipeline.store, gridVisits, { level: 'village', code: VILLAGE, from: '2024-05-01', to: '2024-05-02' });
+    const may = await queryPlaceFigures(pipeline.store, gridVisits, {
+      level: 'village',
+      code: VILLAGE,
+      from: '2024-05-01',
+      to: '2024-05-02',
+    });
     expect(may.visits).toBe(4);
   });
 
@@ -91,13 +128,19 @@ describe('history never stalls ingest', () => {
     const deadLetterTopic = pipeline.config.topics.deadLetter;
     const admin = pipeline.kafka.admin();
     await admin.connect();
-    await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2 /* TOPIC */, name: deadLetterTopic, configEntries: [{ name: 'max.message.bytes', value: '100000' }] }] });
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: 2 /* TOPIC */, name: deadLetterTopic, configEntries: [{ name: 'max.message.bytes', value: '100000' }] }],
+    });
     const before = await admin.fetchTopicOffsets(deadLetterTopic);
     const topic = pipeline.config.topics.forEventType('grid-visit');
     const sink = await createKafkaSink(pipeline.kafka);
     // Over MAX_EVENT_BYTES (256 KiB), so dead-lettered as oversized; over the dead-letter topic's limit too.
     const huge = { ...visit('huge-1', '2024-06-01T09:00:00'), padding: 'x'.repeat(300_000) };
-    await sink.send(topic, [huge, visit('after-huge', '2024-06-01T10:00:00')].map((event) => ({ key: VILLAGE, value: JSON.stringify(event) })));
+    await sink.send(
+      topic,
+      [huge, visit('after-huge', '2024-06-01T10:00:00')].map((event) => ({ key: VILLAGE, value: JSON.stringify(event) })),
+    );
     await sink.close();
 
     const stats = await drainWithin(pipeline, 90_000);

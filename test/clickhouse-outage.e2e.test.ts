@@ -28,10 +28,23 @@ describe('ClickHouse outage while events keep arriving', () => {
     const store = storeWithOutage(pipeline.store, () => outage);
     const topic = pipeline.config.topics.forEventType('grid-visit');
     const sink = await createKafkaSink(pipeline.kafka);
-    await sink.send(topic, Array.from({ length: EVENTS }, (_, i) => ({
-      key: VILLAGE,
-      value: JSON.stringify(envelope('grid-visit', `out-${i}`, VILLAGE, '2024-07-01T10:00:00', { grid_id: 'G01', member_id: 'gm000001', household_id: null, kind: 'patrol', issues_found: 0, hazards_found: 0, duration_minutes: 5 })),
-    })));
+    await sink.send(
+      topic,
+      Array.from({ length: EVENTS }, (_, i) => ({
+        key: VILLAGE,
+        value: JSON.stringify(
+          envelope('grid-visit', `out-${i}`, VILLAGE, '2024-07-01T10:00:00', {
+            grid_id: 'G01',
+            member_id: 'gm000001',
+            household_id: null,
+            kind: 'patrol',
+            issues_found: 0,
+            hazards_found: 0,
+            duration_minutes: 5,
+          }),
+        ),
+      })),
+    );
     await sink.close();
 
     const service = createIngestService({ config: pipeline.config, kafka: pipeline.kafka, store });
@@ -56,7 +69,12 @@ describe('ClickHouse outage while events keep arriving', () => {
     await admin.disconnect();
     expect(after[0]!.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0)).toBe(EVENTS); // -1 = partition never used
     expect(running.stats().retries).toBeGreaterThan(0);
-    const figures = await queryPlaceFigures(pipeline.store, EVENT_TYPES[0]!, { level: 'village', code: VILLAGE, from: '2024-07-01', to: '2024-07-01' });
+    const figures = await queryPlaceFigures(pipeline.store, EVENT_TYPES[0]!, {
+      level: 'village',
+      code: VILLAGE,
+      from: '2024-07-01',
+      to: '2024-07-01',
+    });
     expect(figures.visits).toBe(EVENTS);
   });
 

@@ -180,12 +180,15 @@ function mountedFile(svc: Service, target: string): string | undefined {
 
 /** The text of each `<tag>…</tag>` in `xml` (config files here never nest a tag in itself). */
 function xmlElements(xml: string, tag: string): string[] {
-  return [...xml.replace(/<!--[\s\S]*?-->/g, '').matchAll(new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => m[1]!.trim());
+  return [...xml.replace(/<!--[\s\S]*?-->/g, '').matchAll(new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) =>
+    m[1]!.trim(),
+  );
 }
 
 function xmlElement(xml: string, tag: string): string {
   const [first, ...others] = xmlElements(xml, tag);
-  if (first === undefined || others.length > 0) throw new Error(`expected one <${tag}>, found ${others.length + (first === undefined ? 0 : 1)}`);
+  if (first === undefined || others.length > 0)
+    throw new Error(`expected one <${tag}>, found ${others.length + (first === undefined ? 0 : 1)}`);
   return first;
 }
 
@@ -199,19 +202,46 @@ function inNetworkListener(name: string): Listener {
 
 const kafkaBrokers = Object.entries(services).filter(([, svc]) => svc.image?.startsWith('apache/kafka:'));
 /** ClickHouse servers (the keepers run the same image with another entrypoint). */
-const clickhouseServers = Object.entries(services).filter(([, svc]) => svc.image?.startsWith('clickhouse/') && svc.entrypoint === undefined);
+const clickhouseServers = Object.entries(services).filter(
+  ([, svc]) => svc.image?.startsWith('clickhouse/') && svc.entrypoint === undefined,
+);
 const keepers = Object.entries(services).filter(([, svc]) => svc.image?.startsWith('clickhouse/') && svc.entrypoint !== undefined);
-
 
 describe('docker-compose.yml', () => {
   it('has the expected services: the default stack, and the ClickHouse cluster under the `cluster` profile', () => {
-    expect(inProfile(undefined).map(([name]) => name).sort()).toEqual(['bulletin', 'clickhouse', 'ingest', 'kafka-1', 'kafka-2', 'kafka-3', 'migrate']);
-    expect(inProfile('cluster').map(([name]) => name).sort()).toEqual([
-      'bulletin-cluster', 'clickhouse-keeper-1', 'clickhouse-keeper-2', 'clickhouse-keeper-3',
-      'clickhouse-s1-r1', 'clickhouse-s1-r2', 'clickhouse-s2-r1', 'clickhouse-s2-r2', 'ingest-cluster', 'migrate-cluster',
+    expect(
+      inProfile(undefined)
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['bulletin', 'clickhouse', 'ingest', 'kafka-1', 'kafka-2', 'kafka-3', 'migrate']);
+    expect(
+      inProfile('cluster')
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual([
+      'bulletin-cluster',
+      'clickhouse-keeper-1',
+      'clickhouse-keeper-2',
+      'clickhouse-keeper-3',
+      'clickhouse-s1-r1',
+      'clickhouse-s1-r2',
+      'clickhouse-s2-r1',
+      'clickhouse-s2-r2',
+      'ingest-cluster',
+      'migrate-cluster',
     ]);
-    expect(Object.entries(services).filter(([, svc]) => (svc.profiles ?? []).some((p) => p !== 'cluster')), 'no other profiles').toEqual([]);
-    expect(appServices.map(([name]) => name).sort()).toEqual(['bulletin', 'bulletin-cluster', 'ingest', 'ingest-cluster', 'migrate', 'migrate-cluster']);
+    expect(
+      Object.entries(services).filter(([, svc]) => (svc.profiles ?? []).some((p) => p !== 'cluster')),
+      'no other profiles',
+    ).toEqual([]);
+    expect(appServices.map(([name]) => name).sort()).toEqual([
+      'bulletin',
+      'bulletin-cluster',
+      'ingest',
+      'ingest-cluster',
+      'migrate',
+      'migrate-cluster',
+    ]);
   });
 
   it('pins every image to an explicit tag other than latest, unless the service is built', () => {
@@ -236,15 +266,20 @@ describe('docker-compose.yml', () => {
       for (const [target, condition] of Object.entries(dependenciesOf(svc))) {
         expect(Object.keys(services), `${name} depends on "${target}"`).toContain(target);
         expect(['service_started', 'service_healthy', 'service_completed_successfully'], `${name} → ${target}`).toContain(condition);
-        if (condition === 'service_healthy') expect(hasHealthcheck(services[target]!), `${target} needs a healthcheck (${name} waits for it)`).toBe(true);
+        if (condition === 'service_healthy')
+          expect(hasHealthcheck(services[target]!), `${target} needs a healthcheck (${name} waits for it)`).toBe(true);
         // A service that restarts whenever it exits never "completes".
-        if (condition === 'service_completed_successfully') expect(services[target]!.restart ?? 'no', `${target} restart policy`).toBe('no');
+        if (condition === 'service_completed_successfully')
+          expect(services[target]!.restart ?? 'no', `${target} restart policy`).toBe('no');
         // Without the profile the dependency would not exist; with it, an unprofiled one always does.
-        for (const profile of services[target]!.profiles ?? []) expect(svc.profiles ?? [], `${name} → ${target} (profile ${profile})`).toContain(profile);
+        for (const profile of services[target]!.profiles ?? [])
+          expect(svc.profiles ?? [], `${name} → ${target} (profile ${profile})`).toContain(profile);
       }
     }
     const kafka = { 'kafka-1': 'service_healthy', 'kafka-2': 'service_healthy', 'kafka-3': 'service_healthy' };
-    const nodes = Object.fromEntries(clickhouseServers.filter(([, svc]) => svc.profiles?.includes('cluster')).map(([name]) => [name, 'service_healthy']));
+    const nodes = Object.fromEntries(
+      clickhouseServers.filter(([, svc]) => svc.profiles?.includes('cluster')).map(([name]) => [name, 'service_healthy']),
+    );
     expect(dependenciesOf(service('migrate'))).toEqual({ clickhouse: 'service_healthy' });
     expect(dependenciesOf(service('ingest'))).toEqual({ ...kafka, migrate: 'service_completed_successfully' });
     expect(dependenciesOf(service('bulletin'))).toEqual({ migrate: 'service_completed_successfully' });
@@ -288,7 +323,9 @@ describe('docker-compose.yml', () => {
 
   it('sets only environment variables packages/config reads, with values it accepts', () => {
     const known = configVariableNames();
-    expect(known).toEqual(expect.arrayContaining(['KAFKA_BROKERS', 'CLICKHOUSE_URL', 'CLICKHOUSE_DATABASE', 'CLICKHOUSE_CLUSTER', 'CLICKHOUSE_REPLICATED']));
+    expect(known).toEqual(
+      expect.arrayContaining(['KAFKA_BROKERS', 'CLICKHOUSE_URL', 'CLICKHOUSE_DATABASE', 'CLICKHOUSE_CLUSTER', 'CLICKHOUSE_REPLICATED']),
+    );
     for (const [name, svc] of appServices) {
       const env = environmentOf(svc);
       for (const variable of Object.keys(env)) expect(known, `${name} sets ${variable}, which govstats does not read`).toContain(variable);
@@ -365,8 +402,13 @@ describe('docker-compose.yml: Kafka', () => {
     for (const [name, env] of envs) {
       const listeners = parseListeners(requireEnv(env, 'KAFKA_LISTENERS', name));
       const advertised = parseListeners(requireEnv(env, 'KAFKA_ADVERTISED_LISTENERS', name));
-      const protocols = new Map(requireEnv(env, 'KAFKA_LISTENER_SECURITY_PROTOCOL_MAP', name).split(',').map((pair) => pair.split(':') as [string, string]));
-      for (const listener of listeners) expect(protocols.has(listener.name), `${name}: ${listener.name} has no security protocol`).toBe(true);
+      const protocols = new Map(
+        requireEnv(env, 'KAFKA_LISTENER_SECURITY_PROTOCOL_MAP', name)
+          .split(',')
+          .map((pair) => pair.split(':') as [string, string]),
+      );
+      for (const listener of listeners)
+        expect(protocols.has(listener.name), `${name}: ${listener.name} has no security protocol`).toBe(true);
       for (const listener of advertised) {
         const bound = listeners.find((l) => l.name === listener.name);
         expect(bound, `${name}: advertised listener ${listener.name} is not in KAFKA_LISTENERS`).toBeDefined();
@@ -386,7 +428,9 @@ describe('docker-compose.yml: Kafka', () => {
   it('points every app service at all three brokers', () => {
     const expected = envs.map(([name]) => `${name}:${inNetworkListener(name).port}`);
     for (const [name, svc] of appServices) {
-      const brokers = requireEnv(environmentOf(svc), 'KAFKA_BROKERS', name).split(',').map((b) => b.trim());
+      const brokers = requireEnv(environmentOf(svc), 'KAFKA_BROKERS', name)
+        .split(',')
+        .map((b) => b.trim());
       expect(brokers, `${name} KAFKA_BROKERS`).toEqual(expected);
     }
   });
@@ -423,11 +467,14 @@ describe('docker-compose.yml: the `cluster` profile', () => {
     if (!file) throw new Error(`${name} does not mount a file at ${target}`);
     return readFileSync(file, 'utf8');
   };
-  const remoteServers = (name: string) => xmlElement(configFile(name, '/etc/clickhouse-server/config.d/remote-servers.xml'), 'remote_servers');
+  const remoteServers = (name: string) =>
+    xmlElement(configFile(name, '/etc/clickhouse-server/config.d/remote-servers.xml'), 'remote_servers');
   /** host:port of each replica, per shard, of a cluster in remote_servers. */
   const shardsOf = (name: string, cluster: string) =>
     xmlElements(xmlElement(remoteServers(name), cluster), 'shard').map((shard) => {
-      expect(xmlElement(shard, 'internal_replication'), `${cluster}: a Distributed insert writes one replica, replication the others`).toBe('true');
+      expect(xmlElement(shard, 'internal_replication'), `${cluster}: a Distributed insert writes one replica, replication the others`).toBe(
+        'true',
+      );
       return xmlElements(shard, 'replica').map((replica) => `${xmlElement(replica, 'host')}:${xmlElement(replica, 'port')}`);
     });
   const macros = (name: string) => xmlElement(configFile(name, '/etc/clickhouse-server/config.d/macros.xml'), 'macros');
@@ -447,7 +494,10 @@ describe('docker-compose.yml: the `cluster` profile', () => {
       expect(svc.hostname, `${name}: replicas fetch parts from the hostname they advertise`).toBe(name);
       expect(containerPorts(svc), `${name} exposes native TCP`).toContain(9000);
       const shards = shardsOf(name, clusterName);
-      expect(shards.map((replicas) => replicas.length), `${clusterName}: 2 shards × 2 replicas`).toEqual([2, 2]);
+      expect(
+        shards.map((replicas) => replicas.length),
+        `${clusterName}: 2 shards × 2 replicas`,
+      ).toEqual([2, 2]);
       expect(shards.flat().sort()).toEqual(nodeAddresses);
       const everyNode = shardsOf(name, everyNodeClusterName(clusterName));
       expect(everyNode.length, `${everyNodeClusterName(clusterName)}: one shard`).toBe(1);
@@ -469,7 +519,9 @@ describe('docker-compose.yml: the `cluster` profile', () => {
   it('shares one cluster secret, user and database across the nodes', () => {
     for (const [name] of nodes) {
       for (const cluster of [clusterName, everyNodeClusterName(clusterName)]) {
-        expect(xmlElement(remoteServers(name), cluster), `${cluster} trusts forwarded users`).toMatch(/<secret from_env="CLICKHOUSE_CLUSTER_SECRET"\s*\/>/);
+        expect(xmlElement(remoteServers(name), cluster), `${cluster} trusts forwarded users`).toMatch(
+          /<secret from_env="CLICKHOUSE_CLUSTER_SECRET"\s*\/>/,
+        );
       }
     }
     for (const variable of ['CLICKHOUSE_CLUSTER_SECRET', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'CLICKHOUSE_DB']) {

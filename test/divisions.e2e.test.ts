@@ -16,21 +16,38 @@ import { openTestPipeline, type TestPipeline } from './support/test-pipeline.ts'
 const gridVisits = EVENT_TYPES.find((t) => t.name === 'grid-visit')!;
 const MARCH = { from: '2024-03-01', to: '2024-03-31' };
 const visit = (id: string, subject: string) =>
-  envelope('grid-visit', id, subject, '2024-03-05T10:00:00', { grid_id: 'G01', member_id: `gm-${id}`, household_id: null, kind: 'patrol', issues_found: 0, hazards_found: 0, duration_minutes: 20 });
+  envelope('grid-visit', id, subject, '2024-03-05T10:00:00', {
+    grid_id: 'G01',
+    member_id: `gm-${id}`,
+    household_id: null,
+    kind: 'patrol',
+    issues_found: 0,
+    hazards_found: 0,
+    duration_minutes: 20,
+  });
 
 /** The national catalogue, codes of earlier editions, a user's own table, and dead letters replayed once it is fixed. */
 describe('every place in China, with its history', () => {
   let pipeline: TestPipeline;
   let dir: string;
   const cli = async (...args: string[]) =>
-    (await promisify(execFile)(process.execPath, govstatsArgs(...args), { cwd: join(import.meta.dirname, '..'), env: { ...pipeline.childEnv, LOG_LEVEL: 'warn' } })).stdout;
+    (
+      await promisify(execFile)(process.execPath, govstatsArgs(...args), {
+        cwd: join(import.meta.dirname, '..'),
+        env: { ...pipeline.childEnv, LOG_LEVEL: 'warn' },
+      })
+    ).stdout;
   const publish = async (...events: Record<string, unknown>[]) => {
     const sink = await createKafkaSink(pipeline.kafka);
-    await sink.send(pipeline.config.topics.forEventType('grid-visit'), events.map((e) => ({ key: String(e.subject), value: JSON.stringify(e) })));
+    await sink.send(
+      pipeline.config.topics.forEventType('grid-visit'),
+      events.map((e) => ({ key: String(e.subject), value: JSON.stringify(e) })),
+    );
     await sink.close();
   };
   const drain = () => createIngestService({ config: pipeline.config, kafka: pipeline.kafka, store: pipeline.store }).drain();
-  const visits = async (level: 'village' | 'township' | 'county' | 'city', code: string) => (await queryPlaceFigures(pipeline.store, gridVisits, { level, code, ...MARCH })).visits;
+  const visits = async (level: 'village' | 'township' | 'county' | 'city', code: string) =>
+    (await queryPlaceFigures(pipeline.store, gridVisits, { level, code, ...MARCH })).visits;
 
   beforeAll(async () => {
     pipeline = await openTestPipeline('divisions');
@@ -46,7 +63,8 @@ describe('every place in China, with its history', () => {
     const found = JSON.parse(await cli('divisions', 'search', '衢州', '--level', 'city', '--json')) as { code: string; path: string[] }[];
     expect(found).toEqual([expect.objectContaining({ code: '330800000000', name: '衢州市', path: ['浙江省'] })]);
     const shown = JSON.parse(await cli('divisions', 'show', '330800000000', '--json'));
-    const villages = (area: string) => shown.counts.find((c: { level: string; area: string }) => c.level === 'village' && c.area === area).places;
+    const villages = (area: string) =>
+      shown.counts.find((c: { level: string; area: string }) => c.level === 'village' && c.area === area).places;
     expect([villages('urban'), villages('rural')]).toEqual([183, 1_481]);
     expect(shown.children).toHaveLength(6);
   });
@@ -75,7 +93,10 @@ describe('every place in China, with its history', () => {
     const NEW_COMMUNITY = '330802001099'; // not in the 2023 table
     await publish(visit('new-place-1', NEW_COMMUNITY), visit('new-place-2', NEW_COMMUNITY));
     expect(await drain()).toMatchObject({ loaded: 0, deadLettered: 2 });
-    expect((await openDeadLetters(pipeline.store, { reason: 'unknown_division' })).map((d) => d.eventId).sort()).toEqual(['new-place-1', 'new-place-2']);
+    expect((await openDeadLetters(pipeline.store, { reason: 'unknown_division' })).map((d) => d.eventId).sort()).toEqual([
+      'new-place-1',
+      'new-place-2',
+    ]);
 
     // The statistics office adds the community from its own table, with its 城乡分类代码.
     const csv = join(dir, 'additions.csv');
@@ -88,7 +109,9 @@ describe('every place in China, with its history', () => {
     await cli('dlq', 'replay', '--reason', 'unknown_division');
     expect(await drain()).toMatchObject({ loaded: 2, duplicates: 2, deadLettered: 0 });
     expect(await visits('village', NEW_COMMUNITY)).toBe(2);
-    expect((await queryPlaceFigures(pipeline.store, gridVisits, { level: 'city', code: '330800000000', ...MARCH, area: 'urban' })).visits).toBe(2);
+    expect(
+      (await queryPlaceFigures(pipeline.store, gridVisits, { level: 'city', code: '330800000000', ...MARCH, area: 'urban' })).visits,
+    ).toBe(2);
     expect(await openDeadLetters(pipeline.store)).toEqual([]);
     expect(await cli('dlq', 'replay')).toMatch(/^0 open dead letters/);
     const dlq = JSON.parse(await cli('dlq', '--json'));

@@ -9,12 +9,16 @@ import { startKafka, stopKafka } from '@govstats/local-infra';
 import { EVENT_TYPES } from '@govstats/schemas';
 import { queryRows } from '@govstats/store';
 import { queryPlaceFigures, reconcile } from '@govstats/warehouse';
-import { emptyScenarioCounts, prepareScenario, scenarioLines, scenarioSchema, type ScenarioCounts } from '../services/producer/src/index.ts';
+import {
+  emptyScenarioCounts,
+  prepareScenario,
+  scenarioLines,
+  scenarioSchema,
+  type ScenarioCounts,
+} from '../services/producer/src/index.ts';
 import { spawnGovstats } from './support/govstats-process.ts';
 import { freePort } from './support/ports.ts';
 import { openTestPipeline, type TestPipeline } from './support/test-pipeline.ts';
-
-
 
 const PERIOD = { from: '2024-03-01', to: '2024-04-30' };
 const CITY = '411200000000';
@@ -42,7 +46,13 @@ describe('faults: kills and restarts over a stream of 100k+ events', () => {
     brokers = (await startKafka()).brokers;
     pipeline = await openTestPipeline('faults', { brokers });
     stream = join(process.env.GOVSTATS_HOME, 'stream.ndjson');
-    const scenario = scenarioSchema.parse({ name: 'faults', period: PERIOD, seed: 5, places: ['411224000000'], activity: { visits_per_member_per_month: 30 } });
+    const scenario = scenarioSchema.parse({
+      name: 'faults',
+      period: PERIOD,
+      seed: 5,
+      places: ['411224000000'],
+      activity: { visits_per_member_per_month: 30 },
+    });
     const out = createWriteStream(stream);
     for (const line of scenarioLines(prepareScenario(scenario), counts)) if (!out.write(`${line}\n`)) await once(out, 'drain');
     out.end();

@@ -50,7 +50,13 @@ describe('10k hostile messages mixed with valid ones', () => {
 
   beforeAll(async () => {
     pipeline = await openTestPipeline('hostile');
-    const scenario = scenarioSchema.parse({ name: 'hostile', period: { from: '2024-05-01', to: '2024-05-31' }, seed: 3, places: ['411224000000'], activity: { visits_per_member_per_month: 10 } });
+    const scenario = scenarioSchema.parse({
+      name: 'hostile',
+      period: { from: '2024-05-01', to: '2024-05-31' },
+      seed: 3,
+      places: ['411224000000'],
+      activity: { visits_per_member_per_month: 10 },
+    });
     const counts = emptyScenarioCounts();
     const valid = [...scenarioLines(prepareScenario(scenario), counts)].filter((line) => line.includes('"govstats.grid-visit.v1"'));
     validCount = valid.length;
@@ -60,7 +66,8 @@ describe('10k hostile messages mixed with valid ones', () => {
     let h = 0;
     for (let i = 0; i < valid.length || h < HOSTILE; i++) {
       if (i < valid.length) messages.push({ key: '411224104201', value: valid[i]! });
-      if (h < HOSTILE && random.chance(0.6)) messages.push({ key: null, value: hostile(JSON.parse(valid[i % valid.length]!), random, h++) });
+      if (h < HOSTILE && random.chance(0.6))
+        messages.push({ key: null, value: hostile(JSON.parse(valid[i % valid.length]!), random, h++) });
     }
     const sink = await createKafkaSink(pipeline.kafka);
     // Chunks under a megabyte: a few hostile messages are 300 KB each, and a record batch must fit the broker's limit.
@@ -84,7 +91,10 @@ describe('10k hostile messages mixed with valid ones', () => {
     });
     // Health is sampled throughout: the consumer must never stall or fall over.
     for (;;) {
-      const health = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (health !== 0) healthChecks.push(health);
       const [row] = await queryRows<{ loaded: string; dead: string }>(
         pipeline.store.client,
@@ -103,15 +113,32 @@ describe('10k hostile messages mixed with valid ones', () => {
 
   it('counts every valid event and dead-letters every hostile one with a reason', async () => {
     expect(validCount).toBeGreaterThan(10_000);
-    const figures = await queryPlaceFigures(pipeline.store, EVENT_TYPES[0]!, { level: 'county', code: '411224000000', from: '2024-05-01', to: '2024-05-31' });
+    const figures = await queryPlaceFigures(pipeline.store, EVENT_TYPES[0]!, {
+      level: 'county',
+      code: '411224000000',
+      from: '2024-05-01',
+      to: '2024-05-31',
+    });
     expect(figures.visits).toBe(validCount);
     const summary = await deadLetterSummary(pipeline.store);
     expect(summary.reduce((n, r) => n + r.count, 0)).toBe(HOSTILE);
     const reasons = new Set(summary.map((r) => r.reason));
-    for (const reason of ['unparseable', 'invalid_envelope', 'invalid_data', 'unsupported_version', 'unknown_event_type', 'unknown_division', 'future_time', 'oversized']) {
+    for (const reason of [
+      'unparseable',
+      'invalid_envelope',
+      'invalid_data',
+      'unsupported_version',
+      'unknown_event_type',
+      'unknown_division',
+      'future_time',
+      'oversized',
+    ]) {
       expect(reasons, reason).toContain(reason);
     }
-    const [empty] = await queryRows<{ n: string }>(pipeline.store.client, "SELECT count() AS n FROM dead_letters FINAL WHERE reason = '' OR detail = ''");
+    const [empty] = await queryRows<{ n: string }>(
+      pipeline.store.client,
+      "SELECT count() AS n FROM dead_letters FINAL WHERE reason = '' OR detail = ''",
+    );
     expect(Number(empty!.n)).toBe(0);
   });
 
@@ -122,7 +149,10 @@ describe('10k hostile messages mixed with valid ones', () => {
   });
 
   it('left the tables intact despite statement-like input', async () => {
-    const [row] = await queryRows<{ n: string }>(pipeline.store.client, "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'grid_visits'");
+    const [row] = await queryRows<{ n: string }>(
+      pipeline.store.client,
+      "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'grid_visits'",
+    );
     expect(Number(row!.n)).toBe(1);
   });
 });

@@ -11,7 +11,6 @@ import { openTestPipeline, type TestPipeline } from './support/test-pipeline.ts'
 
 const VILLAGE = '411224104201';
 
-
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -33,9 +32,20 @@ describe('the ingest service process', () => {
     pipeline = await openTestPipeline('ingest-process');
     const sink = await createKafkaSink(pipeline.kafka);
     const events = Array.from({ length: 500 }, (_, i) =>
-      envelope('grid-visit', `proc-${i}`, VILLAGE, '2024-06-03T10:00:00', { grid_id: 'G01', member_id: 'gm000001', household_id: null, kind: 'patrol', issues_found: 0, hazards_found: 0, duration_minutes: 10 }),
+      envelope('grid-visit', `proc-${i}`, VILLAGE, '2024-06-03T10:00:00', {
+        grid_id: 'G01',
+        member_id: 'gm000001',
+        household_id: null,
+        kind: 'patrol',
+        issues_found: 0,
+        hazards_found: 0,
+        duration_minutes: 10,
+      }),
     );
-    await sink.send(pipeline.config.topics.forEventType('grid-visit'), [...events.map((e) => ({ key: VILLAGE, value: JSON.stringify(e) })), { key: VILLAGE, value: '{ not json' }]);
+    await sink.send(pipeline.config.topics.forEventType('grid-visit'), [
+      ...events.map((e) => ({ key: VILLAGE, value: JSON.stringify(e) })),
+      { key: VILLAGE, value: '{ not json' },
+    ]);
     await sink.close();
     port = await freePort();
     child = spawnGovstats(['ingest'], {
@@ -53,7 +63,10 @@ describe('the ingest service process', () => {
   it('exposes Prometheus metrics that count what it loaded and dead-lettered', async () => {
     const text = await until('all 501 messages in /metrics', async () => {
       const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      return /govstats_ingest_events_total\{outcome="loaded",type="grid-visit"\} 500\b/.test(body) && /outcome="dead_lettered"[^\n]* 1\b/.test(body) ? body : undefined;
+      return /govstats_ingest_events_total\{outcome="loaded",type="grid-visit"\} 500\b/.test(body) &&
+        /outcome="dead_lettered"[^\n]* 1\b/.test(body)
+        ? body
+        : undefined;
     });
     expect(text).toContain('# TYPE govstats_ingest_batch_seconds histogram');
     expect(text).toMatch(/govstats_ingest_batches_total\{topic="[^"]+grid-visit"\} \d+/);
@@ -74,9 +87,16 @@ describe('the ingest service process', () => {
     const [committed] = await admin.fetchOffsets({ groupId: pipeline.config.ingest.groupId, topics: [topic] });
     const ends = await admin.fetchTopicOffsets(topic);
     await admin.disconnect();
-    const lag = ends.reduce((n, end) => n + Number(end.high) - Math.max(0, Number(committed!.partitions.find((p) => p.partition === end.partition)!.offset)), 0);
+    const lag = ends.reduce(
+      (n, end) => n + Number(end.high) - Math.max(0, Number(committed!.partitions.find((p) => p.partition === end.partition)!.offset)),
+      0,
+    );
     expect(lag).toBe(0);
-    const figures = await queryPlaceFigures(pipeline.store, EVENT_TYPES.find((t) => t.name === 'grid-visit')!, { level: 'village', code: VILLAGE, from: '2024-06-03', to: '2024-06-03' });
+    const figures = await queryPlaceFigures(
+      pipeline.store,
+      EVENT_TYPES.find((t) => t.name === 'grid-visit')!,
+      { level: 'village', code: VILLAGE, from: '2024-06-03', to: '2024-06-03' },
+    );
     expect(figures.visits).toBe(500);
   });
 });

@@ -22,12 +22,45 @@ const B = '411224104202';
 const C = '411203100202';
 const D = '140702105220';
 
-const visit = (id: string, subject: string, time: string, grid: string, member: string, household: string | null, kind: string, issues: number, hazards: number, minutes: number) =>
-  envelope('grid-visit', id, subject, time, { grid_id: grid, member_id: member, household_id: household, kind, issues_found: issues, hazards_found: hazards, duration_minutes: minutes });
+const visit = (
+  id: string,
+  subject: string,
+  time: string,
+  grid: string,
+  member: string,
+  household: string | null,
+  kind: string,
+  issues: number,
+  hazards: number,
+  minutes: number,
+) =>
+  envelope('grid-visit', id, subject, time, {
+    grid_id: grid,
+    member_id: member,
+    household_id: household,
+    kind,
+    issues_found: issues,
+    hazards_found: hazards,
+    duration_minutes: minutes,
+  });
 const dispute = (id: string, subject: string, time: string, caseId: string, step: string, level: string, receivedAt?: string) =>
-  envelope('dispute-case', id, subject, time, { case_id: caseId, category: 'neighbourhood', step, handling_level: level, ...(receivedAt ? { received_at: `${receivedAt}+08:00` } : {}) });
+  envelope('dispute-case', id, subject, time, {
+    case_id: caseId,
+    category: 'neighbourhood',
+    step,
+    handling_level: level,
+    ...(receivedAt ? { received_at: `${receivedAt}+08:00` } : {}),
+  });
 const attend = (id: string, subject: string, time: string, session: string, attendee: string, role: string, mode: string, hours: number) =>
-  envelope('training-attendance', id, subject, time, { session_id: session, course: '网格化管理业务培训', organising_level: 'township', attendee_id: attendee, role, mode, hours });
+  envelope('training-attendance', id, subject, time, {
+    session_id: session,
+    course: '网格化管理业务培训',
+    organising_level: 'township',
+    attendee_id: attendee,
+    role,
+    mode,
+    hours,
+  });
 const sale = (id: string, subject: string, time: string, coop: string, product: string, quantity: number, fen: number, channel: string) =>
   envelope('cooperative-sale', id, subject, time, { cooperative_id: coop, product, quantity, unit: 'kg', amount_fen: fen, channel });
 
@@ -66,49 +99,147 @@ type Figures = Record<string, number | null>;
 /** Expected March figures, worked out by hand from the events above. */
 const MARCH: { level: RollupLevel; code: string; grid: Figures; dispute: Figures; training: Figures; sales: Figures }[] = [
   {
-    level: 'village', code: A,
-    grid: { visits: 3, household_visits: 2, households_visited: 2, grid_members_active: 2, grids_active: 2, issues_found: 1, hazards_found: 3, minutes_spent: 110 },
-    dispute: { received: 2, escalated: 0, resolved: 1, resolved_in_village: 1, closed_unresolved: 0, median_days_to_resolve: 3, resolution_rate: 0.5, village_resolution_share: 1 },
+    level: 'village',
+    code: A,
+    grid: {
+      visits: 3,
+      household_visits: 2,
+      households_visited: 2,
+      grid_members_active: 2,
+      grids_active: 2,
+      issues_found: 1,
+      hazards_found: 3,
+      minutes_spent: 110,
+    },
+    dispute: {
+      received: 2,
+      escalated: 0,
+      resolved: 1,
+      resolved_in_village: 1,
+      closed_unresolved: 0,
+      median_days_to_resolve: 3,
+      resolution_rate: 0.5,
+      village_resolution_share: 1,
+    },
     training: { attendances: 3, online_attendances: 0, attendees: 3, sessions: 1, hours: 6 },
     sales: { sales: 2, revenue_fen: 240_800, quantity: 150.5, cooperatives_selling: 1, revenue_yuan: 2408 },
   },
   {
-    level: 'village', code: B,
-    grid: { visits: 1, household_visits: 0, households_visited: 1, grid_members_active: 1, grids_active: 1, issues_found: 0, hazards_found: 1, minutes_spent: 45 },
-    dispute: { received: 1, escalated: 1, resolved: 1, resolved_in_village: 0, closed_unresolved: 0, median_days_to_resolve: 10, resolution_rate: 1, village_resolution_share: 0 },
+    level: 'village',
+    code: B,
+    grid: {
+      visits: 1,
+      household_visits: 0,
+      households_visited: 1,
+      grid_members_active: 1,
+      grids_active: 1,
+      issues_found: 0,
+      hazards_found: 1,
+      minutes_spent: 45,
+    },
+    dispute: {
+      received: 1,
+      escalated: 1,
+      resolved: 1,
+      resolved_in_village: 0,
+      closed_unresolved: 0,
+      median_days_to_resolve: 10,
+      resolution_rate: 1,
+      village_resolution_share: 0,
+    },
     training: { attendances: 0, attendees: 0, sessions: 0, hours: 0 },
     sales: { sales: 0, revenue_fen: 0, cooperatives_selling: 0 },
   },
   {
-    level: 'township', code: '411224104000',
-    grid: { visits: 4, household_visits: 2, households_visited: 3, grid_members_active: 3, grids_active: 3, issues_found: 1, hazards_found: 4, minutes_spent: 155 },
-    dispute: { received: 3, escalated: 1, resolved: 2, resolved_in_village: 1, closed_unresolved: 0, median_days_to_resolve: 6.5, resolution_rate: 0.6667, village_resolution_share: 0.5, avg_days_to_resolve: 6.5 },
+    level: 'township',
+    code: '411224104000',
+    grid: {
+      visits: 4,
+      household_visits: 2,
+      households_visited: 3,
+      grid_members_active: 3,
+      grids_active: 3,
+      issues_found: 1,
+      hazards_found: 4,
+      minutes_spent: 155,
+    },
+    dispute: {
+      received: 3,
+      escalated: 1,
+      resolved: 2,
+      resolved_in_village: 1,
+      closed_unresolved: 0,
+      median_days_to_resolve: 6.5,
+      resolution_rate: 0.6667,
+      village_resolution_share: 0.5,
+      avg_days_to_resolve: 6.5,
+    },
     training: { attendances: 3, attendees: 3, sessions: 1, hours: 6 },
     sales: { sales: 2, revenue_fen: 240_800, cooperatives_selling: 1 },
   },
   {
-    level: 'county', code: '411224000000',
+    level: 'county',
+    code: '411224000000',
     grid: { visits: 4, households_visited: 3, grid_members_active: 3, hazards_found: 4, minutes_spent: 155 },
     dispute: { received: 3, resolved: 2, median_days_to_resolve: 6.5 },
     training: { attendances: 3, attendees: 3 },
     sales: { revenue_fen: 240_800 },
   },
   {
-    level: 'township', code: '411203100000',
-    grid: { visits: 2, household_visits: 2, households_visited: 1, grid_members_active: 1, grids_active: 1, issues_found: 2, hazards_found: 0, minutes_spent: 40 },
-    dispute: { received: 1, resolved: 0, closed_unresolved: 1, median_days_to_resolve: null, resolution_rate: 0, village_resolution_share: null },
+    level: 'township',
+    code: '411203100000',
+    grid: {
+      visits: 2,
+      household_visits: 2,
+      households_visited: 1,
+      grid_members_active: 1,
+      grids_active: 1,
+      issues_found: 2,
+      hazards_found: 0,
+      minutes_spent: 40,
+    },
+    dispute: {
+      received: 1,
+      resolved: 0,
+      closed_unresolved: 1,
+      median_days_to_resolve: null,
+      resolution_rate: 0,
+      village_resolution_share: null,
+    },
     training: { attendances: 2, online_attendances: 2, attendees: 2, sessions: 1, hours: 3 },
     sales: { sales: 1, revenue_fen: 160_000, quantity: 200, cooperatives_selling: 1 },
   },
   {
-    level: 'city', code: '411200000000',
-    grid: { visits: 6, household_visits: 4, households_visited: 4, grid_members_active: 4, grids_active: 4, issues_found: 3, hazards_found: 4, minutes_spent: 195, avg_minutes_per_visit: 32.5 },
-    dispute: { received: 4, escalated: 1, resolved: 2, resolved_in_village: 1, closed_unresolved: 1, resolve_seconds: 13 * 86_400, median_days_to_resolve: 6.5, resolution_rate: 0.5, village_resolution_share: 0.5 },
+    level: 'city',
+    code: '411200000000',
+    grid: {
+      visits: 6,
+      household_visits: 4,
+      households_visited: 4,
+      grid_members_active: 4,
+      grids_active: 4,
+      issues_found: 3,
+      hazards_found: 4,
+      minutes_spent: 195,
+      avg_minutes_per_visit: 32.5,
+    },
+    dispute: {
+      received: 4,
+      escalated: 1,
+      resolved: 2,
+      resolved_in_village: 1,
+      closed_unresolved: 1,
+      resolve_seconds: 13 * 86_400,
+      median_days_to_resolve: 6.5,
+      resolution_rate: 0.5,
+      village_resolution_share: 0.5,
+    },
     training: { attendances: 5, online_attendances: 2, attendees: 4, sessions: 2, hours: 9, attendances_per_session: 2.5 },
     sales: { sales: 3, revenue_fen: 400_800, quantity: 350.5, cooperatives_selling: 2, revenue_yuan: 4008 },
   },
   {
-    level: 'city', code: '140700000000',
+    level: 'city',
+    code: '140700000000',
     grid: { visits: 1, household_visits: 0, households_visited: 0, grid_members_active: 1, grids_active: 1, minutes_spent: 90 },
     dispute: { received: 0, resolved: 0 },
     training: { attendances: 0 },
@@ -121,7 +252,11 @@ const TYPE_OF = { grid: 'grid-visit', dispute: 'dispute-case', training: 'traini
 async function figures(pipeline: TestPipeline, level: RollupLevel, code: string, from = '2024-03-01', to = '2024-03-31') {
   const result: Record<string, Figures> = {};
   for (const [key, name] of Object.entries(TYPE_OF)) {
-    result[key] = await queryPlaceFigures(pipeline.store, EVENT_TYPES.find((t) => t.name === name)!, { level, code, from, to });
+    result[key] = await queryPlaceFigures(
+      pipeline.store,
+      EVENT_TYPES.find((t) => t.name === name)!,
+      { level, code, from, to },
+    );
   }
   return result;
 }
@@ -154,10 +289,18 @@ describe('pipeline end to end: real Kafka broker, real ClickHouse engine', () =>
       // A county is a place events can belong to, but not grid visits: grids sit below villages.
       { topic: topic('grid-visit'), key: A, value: json({ ...g1, id: 'county-visit', subject: '411224000000' }) },
       { topic: pipeline.config.topics.unrouted, key: A, value: json({ ...g1, id: 'bad-type', type: 'govstats.patrol-log.v1' }) },
-      { topic: topic('grid-visit'), key: A, value: json(visit('bad-minutes', A, '2024-03-01T09:00:00', 'G01', 'gm_a00001', null, 'patrol', 0, 0, 0)) },
+      {
+        topic: topic('grid-visit'),
+        key: A,
+        value: json(visit('bad-minutes', A, '2024-03-01T09:00:00', 'G01', 'gm_a00001', null, 'patrol', 0, 0, 0)),
+      },
       { topic: topic('grid-visit'), key: A, value: json({ ...g1, id: 'bad-version', type: 'govstats.grid-visit.v9' }) },
       { topic: topic('training-attendance'), key: A, value: json({ ...VALID[16], id: 'too-big', padding: 'x'.repeat(300_000) }) },
-      { topic: topic('grid-visit'), key: A, value: json(visit('from-future', A, '2099-01-01T09:00:00', 'G01', 'gm_a00001', null, 'patrol', 0, 0, 10)) },
+      {
+        topic: topic('grid-visit'),
+        key: A,
+        value: json(visit('from-future', A, '2099-01-01T09:00:00', 'G01', 'gm_a00001', null, 'patrol', 0, 0, 10)),
+      },
       { topic: topic('grid-visit'), key: A, value: json({ ...c1Received, id: 'wrong-topic' }) },
       // Well-formed village code that no division table knows.
       { topic: topic('grid-visit'), key: '411224104999', value: json({ ...g1, id: 'unknown-village', subject: '411224104999' }) },
@@ -165,9 +308,17 @@ describe('pipeline end to end: real Kafka broker, real ClickHouse engine', () =>
       {
         topic: topic('training-attendance'),
         key: A,
-        value: json(envelope('training-attendance', 'sql-course', A, '2024-03-08T09:00:00', {
-          session_id: 's1', course: "培训'; DROP TABLE grid_visits; --", organising_level: 'township', attendee_id: 'p_0000009', role: 'resident', mode: 'on_site', hours: 1,
-        })),
+        value: json(
+          envelope('training-attendance', 'sql-course', A, '2024-03-08T09:00:00', {
+            session_id: 's1',
+            course: "培训'; DROP TABLE grid_visits; --",
+            organising_level: 'township',
+            attendee_id: 'p_0000009',
+            role: 'resident',
+            mode: 'on_site',
+            hours: 1,
+          }),
+        ),
       },
     ];
     // g1 is sent twice: the same event delivered twice must count once.
@@ -193,12 +344,15 @@ describe('pipeline end to end: real Kafka broker, real ClickHouse engine', () =>
     expect(firstRun.loadedByType).toEqual({ 'grid-visit': 8, 'dispute-case': 8, 'training-attendance': 5, 'cooperative-sale': 3 });
   });
 
-  it.each(MARCH.map((m) => [m.level, m.code, m] as const))('%s %s: March rollups equal the hand-worked totals', async (level, code, expected) => {
-    const actual = await figures(pipeline, level, code);
-    for (const key of Object.keys(TYPE_OF) as (keyof typeof TYPE_OF)[]) {
-      expect(actual[key], `${key} at ${level} ${code}`).toMatchObject(expected[key]);
-    }
-  });
+  it.each(MARCH.map((m) => [m.level, m.code, m] as const))(
+    '%s %s: March rollups equal the hand-worked totals',
+    async (level, code, expected) => {
+      const actual = await figures(pipeline, level, code);
+      for (const key of Object.keys(TYPE_OF) as (keyof typeof TYPE_OF)[]) {
+        expect(actual[key], `${key} at ${level} ${code}`).toMatchObject(expected[key]);
+      }
+    },
+  );
 
   it('buckets by the day in China: an event at 01:00 on 1 April (UTC still March) counts in April', async () => {
     const april = await figures(pipeline, 'village', C, '2024-04-01', '2024-04-30');
@@ -227,7 +381,11 @@ describe('pipeline end to end: real Kafka broker, real ClickHouse engine', () =>
     await publish([
       { topic: topic('grid-visit'), key: A, value: json(g2) },
       { topic: topic('dispute-case'), key: A, value: json(c1Received) },
-      { topic: topic('grid-visit'), key: D, value: json(visit('g9', D, '2024-03-16T08:00:00', 'G03', 'gm_d00002', null, 'patrol', 0, 0, 30)) },
+      {
+        topic: topic('grid-visit'),
+        key: D,
+        value: json(visit('g9', D, '2024-03-16T08:00:00', 'G03', 'gm_d00002', null, 'patrol', 0, 0, 30)),
+      },
     ]);
     const second = await createIngestService({ config: pipeline.config, kafka: pipeline.kafka, store: pipeline.store }).drain();
     expect(second).toMatchObject({ messages: 3, loaded: 1, duplicates: 2, deadLettered: 0 });
@@ -237,21 +395,47 @@ describe('pipeline end to end: real Kafka broker, real ClickHouse engine', () =>
   });
 
   it('ingests contract v2 of grid visits next to v1 into the same rollups', async () => {
-    const v2 = envelope('grid-visit', 'g10-v2', D, '2024-03-20T10:00:00', {
-      grid_id: 'G03', member_id: 'gm_d00003', household_id: 'hh_d00001', kind: 'hazard_check',
-      started_at: '2024-03-20T10:00:00+08:00', ended_at: '2024-03-20T10:50:00+08:00',
-      issues: [], hazards: [{ category: 'gas', handled: true }, { category: 'electrical', handled: false }],
-    }, 2);
+    const v2 = envelope(
+      'grid-visit',
+      'g10-v2',
+      D,
+      '2024-03-20T10:00:00',
+      {
+        grid_id: 'G03',
+        member_id: 'gm_d00003',
+        household_id: 'hh_d00001',
+        kind: 'hazard_check',
+        started_at: '2024-03-20T10:00:00+08:00',
+        ended_at: '2024-03-20T10:50:00+08:00',
+        issues: [],
+        hazards: [
+          { category: 'gas', handled: true },
+          { category: 'electrical', handled: false },
+        ],
+      },
+      2,
+    );
     await publish([{ topic: topic('grid-visit'), key: D, value: json(v2) }]);
     const third = await createIngestService({ config: pipeline.config, kafka: pipeline.kafka, store: pipeline.store }).drain();
     expect(third).toMatchObject({ messages: 1, loaded: 1, deadLettered: 0 });
-    expect((await figures(pipeline, 'city', '140700000000')).grid).toMatchObject({ visits: 3, grid_members_active: 3, households_visited: 1, hazards_found: 2, minutes_spent: 170 });
+    expect((await figures(pipeline, 'city', '140700000000')).grid).toMatchObject({
+      visits: 3,
+      grid_members_active: 3,
+      households_visited: 1,
+      hazards_found: 2,
+      minutes_spent: 170,
+    });
   });
 
   it('govstats rollup and dlq give the same figures from another process while this one holds the store', async () => {
     const cli = (...args: string[]) =>
-      promisify(execFile)(process.execPath, govstatsArgs(...args), { cwd: join(import.meta.dirname, '..'), env: { ...pipeline.childEnv, LOG_LEVEL: 'warn' } });
-    const rollup = JSON.parse((await cli('rollup', '--level', 'township', '--code', '411224104000', '--from', '2024-03-01', '--to', '2024-03-31', '--json')).stdout);
+      promisify(execFile)(process.execPath, govstatsArgs(...args), {
+        cwd: join(import.meta.dirname, '..'),
+        env: { ...pipeline.childEnv, LOG_LEVEL: 'warn' },
+      });
+    const rollup = JSON.parse(
+      (await cli('rollup', '--level', 'township', '--code', '411224104000', '--from', '2024-03-01', '--to', '2024-03-31', '--json')).stdout,
+    );
     expect(rollup).toMatchObject({ level: 'township', code: '411224104000', place: '朱阳关镇' });
     const here = await figures(pipeline, 'township', '411224104000');
     expect(rollup.figures['grid-visit']).toEqual(here.grid);

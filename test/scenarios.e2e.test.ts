@@ -8,7 +8,9 @@ import { rollupFigureFor } from './support/scenario-targets.ts';
 import { openTestPipeline, type TestPipeline } from './support/test-pipeline.ts';
 
 const DIR = join(import.meta.dirname, '..', 'services', 'producer', 'scenarios');
-const SHIPPED = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const SHIPPED = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 /** Every shipped scenario through the real pipeline: its rollups must equal its targets exactly. */
 describe('shipped scenarios reproduce the published figures', () => {
@@ -46,7 +48,9 @@ describe('shipped scenarios reproduce the published figures', () => {
     expect(scenario.targets.length).toBeGreaterThan(0);
     for (const target of scenario.targets) {
       const actual = await rollupFigureFor(pipeline.store, target, scenario.period);
-      expect(actual, `${target.level} ${target.code} ${target.scope} ${target.measure} ${JSON.stringify(target.filter)}`).toBe(target.value);
+      expect(actual, `${target.level} ${target.code} ${target.scope} ${target.measure} ${JSON.stringify(target.filter)}`).toBe(
+        target.value,
+      );
     }
   });
 });

@@ -14,9 +14,18 @@ function namesOf(type: (typeof EVENT_TYPES)[number]): string[] {
 
 /** Non-test source outside the type folders; the registry lists the folders, one line each. */
 function sourceOutsideTypeFolders(): string[] {
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.mjs', '*.js'], { cwd: ROOT, encoding: 'utf8' }).split('\n');
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.mjs', '*.js'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).split('\n');
   return files.filter(
-    (f) => f !== '' && !f.startsWith('test/') && !f.includes('/test/') && !f.endsWith('.test.ts') && !f.startsWith('schemas/src/event-types/') && f !== 'schemas/src/registry.ts',
+    (f) =>
+      f !== '' &&
+      !f.startsWith('test/') &&
+      !f.includes('/test/') &&
+      !f.endsWith('.test.ts') &&
+      !f.startsWith('schemas/src/event-types/') &&
+      f !== 'schemas/src/registry.ts',
   );
 }
 

@@ -9,7 +9,10 @@ import { EVENT_TYPES, cloudEventType } from './registry.ts';
  * JSON Schemas, so it cannot drift from the code: a test fails when the checked-in copy is stale.
  */
 
-const cell = (text: unknown) => String(text ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ');
+const cell = (text: unknown) =>
+  String(text ?? '')
+    .replaceAll('|', '\\|')
+    .replaceAll('\n', ' ');
 const row = (cells: unknown[]) => `| ${cells.map(cell).join(' | ')} |`;
 const table = (head: string[], rows: unknown[][]) => [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
 const code = (text: string) => `\`${text}\``;
@@ -29,9 +32,17 @@ function fieldType(field: JsonField): string {
 
 function dataFields(type: EventTypeDefinition): string[] {
   return type.versions.map((contract) => {
-    const json = z.toJSONSchema(contract.data, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' }) as { properties?: Record<string, JsonField>; required?: string[] };
+    const json = z.toJSONSchema(contract.data, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' }) as {
+      properties?: Record<string, JsonField>;
+      required?: string[];
+    };
     const required = new Set(json.required ?? []);
-    const rows = Object.entries(json.properties ?? {}).map(([name, field]) => [code(name), fieldType(field), required.has(name) ? 'yes' : 'no', field.description ?? '']);
+    const rows = Object.entries(json.properties ?? {}).map(([name, field]) => [
+      code(name),
+      fieldType(field),
+      required.has(name) ? 'yes' : 'no',
+      field.description ?? '',
+    ]);
     return `#### ${code(cloudEventType(type, contract.version))} data\n\n${table(['field', 'type', 'required', 'meaning'], rows)}`;
   });
 }
@@ -53,7 +64,11 @@ function scenarioPart(type: EventTypeDefinition): string {
     code(`${type.name}.${t.measure}`),
     t.atMost ? `≤ ${code(t.atMost.measure)}` : '',
     t.filters?.described ?? 'none',
-    [t.countsVillages ? 'counts villages (0 or 1 each)' : '', t.scale ? `steps of 1/${t.scale}` : '', t.minimumPerPlace ? `at least ${t.minimumPerPlace} per place` : '']
+    [
+      t.countsVillages ? 'counts villages (0 or 1 each)' : '',
+      t.scale ? `steps of 1/${t.scale}` : '',
+      t.minimumPerPlace ? `at least ${t.minimumPerPlace} per place` : '',
+    ]
       .filter(Boolean)
       .join('; '),
   ]);
@@ -79,7 +94,10 @@ function typeSection(type: EventTypeDefinition): string {
     '',
     `The common columns (${COMMON_COLUMNS.map((c) => code(c.name)).join(', ')}), then:`,
     '',
-    table(['column', 'type', 'meaning', 'since'], type.rawTable.columns.map((c) => [code(c.name), code(c.type), c.description, c.since ?? 1])),
+    table(
+      ['column', 'type', 'meaning', 'since'],
+      type.rawTable.columns.map((c) => [code(c.name), code(c.type), c.description, c.since ?? 1]),
+    ),
     '',
     `### Rollup ${code(rollup.table)}`,
     '',

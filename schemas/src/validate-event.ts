@@ -53,12 +53,26 @@ export function validateEvent(value: unknown): ValidationResult {
   const contract = contractVersion(eventType, named.version);
   if (!contract) {
     const known = eventType.versions.map((v) => `v${v.version}`).join(', ');
-    return { ok: false, reason: 'unsupported_version', detail: `${eventType.name} has no contract v${named.version} (known: ${known})`, eventId, type: event.type, subject };
+    return {
+      ok: false,
+      reason: 'unsupported_version',
+      detail: `${eventType.name} has no contract v${named.version} (known: ${known})`,
+      eventId,
+      type: event.type,
+      subject,
+    };
   }
   const level = levelOfCode(event.subject)!;
   if (!eventType.subjectLevels.includes(level as never)) {
     const accepted = eventType.subjectLevels.join(', ');
-    return { ok: false, reason: 'wrong_level', detail: `${eventType.name} events belong to a ${accepted}; subject ${event.subject} is a ${level}`, eventId, type: event.type, subject };
+    return {
+      ok: false,
+      reason: 'wrong_level',
+      detail: `${eventType.name} events belong to a ${accepted}; subject ${event.subject} is a ${level}`,
+      eventId,
+      type: event.type,
+      subject,
+    };
   }
   const data = contract.data.safeParse(event.data);
   if (!data.success) {

@@ -1,21 +1,22 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  EVENT_TYPES,
-  ancestorCode,
-  cloudEventType,
-  levelOfCode,
-  renderJsonSchemas,
-  renderReference,
-  validateEvent,
-} from '../src/index.ts';
+import { EVENT_TYPES, ancestorCode, cloudEventType, levelOfCode, renderJsonSchemas, renderReference, validateEvent } from '../src/index.ts';
 
 const VILLAGE = '411224104201';
 
 function envelopeFor(typeName: string, data: unknown, overrides: Record<string, unknown> = {}) {
   const type = EVENT_TYPES.find((t) => t.name === typeName)!;
-  return { specversion: '1.0', id: 'evt-1', source: 'urn:test', type: cloudEventType(type, 1), time: '2024-03-02T10:00:00+08:00', subject: VILLAGE, data, ...overrides };
+  return {
+    specversion: '1.0',
+    id: 'evt-1',
+    source: 'urn:test',
+    type: cloudEventType(type, 1),
+    time: '2024-03-02T10:00:00+08:00',
+    subject: VILLAGE,
+    data,
+    ...overrides,
+  };
 }
 
 /** Each type's first example, for the cases below that change one thing about it. */
@@ -30,16 +31,22 @@ describe('contracts', () => {
     expect(new Set(Object.keys(result.columns))).toEqual(columns);
   });
 
-  it.each(EVENT_TYPES.flatMap((t) => t.examples.valid.map((data, i) => [t.name, i, data] as const)))('accepts %s example %i', (name, _i, data) => {
-    const result = validateEvent(envelopeFor(name, data));
-    expect(result.ok, JSON.stringify(result)).toBe(true);
-  });
+  it.each(EVENT_TYPES.flatMap((t) => t.examples.valid.map((data, i) => [t.name, i, data] as const)))(
+    'accepts %s example %i',
+    (name, _i, data) => {
+      const result = validateEvent(envelopeFor(name, data));
+      expect(result.ok, JSON.stringify(result)).toBe(true);
+    },
+  );
 
-  it.each(EVENT_TYPES.flatMap((t) => t.examples.invalid.map((example) => [t.name, example.what, example] as const)))('refuses the %s example: %s', (name, _what, example) => {
-    const result = validateEvent(envelopeFor(name, example.data));
-    expect(result).toMatchObject({ ok: false, reason: 'invalid_data' });
-    expect(result.ok ? '' : result.detail).toContain(example.error);
-  });
+  it.each(EVENT_TYPES.flatMap((t) => t.examples.invalid.map((example) => [t.name, example.what, example] as const)))(
+    'refuses the %s example: %s',
+    (name, _what, example) => {
+      const result = validateEvent(envelopeFor(name, example.data));
+      expect(result).toMatchObject({ ok: false, reason: 'invalid_data' });
+      expect(result.ok ? '' : result.detail).toContain(example.error);
+    },
+  );
 
   it.each([
     ['training-attendance', '411200000000', 'a city school'],
@@ -51,25 +58,110 @@ describe('contracts', () => {
   });
 
   it.each([
-    ['a province code as subject', envelopeFor('grid-visit', validData['grid-visit'], { subject: '410000000000' }), 'invalid_envelope', 'subject'],
-    ['a county as the place of a grid visit', envelopeFor('grid-visit', validData['grid-visit'], { subject: '411224000000' }), 'wrong_level', 'is a county'],
-    ['a city as the place of a cooperative sale', envelopeFor('cooperative-sale', validData['cooperative-sale'], { subject: '411200000000' }), 'wrong_level', 'village, township'],
-    ['a time without offset', envelopeFor('grid-visit', validData['grid-visit'], { time: '2024-03-02 10:00:00' }), 'invalid_envelope', 'time'],
+    [
+      'a province code as subject',
+      envelopeFor('grid-visit', validData['grid-visit'], { subject: '410000000000' }),
+      'invalid_envelope',
+      'subject',
+    ],
+    [
+      'a county as the place of a grid visit',
+      envelopeFor('grid-visit', validData['grid-visit'], { subject: '411224000000' }),
+      'wrong_level',
+      'is a county',
+    ],
+    [
+      'a city as the place of a cooperative sale',
+      envelopeFor('cooperative-sale', validData['cooperative-sale'], { subject: '411200000000' }),
+      'wrong_level',
+      'village, township',
+    ],
+    [
+      'a time without offset',
+      envelopeFor('grid-visit', validData['grid-visit'], { time: '2024-03-02 10:00:00' }),
+      'invalid_envelope',
+      'time',
+    ],
     ['an absurd year', envelopeFor('grid-visit', validData['grid-visit'], { time: '1970-01-01T00:00:00Z' }), 'invalid_envelope', 'time'],
-    ['an unknown type', envelopeFor('grid-visit', validData['grid-visit'], { type: 'govstats.patrol-log.v1' }), 'unknown_event_type', 'patrol-log'],
-    ['an unknown version', envelopeFor('grid-visit', validData['grid-visit'], { type: 'govstats.grid-visit.v7' }), 'unsupported_version', 'v7'],
+    [
+      'an unknown type',
+      envelopeFor('grid-visit', validData['grid-visit'], { type: 'govstats.patrol-log.v1' }),
+      'unknown_event_type',
+      'patrol-log',
+    ],
+    [
+      'an unknown version',
+      envelopeFor('grid-visit', validData['grid-visit'], { type: 'govstats.grid-visit.v7' }),
+      'unsupported_version',
+      'v7',
+    ],
     ['an extra envelope attribute', envelopeFor('grid-visit', validData['grid-visit'], { extra: 1 }), 'invalid_envelope', 'extra'],
-    ['a zero-minute visit', envelopeFor('grid-visit', { ...validData['grid-visit'], duration_minutes: 0 }), 'invalid_data', 'data.duration_minutes'],
-    ['a household visit without household', envelopeFor('grid-visit', { ...validData['grid-visit'], household_id: null }), 'invalid_data', 'household_id'],
-    ['a resolution without received_at', envelopeFor('dispute-case', { ...validData['dispute-case'], received_at: undefined }), 'invalid_data', 'received_at'],
-    ['a case received after it was resolved', envelopeFor('dispute-case', { ...validData['dispute-case'], received_at: '2024-03-05T00:00:00+08:00' }), 'invalid_data', 'after the event time'],
-    ['fractional fen', envelopeFor('cooperative-sale', { ...validData['cooperative-sale'], amount_fen: 10.5 }), 'invalid_data', 'amount_fen'],
-    ['an unknown sales channel', envelopeFor('cooperative-sale', { ...validData['cooperative-sale'], channel: 'barter' }), 'invalid_data', 'channel'],
-    ['hours not in quarter hours', envelopeFor('training-attendance', { ...validData['training-attendance'], hours: 1.1 }), 'invalid_data', 'quarter'],
-    ['a name as attendee id', envelopeFor('training-attendance', { ...validData['training-attendance'], attendee_id: '张三' }), 'invalid_data', 'attendee_id'],
-    ['markup in a course title', envelopeFor('training-attendance', { ...validData['training-attendance'], course: '<script>alert(1)</script>' }), 'invalid_data', 'injection'],
-    ['a SQL statement in a course title', envelopeFor('training-attendance', { ...validData['training-attendance'], course: "培训'; DROP TABLE grid_visits; --" }), 'invalid_data', 'injection'],
-    ['a tautology in a product name', envelopeFor('cooperative-sale', { ...validData['cooperative-sale'], product: "x' OR '1'='1" }), 'invalid_data', 'injection'],
+    [
+      'a zero-minute visit',
+      envelopeFor('grid-visit', { ...validData['grid-visit'], duration_minutes: 0 }),
+      'invalid_data',
+      'data.duration_minutes',
+    ],
+    [
+      'a household visit without household',
+      envelopeFor('grid-visit', { ...validData['grid-visit'], household_id: null }),
+      'invalid_data',
+      'household_id',
+    ],
+    [
+      'a resolution without received_at',
+      envelopeFor('dispute-case', { ...validData['dispute-case'], received_at: undefined }),
+      'invalid_data',
+      'received_at',
+    ],
+    [
+      'a case received after it was resolved',
+      envelopeFor('dispute-case', { ...validData['dispute-case'], received_at: '2024-03-05T00:00:00+08:00' }),
+      'invalid_data',
+      'after the event time',
+    ],
+    [
+      'fractional fen',
+      envelopeFor('cooperative-sale', { ...validData['cooperative-sale'], amount_fen: 10.5 }),
+      'invalid_data',
+      'amount_fen',
+    ],
+    [
+      'an unknown sales channel',
+      envelopeFor('cooperative-sale', { ...validData['cooperative-sale'], channel: 'barter' }),
+      'invalid_data',
+      'channel',
+    ],
+    [
+      'hours not in quarter hours',
+      envelopeFor('training-attendance', { ...validData['training-attendance'], hours: 1.1 }),
+      'invalid_data',
+      'quarter',
+    ],
+    [
+      'a name as attendee id',
+      envelopeFor('training-attendance', { ...validData['training-attendance'], attendee_id: '张三' }),
+      'invalid_data',
+      'attendee_id',
+    ],
+    [
+      'markup in a course title',
+      envelopeFor('training-attendance', { ...validData['training-attendance'], course: '<script>alert(1)</script>' }),
+      'invalid_data',
+      'injection',
+    ],
+    [
+      'a SQL statement in a course title',
+      envelopeFor('training-attendance', { ...validData['training-attendance'], course: "培训'; DROP TABLE grid_visits; --" }),
+      'invalid_data',
+      'injection',
+    ],
+    [
+      'a tautology in a product name',
+      envelopeFor('cooperative-sale', { ...validData['cooperative-sale'], product: "x' OR '1'='1" }),
+      'invalid_data',
+      'injection',
+    ],
     ['not an object', 'hello', 'invalid_envelope', '(root)'],
   ])('refuses %s', (_label, event, reason, mentions) => {
     const result = validateEvent(event);
@@ -82,26 +174,45 @@ describe('contracts', () => {
 
 describe('grid-visit contract v2 next to v1', () => {
   const v2 = {
-    grid_id: 'G01', member_id: 'gm000001', household_id: 'hh000001', kind: 'hazard_check',
-    started_at: '2024-03-02T09:00:00+08:00', ended_at: '2024-03-02T09:45:00+08:00',
-    issues: [{ category: 'road' }], hazards: [{ category: 'fire', handled: true }, { category: 'gas', handled: false }],
+    grid_id: 'G01',
+    member_id: 'gm000001',
+    household_id: 'hh000001',
+    kind: 'hazard_check',
+    started_at: '2024-03-02T09:00:00+08:00',
+    ended_at: '2024-03-02T09:45:00+08:00',
+    issues: [{ category: 'road' }],
+    hazards: [
+      { category: 'fire', handled: true },
+      { category: 'gas', handled: false },
+    ],
   };
 
   it('maps itemised hazards and start/end times onto the v1 columns', () => {
     const result = validateEvent(envelopeFor('grid-visit', v2, { type: 'govstats.grid-visit.v2' }));
-    expect(result).toMatchObject({ ok: true, version: 2, columns: { hazards_found: 2, issues_found: 1, duration_minutes: 45, household_id: 'hh000001' } });
+    expect(result).toMatchObject({
+      ok: true,
+      version: 2,
+      columns: { hazards_found: 2, issues_found: 1, duration_minutes: 45, household_id: 'hh000001' },
+    });
   });
 
   it('refuses v1 data sent as v2, and an end before the start', () => {
-    expect(validateEvent(envelopeFor('grid-visit', validData['grid-visit'], { type: 'govstats.grid-visit.v2' }))).toMatchObject({ ok: false, reason: 'invalid_data' });
-    const backwards = validateEvent(envelopeFor('grid-visit', { ...v2, ended_at: '2024-03-02T08:00:00+08:00' }, { type: 'govstats.grid-visit.v2' }));
+    expect(validateEvent(envelopeFor('grid-visit', validData['grid-visit'], { type: 'govstats.grid-visit.v2' }))).toMatchObject({
+      ok: false,
+      reason: 'invalid_data',
+    });
+    const backwards = validateEvent(
+      envelopeFor('grid-visit', { ...v2, ended_at: '2024-03-02T08:00:00+08:00' }, { type: 'govstats.grid-visit.v2' }),
+    );
     expect(backwards).toMatchObject({ ok: false, reason: 'invalid_data' });
     expect(backwards.ok ? '' : backwards.detail).toContain('ended_at');
   });
 });
 
 it('accepts ordinary quotes and punctuation in labels', () => {
-  const result = validateEvent(envelopeFor('training-attendance', { ...validData['training-attendance'], course: "学习'二十大'精神；乡村振兴（第2期）- 专题" }));
+  const result = validateEvent(
+    envelopeFor('training-attendance', { ...validData['training-attendance'], course: "学习'二十大'精神；乡村振兴（第2期）- 专题" }),
+  );
   expect(result.ok).toBe(true);
 });
 

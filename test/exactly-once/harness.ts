@@ -97,7 +97,11 @@ export class ExactlyOnceHarness {
    * Writes `count` scenario events to a file for `govstats produce`, after `tweak` had a chance
    * to change each. Every line is recorded as sent; `expectLoaded` says which must load.
    */
-  async writeStream(file: string, count: number, tweak: (event: Record<string, unknown>, index: number) => Record<string, unknown> = (e) => e): Promise<string> {
+  async writeStream(
+    file: string,
+    count: number,
+    tweak: (event: Record<string, unknown>, index: number) => Record<string, unknown> = (e) => e,
+  ): Promise<string> {
     const path = join(this.dir, file);
     const scenario = scenarioSchema.parse({
       name: 'exactly-once',
@@ -123,7 +127,13 @@ export class ExactlyOnceHarness {
 
   govstats(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
     const child = spawnGovstats(args, {
-      env: { ...this.pipeline.childEnv, KAFKA_BROKERS: this.brokers.join(','), INGEST_METRICS_PORT: '0', LOG_LEVEL: process.env.GOVSTATS_EXACTLY_ONCE_LOG_LEVEL ?? 'error', ...env },
+      env: {
+        ...this.pipeline.childEnv,
+        KAFKA_BROKERS: this.brokers.join(','),
+        INGEST_METRICS_PORT: '0',
+        LOG_LEVEL: process.env.GOVSTATS_EXACTLY_ONCE_LOG_LEVEL ?? 'error',
+        ...env,
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     this.#children.add(child);
@@ -165,7 +175,10 @@ export class ExactlyOnceHarness {
     const member = { name } as IngestMember;
     member.proxy = await startClickHouseProxy(this.storeUrl, (statement) => options.decide?.(statement, member));
     member.child = this.govstats(['ingest'], { CLICKHOUSE_URL: member.proxy.url, KAFKA_CLIENT_ID: `member-${name}`, ...options.env });
-    member.exited = once(member.child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+    member.exited = once(member.child, 'exit').then(([code, signal]) => ({
+      code: code as number | null,
+      signal: signal as NodeJS.Signals | null,
+    }));
     this.members.add(member);
     void member.exited.then(() => this.members.delete(member));
     return member;
@@ -190,7 +203,8 @@ export class ExactlyOnceHarness {
     for (;;) {
       const loaded = await this.loadedEvents();
       if (loaded >= count) return;
-      if (Date.now() > deadline) throw new Error(`only ${loaded} of ${count} events loaded after ${timeoutMs / 1000} s; ${await this.whereTheyAre()}`);
+      if (Date.now() > deadline)
+        throw new Error(`only ${loaded} of ${count} events loaded after ${timeoutMs / 1000} s; ${await this.whereTheyAre()}`);
       await sleep(250);
     }
   }
@@ -198,7 +212,10 @@ export class ExactlyOnceHarness {
   /** What a stalled scenario needs to be understood: refusals, open intents, what the group has not committed. */
   async whereTheyAre(): Promise<string> {
     const client = this.pipeline.store.client;
-    const refused = await queryRows<{ reason: string; n: string }>(client, 'SELECT reason, count() AS n FROM dead_letters FINAL GROUP BY reason');
+    const refused = await queryRows<{ reason: string; n: string }>(
+      client,
+      'SELECT reason, count() AS n FROM dead_letters FINAL GROUP BY reason',
+    );
     const open = await queryRows<Record<string, string>>(
       client,
       `SELECT kafka_topic, kafka_partition, first_offset, last_offset, created_at FROM ingest_intents FINAL AS i
@@ -208,7 +225,9 @@ WHERE (kafka_topic, kafka_partition, first_offset) NOT IN (SELECT kafka_topic, k
     let lag = '';
     try {
       await admin.connect();
-      const topics = [...new Set(this.#sent.map((e) => e.table))].map((table) => this.pipeline.config.topics.forEventType(EVENT_TYPES.find((t) => t.rawTable.name === table)!.name));
+      const topics = [...new Set(this.#sent.map((e) => e.table))].map((table) =>
+        this.pipeline.config.topics.forEventType(EVENT_TYPES.find((t) => t.rawTable.name === table)!.name),
+      );
       const committed = await admin.fetchOffsets({ groupId: this.pipeline.config.ingest.groupId, topics });
       for (const { topic, partitions } of committed) {
         const ends = await admin.fetchTopicOffsets(topic);
@@ -237,11 +256,18 @@ WHERE (kafka_topic, kafka_partition, first_offset) NOT IN (SELECT kafka_topic, k
    */
   async verify(expectLoaded: (event: SentEvent) => boolean = () => true): Promise<Verdict> {
     const client = this.pipeline.store.client;
-    await runCommand(client, 'CREATE TABLE IF NOT EXISTS expected_events (raw_table String, source String, event_id String) ENGINE = MergeTree ORDER BY (raw_table, source, event_id)');
+    await runCommand(
+      client,
+      'CREATE TABLE IF NOT EXISTS expected_events (raw_table String, source String, event_id String) ENGINE = MergeTree ORDER BY (raw_table, source, event_id)',
+    );
     await runCommand(client, 'TRUNCATE TABLE expected_events');
     const expected = this.#sent.filter(expectLoaded);
     for (let i = 0; i < expected.length; i += 50_000) {
-      await insertRows(client, 'expected_events', expected.slice(i, i + 50_000).map((e) => ({ raw_table: e.table, source: e.source, event_id: e.id })));
+      await insertRows(
+        client,
+        'expected_events',
+        expected.slice(i, i + 50_000).map((e) => ({ raw_table: e.table, source: e.source, event_id: e.id })),
+      );
     }
     const verdict: Verdict = { expected: expected.length, missing: 0, doubled: 0, unexpected: 0, reconcileDifferences: 0 };
     for (const table of TYPE_TABLES.values()) {

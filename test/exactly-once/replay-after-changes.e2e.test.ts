@@ -39,7 +39,9 @@ WHERE candidate NOT IN (SELECT code FROM divisions) LIMIT 1`,
     await harness.produce(head);
     const futureAt = Date.now() + 20_000;
     const tricky = await harness.writeStream('tricky.ndjson', 240, (event, i) =>
-      i % 2 === 0 ? { ...event, id: `${String(event.id)}-new-place`, subject: newVillage } : { ...event, id: `${String(event.id)}-future`, time: chinaTimestamp(futureAt) },
+      i % 2 === 0
+        ? { ...event, id: `${String(event.id)}-new-place`, subject: newVillage }
+        : { ...event, id: `${String(event.id)}-future`, time: chinaTimestamp(futureAt) },
     );
     await harness.produce(tricky);
     const trickyIds = new Set(harness.sent.slice(-240).map((e) => e.id));
@@ -79,11 +81,23 @@ WHERE candidate NOT IN (SELECT code FROM divisions) LIMIT 1`,
       `SELECT kafka_topic, kafka_partition, first_offset, last_offset FROM ingest_intents FINAL WHERE created_at <= fromUnixTimestamp64Milli(${killedAt + 500})`,
     );
     const inFirstAttempt = (row: { kafka_topic: string; kafka_partition: number; kafka_offset: string }) =>
-      ranges.some((r) => r.kafka_topic === row.kafka_topic && Number(r.kafka_partition) === Number(row.kafka_partition) && BigInt(row.kafka_offset) >= BigInt(r.first_offset) && BigInt(row.kafka_offset) <= BigInt(r.last_offset));
+      ranges.some(
+        (r) =>
+          r.kafka_topic === row.kafka_topic &&
+          Number(r.kafka_partition) === Number(row.kafka_partition) &&
+          BigInt(row.kafka_offset) >= BigInt(r.first_offset) &&
+          BigInt(row.kafka_offset) <= BigInt(r.last_offset),
+      );
     const ids = `splitByChar(',', '${[...trickyIds].join(',')}')`;
     type Placed = { event_id: string; kafka_topic: string; kafka_partition: number; kafka_offset: string };
-    const loaded = await queryRows<Placed>(client, `SELECT event_id, kafka_topic, kafka_partition, kafka_offset FROM merge(currentDatabase(), '^(${EVENT_TYPES.map((t) => t.rawTable.name).join('|')})$') WHERE event_id IN ${ids}`);
-    const refused = await queryRows<Placed & { reason: string }>(client, `SELECT event_id, kafka_topic, kafka_partition, kafka_offset, reason FROM dead_letters FINAL WHERE event_id IN ${ids}`);
+    const loaded = await queryRows<Placed>(
+      client,
+      `SELECT event_id, kafka_topic, kafka_partition, kafka_offset FROM merge(currentDatabase(), '^(${EVENT_TYPES.map((t) => t.rawTable.name).join('|')})$') WHERE event_id IN ${ids}`,
+    );
+    const refused = await queryRows<Placed & { reason: string }>(
+      client,
+      `SELECT event_id, kafka_topic, kafka_partition, kafka_offset, reason FROM dead_letters FINAL WHERE event_id IN ${ids}`,
+    );
     const loadedIds = new Set(loaded.map((row) => row.event_id));
     const verdict = await harness.verify((event) => !trickyIds.has(event.id) || loadedIds.has(event.id));
     const summary = {

@@ -46,7 +46,8 @@ describe('exactly once: members scaled up and down while events flow', () => {
       // A few seconds, and some progress: a change every 3 s with nothing loaded in between
       // would be a rebalance storm, which tests patience rather than exactly-once.
       const changedAt = Date.now();
-      while (Date.now() - changedAt < 3_000 || ((await harness.loadedEvents()) === loaded && Date.now() - changedAt < 20_000)) await sleep(250);
+      while (Date.now() - changedAt < 3_000 || ((await harness.loadedEvents()) === loaded && Date.now() - changedAt < 20_000))
+        await sleep(250);
     }
     await producing;
     if (running.length === 0) running.push(await harness.startMember('last', { env }));

@@ -52,7 +52,9 @@ SELECT count() AS n FROM ${raw} WHERE throwIf((SELECT count() FROM fault_switch)
     for (const member of members) await harness.stopMember(member);
 
     const verdict = await harness.verify();
-    console.log(`exactly-once store failing mid-views: ${rawRows} raw grid-visit rows written before any batch of them finished, ledger ${ledgerDuringFault} during the fault; ${JSON.stringify(verdict)}`);
+    console.log(
+      `exactly-once store failing mid-views: ${rawRows} raw grid-visit rows written before any batch of them finished, ledger ${ledgerDuringFault} during the fault; ${JSON.stringify(verdict)}`,
+    );
     expect(rawRows).toBeGreaterThan(0);
     expect(verdict).toEqual({ expected: SCENARIO_EVENTS, missing: 0, doubled: 0, unexpected: 0, reconcileDifferences: 0 });
   }, 900_000);

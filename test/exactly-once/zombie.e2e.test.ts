@@ -66,7 +66,9 @@ describe('exactly once: a member paused past its session timeout, then resumed',
     for (const member of [...others, zombie]) await harness.stopMember(member);
 
     const verdict = await harness.verify();
-    console.log(`exactly-once zombie: paused ${Math.round((Date.now() - stoppedAt) / 1000)} s, ${loadedMeanwhile} batches loaded by the others meanwhile (window ${DEDUP_WINDOW}); ${JSON.stringify(verdict)}`);
+    console.log(
+      `exactly-once zombie: paused ${Math.round((Date.now() - stoppedAt) / 1000)} s, ${loadedMeanwhile} batches loaded by the others meanwhile (window ${DEDUP_WINDOW}); ${JSON.stringify(verdict)}`,
+    );
     expect(loadedMeanwhile).toBeGreaterThan(DEDUP_WINDOW);
     expect(verdict).toEqual({ expected: SCENARIO_EVENTS, missing: 0, doubled: 0, unexpected: 0, reconcileDifferences: 0 });
   }, 900_000);

@@ -29,7 +29,10 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
  * statement (URL `query` parameter, else the body) and may drop it, or let it apply and lose the
  * answer, or act (kill, stop the process) right after it applied. The engine itself is untouched.
  */
-export async function startClickHouseProxy(target: string, decide: (statement: string) => ProxyDecision | undefined): Promise<ClickHouseProxy> {
+export async function startClickHouseProxy(
+  target: string,
+  decide: (statement: string) => ProxyDecision | undefined,
+): Promise<ClickHouseProxy> {
   const upstream = new URL(target);
   const server = createServer((request, response) => {
     void (async () => {
@@ -43,13 +46,21 @@ export async function startClickHouseProxy(target: string, decide: (statement: s
       }
       await decision?.holdUntil;
       const forwarded = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: { ...request.headers, host: upstream.host } },
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: request.method,
+          path: request.url,
+          headers: { ...request.headers, host: upstream.host },
+        },
         (answer) => {
           void (async () => {
             const answerBody = await readBody(answer);
             decision?.afterApplied?.();
             if (decision?.failAfterApplying && (answer.statusCode ?? 500) < 300) {
-              response.writeHead(500, { 'Content-Type': 'text/plain' }).end('Code: 210. DB::NetException: Connection reset by peer (simulated after the statement applied). (NETWORK_ERROR)');
+              response
+                .writeHead(500, { 'Content-Type': 'text/plain' })
+                .end('Code: 210. DB::NetException: Connection reset by peer (simulated after the statement applied). (NETWORK_ERROR)');
               return;
             }
             response.writeHead(answer.statusCode ?? 500, answer.headers).end(answerBody);

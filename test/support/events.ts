@@ -1,7 +1,14 @@
 import { EVENT_TYPES, cloudEventType } from '@govstats/schemas';
 
 /** A CloudEvents envelope for a test event (contract v1 unless told); `time` is local China time unless it has an offset. */
-export function envelope(type: string, id: string, subject: string, time: string, data: Record<string, unknown>, version = 1): Record<string, unknown> {
+export function envelope(
+  type: string,
+  id: string,
+  subject: string,
+  time: string,
+  data: Record<string, unknown>,
+  version = 1,
+): Record<string, unknown> {
   const eventType = EVENT_TYPES.find((t) => t.name === type);
   if (!eventType) throw new Error(`no event type ${type}`);
   return {

@@ -4,7 +4,11 @@ import type { Store } from '@govstats/store';
  * A store whose ClickHouse "goes away" while `down()` is true: every call of `methods` (all by
  * default; `exec` alone is every insert) fails the way a refused connection does. The engine behind it is the real one and keeps its data.
  */
-export function storeWithOutage(store: Store, down: () => boolean, methods: readonly string[] = ['query', 'exec', 'command', 'insert']): Store & { refused: number } {
+export function storeWithOutage(
+  store: Store,
+  down: () => boolean,
+  methods: readonly string[] = ['query', 'exec', 'command', 'insert'],
+): Store & { refused: number } {
   let refused = 0;
   const client = new Proxy(store.client, {
     get(target, property, receiver) {

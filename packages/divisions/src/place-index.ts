@@ -82,7 +82,7 @@ export class PlaceIndexBuilder {
 
   /** Parsed in place, without splitting into strings: this runs for every place in the country. */
   addPlaces(tsv: string): this {
-    for (let start = 0; start < tsv.length; ) {
+    for (let start = 0; start < tsv.length;) {
       const end = lineEnd(tsv, start);
       const tab1 = tsv.indexOf('\t', start);
       const tab2 = tsv.indexOf('\t', tab1 + 1);
@@ -93,7 +93,8 @@ export class PlaceIndexBuilder {
       const level = tsv.slice(tab1 + 1, tab2);
       const levelIndex = DIVISION_LEVELS.indexOf(level as DivisionLevel);
       const areaIndex = AREAS.indexOf(tsv.slice(tab2 + 1, end) as Area | '');
-      if (levelIndex < 0 || areaIndex < 0) throw new Error(`division ${tsv.slice(start, tab1)}: unknown level or area in "${tsv.slice(start, end)}"`);
+      if (levelIndex < 0 || areaIndex < 0)
+        throw new Error(`division ${tsv.slice(start, tab1)}: unknown level or area in "${tsv.slice(start, end)}"`);
       this.#push(Number(tsv.slice(start, tab1)), levelIndex * 4 + areaIndex);
       start = end + 1;
     }
@@ -123,7 +124,7 @@ export class PlaceIndexBuilder {
   }
 
   addChanges(tsv: string): this {
-    for (let start = 0; start < tsv.length; ) {
+    for (let start = 0; start < tsv.length;) {
       const end = lineEnd(tsv, start);
       const tab = tsv.indexOf('\t', start);
       if (tab < 0 || tab > end) throw new Error(`expected "retired_code\tcurrent_code", found "${tsv.slice(start, end)}"`);
@@ -148,7 +149,8 @@ export class PlaceIndexBuilder {
     for (const [code, successor] of this.#changes) {
       if (isCurrent(code)) continue;
       let current = successor;
-      for (let hops = 0; !isCurrent(current) && this.#changes.has(current) && hops < MAX_CHAIN; hops++) current = this.#changes.get(current)!;
+      for (let hops = 0; !isCurrent(current) && this.#changes.has(current) && hops < MAX_CHAIN; hops++)
+        current = this.#changes.get(current)!;
       if (isCurrent(current)) retired.set(code, current);
     }
     return this.make(codes, info, retired);

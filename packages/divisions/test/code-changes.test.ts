@@ -58,8 +58,20 @@ describe('place name keys', () => {
 
 describe('deriveCodeChanges', () => {
   it('finds a renumbered township and its villages by name, allowing for 镇→街道 and committee wording', () => {
-    const older = catalogue(...PROVINCE_AND_CITY, '140404 上党区', '140404100 韩店镇', '140404100200 城村村委会', '140404100201 东岭村委会');
-    const newer = catalogue(...PROVINCE_AND_CITY, '140404 上党区', '140404001 韩店街道', '140404001200 城村村民委员会', '140404001201 东岭社区居委会');
+    const older = catalogue(
+      ...PROVINCE_AND_CITY,
+      '140404 上党区',
+      '140404100 韩店镇',
+      '140404100200 城村村委会',
+      '140404100201 东岭村委会',
+    );
+    const newer = catalogue(
+      ...PROVINCE_AND_CITY,
+      '140404 上党区',
+      '140404001 韩店街道',
+      '140404001200 城村村民委员会',
+      '140404001201 东岭社区居委会',
+    );
     expect(summary(deriveCodeChanges(older, newer, PAIR))).toEqual({
       '140404100': ['140404001', 'same_name'],
       '140404100200': ['140404001200', 'same_name'],
@@ -68,8 +80,24 @@ describe('deriveCodeChanges', () => {
   });
 
   it('finds a renamed county by where most of its townships went, and its townships under it by name', () => {
-    const older = catalogue(...PROVINCE_AND_CITY, '140402 城区', '140402001 东街街道', '140421 长治县', '140421100 韩店镇', '140421101 苏店镇', '140421102 荫城镇');
-    const newer = catalogue(...PROVINCE_AND_CITY, '140402 城区', '140402001 东街街道', '140404 上党区', '140404001 韩店街道', '140404101 苏店镇', '140404102 荫城镇');
+    const older = catalogue(
+      ...PROVINCE_AND_CITY,
+      '140402 城区',
+      '140402001 东街街道',
+      '140421 长治县',
+      '140421100 韩店镇',
+      '140421101 苏店镇',
+      '140421102 荫城镇',
+    );
+    const newer = catalogue(
+      ...PROVINCE_AND_CITY,
+      '140402 城区',
+      '140402001 东街街道',
+      '140404 上党区',
+      '140404001 韩店街道',
+      '140404101 苏店镇',
+      '140404102 荫城镇',
+    );
     const changes = deriveCodeChanges(older, newer, PAIR);
     expect(summary(changes)).toEqual({
       '140421': ['140404', 'children'],
@@ -77,18 +105,45 @@ describe('deriveCodeChanges', () => {
       '140421101': ['140404101', 'same_name'],
       '140421102': ['140404102', 'same_name'],
     });
-    expect(changes[0]).toEqual({ retiredCode: '140421000000', retiredName: '长治县', retiredLevel: 'county', currentCode: '140404000000', currentName: '上党区', currentLevel: 'county', method: 'children', retiredIn: 'e2' });
+    expect(changes[0]).toEqual({
+      retiredCode: '140421000000',
+      retiredName: '长治县',
+      retiredLevel: 'county',
+      currentCode: '140404000000',
+      currentName: '上党区',
+      currentLevel: 'county',
+      method: 'children',
+      retiredIn: 'e2',
+    });
   });
 
   it('counts a merged village under its township, never under a guessed village', () => {
-    const older = catalogue(...PROVINCE_AND_CITY, '140404 上党区', '140404101 苏店镇', '140404101200 苏店村委会', '140404101201 西村村委会');
-    const newer = catalogue(...PROVINCE_AND_CITY, '140404 上党区', '140404101 苏店镇', '140404101200 苏店村委会', '140404101202 西沟村委会');
+    const older = catalogue(
+      ...PROVINCE_AND_CITY,
+      '140404 上党区',
+      '140404101 苏店镇',
+      '140404101200 苏店村委会',
+      '140404101201 西村村委会',
+    );
+    const newer = catalogue(
+      ...PROVINCE_AND_CITY,
+      '140404 上党区',
+      '140404101 苏店镇',
+      '140404101200 苏店村委会',
+      '140404101202 西沟村委会',
+    );
     expect(summary(deriveCodeChanges(older, newer, PAIR))).toEqual({ '140404101201': ['140404101', 'ancestor'] });
   });
 
   it('falls back to the ancestor when a name matches more than one place', () => {
     const older = catalogue(...PROVINCE_AND_CITY, '140404 上党区', '140404101 苏店镇', '140404101001 河口居委会');
-    const newer = catalogue(...PROVINCE_AND_CITY, '140404 上党区', '140404101 苏店镇', '140404101200 河口村委会', '140404101201 河口村民委员会');
+    const newer = catalogue(
+      ...PROVINCE_AND_CITY,
+      '140404 上党区',
+      '140404101 苏店镇',
+      '140404101200 河口村委会',
+      '140404101201 河口村民委员会',
+    );
     expect(summary(deriveCodeChanges(older, newer, PAIR))).toEqual({ '140404101001': ['140404101', 'ancestor'] });
   });
 
@@ -112,16 +167,44 @@ describe('deriveCodeChanges', () => {
 });
 
 describe('composeCodeChanges', () => {
-  const e1 = catalogue(...PROVINCE_AND_CITY, '140421 长治县', '140421100 韩店镇', '140421100200 城村村委会', '140421101 苏店镇', '140421102 荫城镇');
-  const e2 = catalogue(...PROVINCE_AND_CITY, '140404 上党区', '140404100 韩店镇', '140404100200 城村村委会', '140404101 苏店镇', '140404102 荫城镇');
+  const e1 = catalogue(
+    ...PROVINCE_AND_CITY,
+    '140421 长治县',
+    '140421100 韩店镇',
+    '140421100200 城村村委会',
+    '140421101 苏店镇',
+    '140421102 荫城镇',
+  );
+  const e2 = catalogue(
+    ...PROVINCE_AND_CITY,
+    '140404 上党区',
+    '140404100 韩店镇',
+    '140404100200 城村村委会',
+    '140404101 苏店镇',
+    '140404102 荫城镇',
+  );
   // 韩店镇 becomes a 街道 with a new code; 城村 is merged away; 140421 and 140421101 are reused.
-  const e3 = catalogue(...PROVINCE_AND_CITY, '140404 上党区', '140404001 韩店街道', '140404101 苏店镇', '140404102 荫城镇', '140421 新县', '140421101 新乡');
+  const e3 = catalogue(
+    ...PROVINCE_AND_CITY,
+    '140404 上党区',
+    '140404001 韩店街道',
+    '140404101 苏店镇',
+    '140404102 荫城镇',
+    '140421 新县',
+    '140421101 新乡',
+  );
   const steps = [deriveCodeChanges(e1, e2, { older: 'e1', newer: 'e2' }), deriveCodeChanges(e2, e3, { older: 'e2', newer: 'e3' })];
   const table = composeCodeChanges(steps, e3);
   const byCode = new Map(table.map((c) => [c.retiredCode, c]));
 
   it('chains a code through every later change to a place of the newest edition', () => {
-    expect(byCode.get('140421100000')).toMatchObject({ retiredName: '韩店镇', currentCode: '140404001000', currentName: '韩店街道', method: 'same_name', retiredIn: 'e2' });
+    expect(byCode.get('140421100000')).toMatchObject({
+      retiredName: '韩店镇',
+      currentCode: '140404001000',
+      currentName: '韩店街道',
+      method: 'same_name',
+      retiredIn: 'e2',
+    });
     expect(byCode.get('140404100000')).toMatchObject({ currentCode: '140404001000', method: 'same_name', retiredIn: 'e3' });
     expect(byCode.get('140421102000')).toMatchObject({ currentCode: '140404102000', method: 'same_name', retiredIn: 'e2' });
     for (const change of table) expect(e3.has(change.currentCode)).toBe(true);
@@ -139,10 +222,30 @@ describe('composeCodeChanges', () => {
   });
 
   it('keeps the latest retirement of a code retired, reused and retired again', () => {
-    const e4 = catalogue(...PROVINCE_AND_CITY, '140404 上党区', '140404001 韩店街道', '140404101 苏店镇', '140404102 荫城镇', '140405 新区', '140405201 新乡');
-    const again = new Map(composeCodeChanges([...steps, deriveCodeChanges(e3, e4, { older: 'e3', newer: 'e4' })], e4).map((c) => [c.retiredCode, c]));
-    expect(again.get('140421000000')).toMatchObject({ retiredName: '新县', currentCode: '140405000000', method: 'children', retiredIn: 'e4' });
-    expect(again.get('140421101000')).toMatchObject({ retiredName: '新乡', currentCode: '140405201000', method: 'same_name', retiredIn: 'e4' });
+    const e4 = catalogue(
+      ...PROVINCE_AND_CITY,
+      '140404 上党区',
+      '140404001 韩店街道',
+      '140404101 苏店镇',
+      '140404102 荫城镇',
+      '140405 新区',
+      '140405201 新乡',
+    );
+    const again = new Map(
+      composeCodeChanges([...steps, deriveCodeChanges(e3, e4, { older: 'e3', newer: 'e4' })], e4).map((c) => [c.retiredCode, c]),
+    );
+    expect(again.get('140421000000')).toMatchObject({
+      retiredName: '新县',
+      currentCode: '140405000000',
+      method: 'children',
+      retiredIn: 'e4',
+    });
+    expect(again.get('140421101000')).toMatchObject({
+      retiredName: '新乡',
+      currentCode: '140405201000',
+      method: 'same_name',
+      retiredIn: 'e4',
+    });
   });
 });
 
@@ -170,9 +273,35 @@ describe('codes given to another place', () => {
 
 describe('matchAncestorsInNewest', () => {
   it('points a fallback at a place of the same name listed again under that ancestor', () => {
-    const newest = catalogue(...PROVINCE_AND_CITY, '140404 上党区', '140404101 苏店镇', '140404101230 西村村民委员会', '140404101231 东村村委会', '140404101232 东社区居委会', '140404101233 北村村委会', '140404101234 北村民委员会');
-    const fallback = (code: string, name: string): CodeChange => ({ retiredCode: code, retiredName: name, retiredLevel: 'village', currentCode: '140404101000', currentName: '苏店镇', currentLevel: 'township', method: 'ancestor', retiredIn: 'e2' });
-    const table = matchAncestorsInNewest([fallback('140421101201', '西村村委会'), fallback('140421101202', '东村委会'), fallback('140421101203', '南村村委会'), fallback('140421101204', '北社区居委会')], newest);
+    const newest = catalogue(
+      ...PROVINCE_AND_CITY,
+      '140404 上党区',
+      '140404101 苏店镇',
+      '140404101230 西村村民委员会',
+      '140404101231 东村村委会',
+      '140404101232 东社区居委会',
+      '140404101233 北村村委会',
+      '140404101234 北村民委员会',
+    );
+    const fallback = (code: string, name: string): CodeChange => ({
+      retiredCode: code,
+      retiredName: name,
+      retiredLevel: 'village',
+      currentCode: '140404101000',
+      currentName: '苏店镇',
+      currentLevel: 'township',
+      method: 'ancestor',
+      retiredIn: 'e2',
+    });
+    const table = matchAncestorsInNewest(
+      [
+        fallback('140421101201', '西村村委会'),
+        fallback('140421101202', '东村委会'),
+        fallback('140421101203', '南村村委会'),
+        fallback('140421101204', '北社区居委会'),
+      ],
+      newest,
+    );
     expect(summary(table)).toEqual({
       '140421101201': ['140404101230', 'same_name_in_newest'],
       // The village 东 over the community 东: the strict key keeps the kind.
@@ -197,7 +326,9 @@ describe('the committed code-change table', () => {
     copyFileSync(join(CODE_CHANGES_DATA_DIR, 'code-changes.sha256'), join(dir, 'code-changes.sha256'));
     const csv = readCodeChangesCsv().replace('140421101000,140404101000,', '140421101000,140404102000,');
     writeFileSync(join(dir, 'code-changes.csv'), csv);
-    expect(() => loadCodeChanges(dir)).toThrow(/code-changes\.csv: sha256 .* re-run `npx tsx packages\/divisions\/scripts\/derive-code-changes\.ts`/i);
+    expect(() => loadCodeChanges(dir)).toThrow(
+      /code-changes\.csv: sha256 .* re-run `npx tsx packages\/divisions\/scripts\/derive-code-changes\.ts`/i,
+    );
   });
 
   it('maps 长治县 and its townships and villages to 上党区', () => {
@@ -217,14 +348,18 @@ describe('the committed code-change table', () => {
   });
 
   it('points every retired code at a place of the 2023 edition, and lists no code that edition still has', () => {
-    const wrong = [...table.values()].filter((c) => !national.has(c.currentCode) || national.has(c.retiredCode) || national.get(c.currentCode)!.name !== c.currentName);
+    const wrong = [...table.values()].filter(
+      (c) => !national.has(c.currentCode) || national.has(c.retiredCode) || national.get(c.currentCode)!.name !== c.currentName,
+    );
     expect(wrong.slice(0, 5)).toEqual([]);
     expect(table.size).toBeGreaterThan(100_000);
   });
 
   it('stays at the same level unless it fell back to an ancestor', () => {
     const depth = (c: CodeChange, side: 'retiredLevel' | 'currentLevel'): number => DIVISION_LEVELS.indexOf(c[side]);
-    const wrong = [...table.values()].filter((c) => (c.method === 'ancestor' ? depth(c, 'currentLevel') >= depth(c, 'retiredLevel') : c.currentLevel !== c.retiredLevel));
+    const wrong = [...table.values()].filter((c) =>
+      c.method === 'ancestor' ? depth(c, 'currentLevel') >= depth(c, 'retiredLevel') : c.currentLevel !== c.retiredLevel,
+    );
     expect(wrong.slice(0, 5)).toEqual([]);
   });
 
@@ -248,6 +383,8 @@ describe.skipIf(process.env.GOVSTATS_VERIFY_SOURCES !== '1')('the committed tabl
     execFileSync('npx', ['tsx', 'packages/divisions/scripts/derive-code-changes.ts', '--out', out], { cwd: repo, stdio: 'ignore' });
     const uncompressed = (path: string): Buffer => (path.endsWith('.gz') ? gunzipSync(readFileSync(path)) : readFileSync(path));
     expect(uncompressed(codeChangesFile(out)).equals(uncompressed(codeChangesFile()))).toBe(true);
-    expect(readFileSync(join(out, 'code-changes.sha256'), 'utf8')).toBe(readFileSync(join(CODE_CHANGES_DATA_DIR, 'code-changes.sha256'), 'utf8'));
+    expect(readFileSync(join(out, 'code-changes.sha256'), 'utf8')).toBe(
+      readFileSync(join(CODE_CHANGES_DATA_DIR, 'code-changes.sha256'), 'utf8'),
+    );
   }, 600_000);
 });

@@ -1,5 +1,13 @@
 export { createKafka, type KafkaOptions } from './client.ts';
 export { deleteTopics, ensureTopics, type TopicLayout } from './topics.ts';
 export { createKafkaSink, type KafkaSink, type OutgoingMessage } from './sink.ts';
-export { createBatchSource, SESSION_TIMEOUT_MS, WRITE_LEASE_MS, type BatchSource, type BatchSourceOptions, type SourceBatch, type SourceMessage } from './source.ts';
+export {
+  createBatchSource,
+  SESSION_TIMEOUT_MS,
+  WRITE_LEASE_MS,
+  type BatchSource,
+  type BatchSourceOptions,
+  type SourceBatch,
+  type SourceMessage,
+} from './source.ts';
 export { createWriteLease, type LeaseTiming, type WriteLease } from './write-lease.ts';

@@ -27,7 +27,8 @@ export function createPartitionGrouper(kafka: Kafka) {
     }
     const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
     const found = topics[0]?.partitions ?? [];
-    if (found.length === 0) throw new Error(`topic ${topic} has no partitions in the cluster's metadata; create it first (govstats infra up)`);
+    if (found.length === 0)
+      throw new Error(`topic ${topic} has no partitions in the cluster's metadata; create it first (govstats infra up)`);
     partitionsOf.set(topic, found);
     return found;
   }

@@ -33,7 +33,12 @@ const SEND_BACKOFF: Backoff = { initialMs: 500, maxMs: 5_000, jitter: 'equal' };
 /** Connection loss, leader changes, exhausted client retries and a confused sequence are worth retrying. */
 function isRetriable(error: unknown): boolean {
   const { name = '', message = '', retriable = false } = (error ?? {}) as { name?: string; message?: string; retriable?: boolean };
-  return retriable || /NumberOfRetriesExceeded|Connection|ECONNREFUSED|ECONNRESET|not the leader|coordinator|out of order sequence/i.test(`${name} ${message}`);
+  return (
+    retriable ||
+    /NumberOfRetriesExceeded|Connection|ECONNREFUSED|ECONNRESET|not the leader|coordinator|out of order sequence/i.test(
+      `${name} ${message}`,
+    )
+  );
 }
 
 function size(message: OutgoingMessage): number {
@@ -59,7 +64,12 @@ function requests(messages: OutgoingMessage[]): OutgoingMessage[][] {
 
 export async function createKafkaSink(kafka: Kafka, options: { maxBlockMs?: number } = {}): Promise<KafkaSink> {
   const newProducer = (): Producer =>
-    kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 10, initialRetryTime: 200 } });
+    kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10, initialRetryTime: 200 },
+    });
   // One partition per send: see partition-messages.ts (a 200k-event failover run lost 70
   // acknowledged events to kafkajs's retry of a send spanning several leaders).
   const partitions = createPartitionGrouper(kafka);
@@ -83,14 +93,16 @@ export async function createKafkaSink(kafka: Kafka, options: { maxBlockMs?: numb
           if (attempt > 1) await replaceProducer().catch((reconnect: unknown) => log.warn({ err: reconnect }, 'broker still unreachable'));
           const metadata = await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
           for (const partition of metadata) {
-            if (partition.errorCode !== 0) throw new Error(`broker refused messages for ${topic}[${partition.partition}]: error code ${partition.errorCode}`);
+            if (partition.errorCode !== 0)
+              throw new Error(`broker refused messages for ${topic}[${partition.partition}]: error code ${partition.errorCode}`);
           }
         },
         {
           backoff: SEND_BACKOFF,
           giveUpAfterMs: options.maxBlockMs ?? MAX_BLOCK_MS,
           retryable: isRetriable,
-          onRetry: (error, attempt) => log.warn({ topic, attempt, err: error }, 'send failed; keeping the messages and retrying with a fresh producer'),
+          onRetry: (error, attempt) =>
+            log.warn({ topic, attempt, err: error }, 'send failed; keeping the messages and retrying with a fresh producer'),
         },
       );
     } catch (error) {

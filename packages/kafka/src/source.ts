@@ -90,7 +90,9 @@ export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): Ba
         if (stopping) return;
         consumer = newConsumer();
         await run();
-      })().catch((error: unknown) => log.error({ err: error }, 'could not start a fresh Kafka consumer; the health check reports the stall'));
+      })().catch((error: unknown) =>
+        log.error({ err: error }, 'could not start a fresh Kafka consumer; the health check reports the stall'),
+      );
     });
   }
 

@@ -24,7 +24,10 @@ export interface LeaseTiming {
 /** kafkajs's errors when this member's generation is over: what it was working on is someone else's now. */
 export function isMembershipLost(error: unknown): boolean {
   const { type = '', message = '' } = (error ?? {}) as { type?: string; message?: string };
-  return /REBALANCE_IN_PROGRESS|UNKNOWN_MEMBER_ID|ILLEGAL_GENERATION|FENCED_INSTANCE_ID/.test(type) || /rebalanc|not a member|unknown member|illegal generation|not aware of this member/i.test(message);
+  return (
+    /REBALANCE_IN_PROGRESS|UNKNOWN_MEMBER_ID|ILLEGAL_GENERATION|FENCED_INSTANCE_ID/.test(type) ||
+    /rebalanc|not a member|unknown member|illegal generation|not aware of this member/i.test(message)
+  );
 }
 
 /**

@@ -82,7 +82,10 @@ export async function resolveInfrastructure(options: ResolveInfrastructureOption
     origin: { kafka: kafka.value.origin, clickhouse: clickhouse.value.origin },
     stop,
   };
-  log.info({ kafkaBrokers: infrastructure.kafkaBrokers, clickhouse: redactUrl(infrastructure.clickhouseUrl), origin: infrastructure.origin }, 'infrastructure resolved');
+  log.info(
+    { kafkaBrokers: infrastructure.kafkaBrokers, clickhouse: redactUrl(infrastructure.clickhouseUrl), origin: infrastructure.origin },
+    'infrastructure resolved',
+  );
   return infrastructure;
 }
 

@@ -24,15 +24,23 @@ describe('local Kafka cluster: port layout', () => {
       [2, 30002, 30003],
       [3, 30004, 30005],
     ]);
-    expect(nodes[1]).toMatchObject({ dataDir: '/x/kafka/node-2/data', serverPropertiesFile: '/x/kafka/node-2/server.properties', pidFile: '/x/kafka/node-2/broker.pid' });
+    expect(nodes[1]).toMatchObject({
+      dataDir: '/x/kafka/node-2/data',
+      serverPropertiesFile: '/x/kafka/node-2/server.properties',
+      pidFile: '/x/kafka/node-2/broker.pid',
+    });
   });
 
   it('keeps the single-node layout for one node', () => {
-    expect(nodeLayout(base, 1)).toMatchObject([{ id: 1, port: 30000, controllerPort: 30001, dataDir: base.dataDir, pidFile: base.pidFile }]);
+    expect(nodeLayout(base, 1)).toMatchObject([
+      { id: 1, port: 30000, controllerPort: 30001, dataDir: base.dataDir, pidFile: base.pidFile },
+    ]);
   });
 
   it('refuses ports that would collide or sizes it cannot run', () => {
-    expect(() => nodeLayout({ ...base, controllerPort: 30002 }, 3)).toThrow(/node 2 client port 30002 is also the Kafka node 1 controller port/);
+    expect(() => nodeLayout({ ...base, controllerPort: 30002 }, 3)).toThrow(
+      /node 2 client port 30002 is also the Kafka node 1 controller port/,
+    );
     expect(() => nodeLayout(base, 0)).toThrow(/whole number from 1 to/);
   });
 });
@@ -49,7 +57,12 @@ async function freePortRange(nodes: number): Promise<number> {
 }
 
 /** Polls `check` until it returns a value; errors it throws count as "not yet" (e.g. metadata asked of a killed node). */
-async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined, streams: ProducerStream[] = []): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | undefined> | T | undefined,
+  streams: ProducerStream[] = [],
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -60,7 +73,8 @@ async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<
     } catch (error) {
       lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
     await sleep(200);
   }
 }
@@ -103,7 +117,11 @@ async function partitionState(admin: Admin, topic: string): Promise<{ leader: nu
 }
 
 describe('local Kafka cluster (three native KRaft nodes)', () => {
-  const savedEnv = { GOVSTATS_HOME: process.env.GOVSTATS_HOME, KAFKA_PORT: process.env.KAFKA_PORT, KAFKA_CONTROLLER_PORT: process.env.KAFKA_CONTROLLER_PORT };
+  const savedEnv = {
+    GOVSTATS_HOME: process.env.GOVSTATS_HOME,
+    KAFKA_PORT: process.env.KAFKA_PORT,
+    KAFKA_CONTROLLER_PORT: process.env.KAFKA_CONTROLLER_PORT,
+  };
   let home: string;
   let brokers: string[] = [];
   let kafka: Kafka;
@@ -156,125 +174,146 @@ describe('local Kafka cluster (three native KRaft nodes)', () => {
     await expect(startKafka({ nodes: 1 })).rejects.toThrow(/3-node govstats Kafka cluster is already running/);
   });
 
-  it('loses no acknowledged message (and an idempotent producer duplicates none) when the partition leader is killed', async () => {
-    const topic = `cluster-failover-${process.pid}-${Date.now()}`;
-    await ensureTopics(kafka, [topic], { partitions: 1, replicationFactor: NODES });
-    const before = await partitionState(admin, topic);
-    expect(before.replicas).toEqual([1, 2, 3]);
-    const topicConfig = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [{ type: 2 /* TOPIC */, name: topic, configNames: ['min.insync.replicas', 'unclean.leader.election.enable'] }],
-    });
-    expect(Object.fromEntries(topicConfig.resources[0]!.configEntries.map((entry) => [entry.configName, entry.configValue]))).toEqual({
-      'min.insync.replicas': '2',
-      'unclean.leader.election.enable': 'false',
-    });
+  it(
+    'loses no acknowledged message (and an idempotent producer duplicates none) when the partition leader is killed',
+    async () => {
+      const topic = `cluster-failover-${process.pid}-${Date.now()}`;
+      await ensureTopics(kafka, [topic], { partitions: 1, replicationFactor: NODES });
+      const before = await partitionState(admin, topic);
+      expect(before.replicas).toEqual([1, 2, 3]);
+      const topicConfig = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: 2 /* TOPIC */, name: topic, configNames: ['min.insync.replicas', 'unclean.leader.election.enable'] }],
+      });
+      expect(Object.fromEntries(topicConfig.resources[0]!.configEntries.map((entry) => [entry.configName, entry.configValue]))).toEqual({
+        'min.insync.replicas': '2',
+        'unclean.leader.election.enable': 'false',
+      });
 
-    // Producer 1: idempotent, acks from all in-sync replicas, one request in flight, as in
-    // createKafkaSink, but it never gives up its producer id: it keeps retrying the same sequence
-    // numbers through the failover, so the broker drops every resent duplicate and the log must
-    // hold each acknowledged message exactly once.
-    const exact = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 200, initialRetryTime: 200, maxRetryTime: 1_000 } });
-    await exact.connect();
-    // Producer 2: the pipeline's own sink. When its retries run out it resends with a fresh
-    // producer id (ingest dedups by event id), so for it only "nothing acknowledged is lost" holds.
-    const sink = await createKafkaSink(kafka);
-    const streams = [
-      produceContinuously('exact', async (ids) => {
-        const [result] = await exact.send({ topic, acks: -1, messages: ids.map((id) => ({ key: id, value: id })) });
-        if (result?.errorCode !== 0) throw new Error(`produce answered error code ${result?.errorCode}`);
-      }),
-      produceContinuously('sink', async (ids) => void (await sink.send(topic, ids.map((id) => ({ key: id, value: id }))))),
-    ];
-    const [exactStream, sinkStream] = streams as [ProducerStream, ProducerStream];
-    const acknowledgedCount = () => exactStream.acknowledged.length + sinkStream.acknowledged.length;
-    const produced = (atLeast: number) => () => (exactStream.acknowledged.length >= atLeast && sinkStream.acknowledged.length >= atLeast ? true : undefined);
+      // Producer 1: idempotent, acks from all in-sync replicas, one request in flight, as in
+      // createKafkaSink, but it never gives up its producer id: it keeps retrying the same sequence
+      // numbers through the failover, so the broker drops every resent duplicate and the log must
+      // hold each acknowledged message exactly once.
+      const exact = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        retry: { retries: 200, initialRetryTime: 200, maxRetryTime: 1_000 },
+      });
+      await exact.connect();
+      // Producer 2: the pipeline's own sink. When its retries run out it resends with a fresh
+      // producer id (ingest dedups by event id), so for it only "nothing acknowledged is lost" holds.
+      const sink = await createKafkaSink(kafka);
+      const streams = [
+        produceContinuously('exact', async (ids) => {
+          const [result] = await exact.send({ topic, acks: -1, messages: ids.map((id) => ({ key: id, value: id })) });
+          if (result?.errorCode !== 0) throw new Error(`produce answered error code ${result?.errorCode}`);
+        }),
+        produceContinuously(
+          'sink',
+          async (ids) =>
+            void (await sink.send(
+              topic,
+              ids.map((id) => ({ key: id, value: id })),
+            )),
+        ),
+      ];
+      const [exactStream, sinkStream] = streams as [ProducerStream, ProducerStream];
+      const acknowledgedCount = () => exactStream.acknowledged.length + sinkStream.acknowledged.length;
+      const produced = (atLeast: number) => () =>
+        exactStream.acknowledged.length >= atLeast && sinkStream.acknowledged.length >= atLeast ? true : undefined;
 
-    // Consumer: reads along the whole time; at-least-once, so it keeps a set.
-    const consumed = new Set<string>();
-    // Short fetch waits: disconnecting waits for the fetch in flight.
-    const consumer = kafka.consumer({ groupId: `${topic}-live`, maxWaitTimeInMs: 1_000 });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void consumed.add(message.value!.toString()) });
-    const consumedAll = () => (streams.every((stream) => stream.acknowledged.every((id) => consumed.has(id))) ? true : undefined);
+      // Consumer: reads along the whole time; at-least-once, so it keeps a set.
+      const consumed = new Set<string>();
+      // Short fetch waits: disconnecting waits for the fetch in flight.
+      const consumer = kafka.consumer({ groupId: `${topic}-live`, maxWaitTimeInMs: 1_000 });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void consumed.add(message.value!.toString()) });
+      const consumedAll = () => (streams.every((stream) => stream.acknowledged.every((id) => consumed.has(id))) ? true : undefined);
 
-    try {
-      await waitFor('100 acknowledged messages per producer before the crash', 30_000, produced(100), streams);
-      // A consumer that joins while the group coordinator fails over backs off for long; have it settled first.
-      await waitFor('the consumer to read them', 30_000, consumedAll, streams);
-      const victim = (await partitionState(admin, topic)).leader;
-      expect(await stopKafkaNode(victim, { signal: 'SIGKILL' })).toEqual({ wasRunning: true, killed: true });
-      const atCrash = Math.max(exactStream.acknowledged.length, sinkStream.acknowledged.length);
+      try {
+        await waitFor('100 acknowledged messages per producer before the crash', 30_000, produced(100), streams);
+        // A consumer that joins while the group coordinator fails over backs off for long; have it settled first.
+        await waitFor('the consumer to read them', 30_000, consumedAll, streams);
+        const victim = (await partitionState(admin, topic)).leader;
+        expect(await stopKafkaNode(victim, { signal: 'SIGKILL' })).toEqual({ wasRunning: true, killed: true });
+        const atCrash = Math.max(exactStream.acknowledged.length, sinkStream.acknowledged.length);
 
-      const nodesAfterCrash = await kafkaNodes();
-      expect(nodesAfterCrash.map((node) => [node.id, node.running])).toEqual([1, 2, 3].map((id) => [id, id !== victim]));
+        const nodesAfterCrash = await kafkaNodes();
+        expect(nodesAfterCrash.map((node) => [node.id, node.running])).toEqual([1, 2, 3].map((id) => [id, id !== victim]));
 
-      // Without unclean election the new leader comes from the ISR; two replicas still satisfy min ISR 2.
-      const during = await waitFor(
-        'a new leader and an ISR without the killed node',
-        60_000,
-        async () => {
-          const state = await partitionState(admin, topic);
-          return state.leader >= 0 && state.leader !== victim && !state.isr.includes(victim) ? state : undefined;
-        },
-        streams,
-      );
-      expect(during.isr).toHaveLength(2);
-      await waitFor('100 more acknowledged messages per producer with one node down', 60_000, produced(atCrash + 100), streams);
-      await waitFor('the consumer to read everything acknowledged so far', 60_000, consumedAll, streams);
+        // Without unclean election the new leader comes from the ISR; two replicas still satisfy min ISR 2.
+        const during = await waitFor(
+          'a new leader and an ISR without the killed node',
+          60_000,
+          async () => {
+            const state = await partitionState(admin, topic);
+            return state.leader >= 0 && state.leader !== victim && !state.isr.includes(victim) ? state : undefined;
+          },
+          streams,
+        );
+        expect(during.isr).toHaveLength(2);
+        await waitFor('100 more acknowledged messages per producer with one node down', 60_000, produced(atCrash + 100), streams);
+        await waitFor('the consumer to read everything acknowledged so far', 60_000, consumedAll, streams);
 
-      const restarted = await startKafkaNode(victim);
-      expect(restarted).toMatchObject({ id: victim, alreadyRunning: false, broker: brokers[victim - 1] });
-      const atRestart = Math.max(exactStream.acknowledged.length, sinkStream.acknowledged.length);
-      const after = await waitFor(
-        'the restarted node back in the ISR',
-        60_000,
-        async () => {
-          const state = await partitionState(admin, topic);
-          return state.isr.length === NODES ? state : undefined;
-        },
-        streams,
-      );
-      expect(after.isr).toEqual([1, 2, 3]);
-      await waitFor('50 more acknowledged messages per producer after the restart', 30_000, produced(atRestart + 50), streams);
-      await Promise.all(streams.map((stream) => stream.stop()));
-      for (const stream of streams) if (stream.failure) throw stream.failure;
-      await waitFor('the consumer to read every acknowledged message', 60_000, consumedAll);
-    } finally {
-      await Promise.all(streams.map((stream) => stream.stop()));
-      await Promise.all([exact.disconnect(), sink.close(), consumer.disconnect()].map((closing) => closing.catch(() => undefined)));
-    }
-    expect(acknowledgedCount()).toBeGreaterThanOrEqual(600);
+        const restarted = await startKafkaNode(victim);
+        expect(restarted).toMatchObject({ id: victim, alreadyRunning: false, broker: brokers[victim - 1] });
+        const atRestart = Math.max(exactStream.acknowledged.length, sinkStream.acknowledged.length);
+        const after = await waitFor(
+          'the restarted node back in the ISR',
+          60_000,
+          async () => {
+            const state = await partitionState(admin, topic);
+            return state.isr.length === NODES ? state : undefined;
+          },
+          streams,
+        );
+        expect(after.isr).toEqual([1, 2, 3]);
+        await waitFor('50 more acknowledged messages per producer after the restart', 30_000, produced(atRestart + 50), streams);
+        await Promise.all(streams.map((stream) => stream.stop()));
+        for (const stream of streams) if (stream.failure) throw stream.failure;
+        await waitFor('the consumer to read every acknowledged message', 60_000, consumedAll);
+      } finally {
+        await Promise.all(streams.map((stream) => stream.stop()));
+        await Promise.all([exact.disconnect(), sink.close(), consumer.disconnect()].map((closing) => closing.catch(() => undefined)));
+      }
+      expect(acknowledgedCount()).toBeGreaterThanOrEqual(600);
 
-    // The log itself, offset by offset: every acknowledged message exactly once, in send order.
-    const { high } = (await admin.fetchTopicOffsets(topic))[0]!;
-    const byOffset = new Map<number, string>();
-    const reader = kafka.consumer({ groupId: `${topic}-verify`, maxWaitTimeInMs: 1_000 });
-    await reader.connect();
-    await reader.subscribe({ topic, fromBeginning: true });
-    await reader.run({ eachMessage: async ({ message }) => void byOffset.set(Number(message.offset), message.value!.toString()) });
-    try {
-      await waitFor(`all ${high} offsets read back`, 60_000, () => (byOffset.size >= Number(high) ? true : undefined));
-    } finally {
-      await reader.disconnect();
-    }
-    const inLog = [...byOffset.entries()].sort(([a], [b]) => a - b).map(([, id]) => id);
-    const exactInLog = inLog.filter((id) => id.startsWith('exact-'));
-    const timesInLog = new Map<string, number>();
-    for (const id of exactInLog) timesInLog.set(id, (timesInLog.get(id) ?? 0) + 1);
-    expect([...timesInLog].filter(([, times]) => times > 1)).toEqual([]);
-    expect(exactInLog).toEqual(exactStream.acknowledged);
-    const sinkInLog = new Set(inLog.filter((id) => id.startsWith('sink-')));
-    expect(sinkStream.acknowledged.filter((id) => !sinkInLog.has(id))).toEqual([]);
-  }, TIMEOUT_MS);
+      // The log itself, offset by offset: every acknowledged message exactly once, in send order.
+      const { high } = (await admin.fetchTopicOffsets(topic))[0]!;
+      const byOffset = new Map<number, string>();
+      const reader = kafka.consumer({ groupId: `${topic}-verify`, maxWaitTimeInMs: 1_000 });
+      await reader.connect();
+      await reader.subscribe({ topic, fromBeginning: true });
+      await reader.run({ eachMessage: async ({ message }) => void byOffset.set(Number(message.offset), message.value!.toString()) });
+      try {
+        await waitFor(`all ${high} offsets read back`, 60_000, () => (byOffset.size >= Number(high) ? true : undefined));
+      } finally {
+        await reader.disconnect();
+      }
+      const inLog = [...byOffset.entries()].sort(([a], [b]) => a - b).map(([, id]) => id);
+      const exactInLog = inLog.filter((id) => id.startsWith('exact-'));
+      const timesInLog = new Map<string, number>();
+      for (const id of exactInLog) timesInLog.set(id, (timesInLog.get(id) ?? 0) + 1);
+      expect([...timesInLog].filter(([, times]) => times > 1)).toEqual([]);
+      expect(exactInLog).toEqual(exactStream.acknowledged);
+      const sinkInLog = new Set(inLog.filter((id) => id.startsWith('sink-')));
+      expect(sinkStream.acknowledged.filter((id) => !sinkInLog.has(id))).toEqual([]);
+    },
+    TIMEOUT_MS,
+  );
 
-  it('stops every node and frees their ports, and will not reuse the data for another size', async () => {
-    const result = await stopKafka();
-    expect(result).toMatchObject({ wasRunning: true, stoppedNodeIds: [1, 2, 3] });
-    const nodes = await kafkaNodes({ nodes: NODES });
-    expect(nodes.every((node) => !node.running)).toBe(true);
-    for (const broker of brokers) expect(await isPortFree(Number(broker.split(':')[1]), '127.0.0.1')).toBe(true);
-    await expect(startKafka({ nodes: 2 })).rejects.toThrow(/holds data of a 3-node local Kafka cluster/);
-  }, TIMEOUT_MS);
+  it(
+    'stops every node and frees their ports, and will not reuse the data for another size',
+    async () => {
+      const result = await stopKafka();
+      expect(result).toMatchObject({ wasRunning: true, stoppedNodeIds: [1, 2, 3] });
+      const nodes = await kafkaNodes({ nodes: NODES });
+      expect(nodes.every((node) => !node.running)).toBe(true);
+      for (const broker of brokers) expect(await isPortFree(Number(broker.split(':')[1]), '127.0.0.1')).toBe(true);
+      await expect(startKafka({ nodes: 2 })).rejects.toThrow(/holds data of a 3-node local Kafka cluster/);
+    },
+    TIMEOUT_MS,
+  );
 });

@@ -140,7 +140,10 @@ export async function waitUntil<T>(condition: () => Promise<T> | T, options: Wai
   const outcome = await poll(condition, options);
   if (outcome.met) return outcome.value;
   const seconds = Math.round(options.timeoutMs / 100) / 10;
-  const last = outcome.lastError === undefined ? '' : ` (last error: ${outcome.lastError instanceof Error ? outcome.lastError.message : String(outcome.lastError)})`;
+  const last =
+    outcome.lastError === undefined
+      ? ''
+      : ` (last error: ${outcome.lastError instanceof Error ? outcome.lastError.message : String(outcome.lastError)})`;
   const detail = options.detail ? `: ${await options.detail()}` : '';
   throw new WaitTimeoutError(`timed out after ${seconds} s waiting for ${options.what}${last}${detail}`, { cause: outcome.lastError });
 }

@@ -53,7 +53,13 @@ describe('retry', () => {
         if (n < 3) throw new Error(`failure ${n}`);
         return `done on ${n}`;
       },
-      { backoff: { initialMs: 500, maxMs: 5_000 }, random: () => 0, sleep: time.sleep, now: time.now, onRetry: (e, n, ms) => retries.push([(e as Error).message, n, ms]) },
+      {
+        backoff: { initialMs: 500, maxMs: 5_000 },
+        random: () => 0,
+        sleep: time.sleep,
+        now: time.now,
+        onRetry: (e, n, ms) => retries.push([(e as Error).message, n, ms]),
+      },
     );
     expect(result).toBe('done on 3');
     expect(time.slept).toEqual([250, 500]);
@@ -81,7 +87,9 @@ describe('retry', () => {
   it('throws at once an error that is not retryable', async () => {
     const time = fakeTime();
     const fatal = new Error('bad request');
-    await expect(retry(() => Promise.reject(fatal), { backoff: { initialMs: 10, maxMs: 10 }, retryable: (e) => e !== fatal, sleep: time.sleep })).rejects.toBe(fatal);
+    await expect(
+      retry(() => Promise.reject(fatal), { backoff: { initialMs: 10, maxMs: 10 }, retryable: (e) => e !== fatal, sleep: time.sleep }),
+    ).rejects.toBe(fatal);
     expect(time.slept).toEqual([]);
   });
 
@@ -114,7 +122,14 @@ describe('pollUntil', () => {
   it('returns the first value the condition gives', async () => {
     const time = fakeTime();
     let n = 0;
-    expect(await pollUntil(() => (++n === 3 ? { ready: n } : undefined), { timeoutMs: 10_000, intervalMs: 200, sleep: time.sleep, now: time.now })).toEqual({ ready: 3 });
+    expect(
+      await pollUntil(() => (++n === 3 ? { ready: n } : undefined), {
+        timeoutMs: 10_000,
+        intervalMs: 200,
+        sleep: time.sleep,
+        now: time.now,
+      }),
+    ).toEqual({ ready: 3 });
     expect(time.slept).toEqual([200, 200]);
   });
 
@@ -153,7 +168,15 @@ describe('pollUntil', () => {
         { timeoutMs: 10_000, intervalMs: 100, tolerate: transient, sleep: time.sleep, now: time.now },
       ),
     ).toBe('ok');
-    await expect(pollUntil(() => Promise.reject(new Error('gone')), { timeoutMs: 10_000, intervalMs: 100, tolerate: transient, sleep: time.sleep, now: time.now })).rejects.toThrow('gone');
+    await expect(
+      pollUntil(() => Promise.reject(new Error('gone')), {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        tolerate: transient,
+        sleep: time.sleep,
+        now: time.now,
+      }),
+    ).rejects.toThrow('gone');
   });
 
   it('calls onWait before each pause only', async () => {
@@ -177,9 +200,21 @@ describe('waitUntil', () => {
       () => {
         throw cause;
       },
-      { timeoutMs: 30_000, intervalMs: 500, tolerate: () => true, what: 'topic t to have a leader', detail: () => 'check the broker log', sleep: time.sleep, now: time.now },
+      {
+        timeoutMs: 30_000,
+        intervalMs: 500,
+        tolerate: () => true,
+        what: 'topic t to have a leader',
+        detail: () => 'check the broker log',
+        sleep: time.sleep,
+        now: time.now,
+      },
     );
-    await expect(waiting).rejects.toThrow(new WaitTimeoutError('timed out after 30 s waiting for topic t to have a leader (last error: connection refused): check the broker log'));
+    await expect(waiting).rejects.toThrow(
+      new WaitTimeoutError(
+        'timed out after 30 s waiting for topic t to have a leader (last error: connection refused): check the broker log',
+      ),
+    );
     await expect(waiting).rejects.toMatchObject({ name: 'WaitTimeoutError', cause });
   });
 });

@@ -93,7 +93,12 @@ export async function insertSerialized(client: ClickHouseClient, table: string, 
 }
 
 /** A query's result as text in the given format, e.g. TabSeparated for compact bulk reads. */
-export async function queryText(client: ClickHouseClient, query: string, format: 'TabSeparated' | 'CSV' = 'TabSeparated', params: Params = {}): Promise<string> {
+export async function queryText(
+  client: ClickHouseClient,
+  query: string,
+  format: 'TabSeparated' | 'CSV' = 'TabSeparated',
+  params: Params = {},
+): Promise<string> {
   const result = await client.query({ query, query_params: params, format });
   return result.text();
 }

@@ -4,8 +4,23 @@ export { allMigrations } from './schema/migrations.ts';
 export { migrate, type MigrationOutcome } from './schema/migrate.ts';
 export { viewName } from './schema/event-type-tables.ts';
 export { measureNames } from './schema/measure-sql.ts';
-export { queryRollup, queryPlaceFigures, queryPlaceFiguresFromRaw, codeMatchesLevel, placeName, type RollupFilter, type RollupRow } from './queries/rollup-query.ts';
-export { listDeadLetters, deadLetterSummary, openDeadLetters, type DeadLetter, type DeadLetterSummaryRow, type OpenDeadLetter } from './queries/dead-letter-query.ts';
+export {
+  queryRollup,
+  queryPlaceFigures,
+  queryPlaceFiguresFromRaw,
+  codeMatchesLevel,
+  placeName,
+  type RollupFilter,
+  type RollupRow,
+} from './queries/rollup-query.ts';
+export {
+  listDeadLetters,
+  deadLetterSummary,
+  openDeadLetters,
+  type DeadLetter,
+  type DeadLetterSummaryRow,
+  type OpenDeadLetter,
+} from './queries/dead-letter-query.ts';
 export { countLateArrivals, countDeadLettered, silentVillages, type PeriodWindow } from './queries/data-quality.ts';
 export { reconcile, type RollupDifference } from './queries/reconcile.ts';
 export { setUpWarehouse } from './set-up-warehouse.ts';

@@ -30,14 +30,20 @@ async function setUpLocked(store: Store, options: DdlOptions): Promise<Migration
   const migrations = allMigrations(options);
   const pending = await pendingMigrations(store, migrations);
   if (pending.length > 0 && pending.length < migrations.length) {
-    log.info({ pending: pending.length, waitMs: CONSUMERS_SEE_LOCK_MS }, 'migration lock taken; giving running consumers time to pause before changing the schema');
+    log.info(
+      { pending: pending.length, waitMs: CONSUMERS_SEE_LOCK_MS },
+      'migration lock taken; giving running consumers time to pause before changing the schema',
+    );
     await sleep(CONSUMERS_SEE_LOCK_MS);
   }
   const outcomes = await migrate(store, migrations, options);
   const id = `divisions/${NATIONAL_EDITION.id}`;
   const others = await otherCompleteEditions(store, NATIONAL_EDITION.id);
   if (others.length > 0) {
-    log.info({ editions: others }, `division catalogue: keeping the loaded edition ${others.join(', ')} instead of the shipped ${NATIONAL_EDITION.id}`);
+    log.info(
+      { editions: others },
+      `division catalogue: keeping the loaded edition ${others.join(', ')} instead of the shipped ${NATIONAL_EDITION.id}`,
+    );
     return [...outcomes, { id, action: 'unchanged' }];
   }
   const checksum = nationalChecksum();

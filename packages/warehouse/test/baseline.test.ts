@@ -42,7 +42,9 @@ describe('a type with a baseline', () => {
   it('can name the latest per-type migration, so a new type starts from the current shape', () => {
     for (const type of EVENT_TYPES.filter((t) => t.rawTable.baseline === undefined)) {
       const versioned = eventTypeMigrations(type, SINGLE_NODE).filter((m) => !m.repeatable);
-      expect(number(versioned.at(-1)!.id), `raise LATEST_TYPE_MIGRATION (event-type-tables.ts) to the last migration of ${type.name}`).toBe(LATEST_TYPE_MIGRATION);
+      expect(number(versioned.at(-1)!.id), `raise LATEST_TYPE_MIGRATION (event-type-tables.ts) to the last migration of ${type.name}`).toBe(
+        LATEST_TYPE_MIGRATION,
+      );
     }
   });
 
@@ -68,22 +70,29 @@ describe('a type with a baseline', () => {
 
   it('refuses a baseline whose shape is not rendered', () => {
     for (const baseline of [1, FIRST_BASELINE - 1, LATEST_TYPE_MIGRATION + 1, FIRST_BASELINE + 0.5]) {
-      expect(() => eventTypeMigrations(baselineCopy(EVENT_TYPES[0]!, baseline), SINGLE_NODE), String(baseline)).toThrow(/rawTable\.baseline .* latest, /);
+      expect(() => eventTypeMigrations(baselineCopy(EVENT_TYPES[0]!, baseline), SINGLE_NODE), String(baseline)).toThrow(
+        /rawTable\.baseline .* latest, /,
+      );
     }
   });
 
   it('is placed on a cluster like the other types: shard-local tables behind Distributed ones, views on the local tables', () => {
     const copy = copies[0]!;
     const migrations = allMigrations(CLUSTER, [...EVENT_TYPES, copy]);
-    const statements = migrations.find((m) => m.id === `${copy.name}/${String(LATEST_TYPE_MIGRATION).padStart(4, '0')}_baseline`)!.statements;
+    const statements = migrations.find(
+      (m) => m.id === `${copy.name}/${String(LATEST_TYPE_MIGRATION).padStart(4, '0')}_baseline`,
+    )!.statements;
     const tables = [copy.rawTable.name, ...GRAINS.map((grain) => rollupGrain(copy, grain).table)];
-    expect(statements.map((s) => /^CREATE (?:TABLE IF NOT EXISTS|MATERIALIZED VIEW IF NOT EXISTS) (\w+) ON CLUSTER govstats\b/.exec(s)?.[1])).toEqual([
-      ...tables.flatMap((table) => [`${table}_local`, table]),
-      ...GRAINS.map((grain) => grainViewName(rollupGrain(copy, grain))),
-    ]);
+    expect(
+      statements.map((s) => /^CREATE (?:TABLE IF NOT EXISTS|MATERIALIZED VIEW IF NOT EXISTS) (\w+) ON CLUSTER govstats\b/.exec(s)?.[1]),
+    ).toEqual([...tables.flatMap((table) => [`${table}_local`, table]), ...GRAINS.map((grain) => grainViewName(rollupGrain(copy, grain)))]);
     for (const [index, table] of tables.entries()) {
-      expect(statements[2 * index]).toMatch(/\) ENGINE = Replicated(Aggregating)?MergeTree\('\/clickhouse\/tables\/\{shard\}\/\{database\}\/\{table\}', '\{replica\}'\)\n/);
-      expect(statements[2 * index + 1]).toMatch(new RegExp(`^CREATE TABLE IF NOT EXISTS ${table} ON CLUSTER govstats AS ${table}_local\\nENGINE = Distributed\\(`));
+      expect(statements[2 * index]).toMatch(
+        /\) ENGINE = Replicated(Aggregating)?MergeTree\('\/clickhouse\/tables\/\{shard\}\/\{database\}\/\{table\}', '\{replica\}'\)\n/,
+      );
+      expect(statements[2 * index + 1]).toMatch(
+        new RegExp(`^CREATE TABLE IF NOT EXISTS ${table} ON CLUSTER govstats AS ${table}_local\\nENGINE = Distributed\\(`),
+      );
     }
     for (const view of statements.slice(8)) {
       expect(view).toMatch(/ TO baseline_\w+_local AS\n/);
@@ -134,8 +143,12 @@ describe('a type with a baseline, on the real engine', () => {
         { names },
       );
       return {
-        tables: tables.map((t) => ({ ...t, name: rename(t.name), create_table_query: rename(t.create_table_query) })).sort((a, b) => a.name.localeCompare(b.name)),
-        columns: columns.map((c) => ({ ...c, table: rename(c.table) })).sort((a, b) => a.table.localeCompare(b.table) || Number(a.position) - Number(b.position)),
+        tables: tables
+          .map((t) => ({ ...t, name: rename(t.name), create_table_query: rename(t.create_table_query) }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
+        columns: columns
+          .map((c) => ({ ...c, table: rename(c.table) }))
+          .sort((a, b) => a.table.localeCompare(b.table) || Number(a.position) - Number(b.position)),
       };
     };
     for (const [index, type] of EVENT_TYPES.entries()) {
@@ -145,13 +158,19 @@ describe('a type with a baseline, on the real engine', () => {
       const toNew = (sql: string) => oldNames.reduce((text, name, i) => text.replace(new RegExp(`\\b${name}\\b`, 'g'), newNames[i]!), sql);
       const replayed = await shape(type, toNew);
       const baseline = await shape(copy, (sql) => sql);
-      expect(replayed.tables.map((t) => t.name), type.name).toEqual([...newNames].sort());
+      expect(
+        replayed.tables.map((t) => t.name),
+        type.name,
+      ).toEqual([...newNames].sort());
       expect(baseline, type.name).toEqual(replayed);
     }
   });
 
   it('leaves nothing else behind', async () => {
-    const rows = await queryRows<{ name: string }>(store.client, `SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, '${PREFIX}') ORDER BY name`);
+    const rows = await queryRows<{ name: string }>(
+      store.client,
+      `SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, '${PREFIX}') ORDER BY name`,
+    );
     expect(rows.map((r) => r.name)).toEqual(copies.flatMap(objectsOf).sort());
   });
 
@@ -160,20 +179,49 @@ describe('a type with a baseline, on the real engine', () => {
     const village = '411224104201';
     await insertRows(store.client, copy.rawTable.name, [
       {
-        event_id: 'e1', contract_version: 1, source: 'test', village_code: village, original_code: village, area: 'rural',
-        event_time: '2024-05-01T02:00:00.000Z', ingested_at: '2024-05-01T03:00:00.000Z', kafka_topic: 't', kafka_partition: 0, kafka_offset: 0,
-        grid_id: 'G01', member_id: 'gm000001', household_id: 'h1', kind: 'household_visit', issues_found: 2, hazards_found: 1, duration_minutes: 30,
+        event_id: 'e1',
+        contract_version: 1,
+        source: 'test',
+        village_code: village,
+        original_code: village,
+        area: 'rural',
+        event_time: '2024-05-01T02:00:00.000Z',
+        ingested_at: '2024-05-01T03:00:00.000Z',
+        kafka_topic: 't',
+        kafka_partition: 0,
+        kafka_offset: 0,
+        grid_id: 'G01',
+        member_id: 'gm000001',
+        household_id: 'h1',
+        kind: 'household_visit',
+        issues_found: 2,
+        hazards_found: 1,
+        duration_minutes: 30,
       },
     ]);
     const codeAt = (level: RollupLevel) => village.slice(0, { city: 4, county: 6, township: 9, village: 12 }[level]).padEnd(12, '0');
     for (const level of ROLLUP_LEVELS) {
-      for (const [from, to] of [['2024-05-01', '2024-05-01'], ['2024-05-01', '2024-05-31'], ['2024-01-01', '2024-12-31']] as const) {
+      for (const [from, to] of [
+        ['2024-05-01', '2024-05-01'],
+        ['2024-05-01', '2024-05-31'],
+        ['2024-01-01', '2024-12-31'],
+      ] as const) {
         const figures = await queryPlaceFigures(store, copy, { level, code: codeAt(level), from, to });
-        expect({ level, from, to, visits: figures.visits, households: figures.households_visited, villages: figures.villages_active }).toEqual({ level, from, to, visits: 1, households: 1, villages: 1 });
+        expect({
+          level,
+          from,
+          to,
+          visits: figures.visits,
+          households: figures.households_visited,
+          villages: figures.villages_active,
+        }).toEqual({ level, from, to, visits: 1, households: 1, villages: 1 });
       }
     }
     expect(await reconcile(store, { from: '2024-01-01', to: '2024-12-31' }, [copy])).toEqual([]);
-    const [daily] = await queryRows<{ visits: string }>(store.client, `SELECT sum(visits) AS visits FROM ${viewName(copy, 'daily')} WHERE level = 'city'`);
+    const [daily] = await queryRows<{ visits: string }>(
+      store.client,
+      `SELECT sum(visits) AS visits FROM ${viewName(copy, 'daily')} WHERE level = 'city'`,
+    );
     expect(Number(daily!.visits)).toBe(1);
   });
 
@@ -181,8 +229,17 @@ describe('a type with a baseline, on the real engine', () => {
     const copy = copies[0]!;
     const insert = insertRows(store.client, copy.rawTable.name, [
       {
-        event_id: 'late', contract_version: 1, source: 'test', village_code: '411224104201', original_code: '411224104201', area: 'rural',
-        event_time: '2024-05-01T02:00:00.000Z', ingested_at: '2024-05-01T03:00:00.000Z', kafka_topic: 't', kafka_partition: 0, kafka_offset: 1,
+        event_id: 'late',
+        contract_version: 1,
+        source: 'test',
+        village_code: '411224104201',
+        original_code: '411224104201',
+        area: 'rural',
+        event_time: '2024-05-01T02:00:00.000Z',
+        ingested_at: '2024-05-01T03:00:00.000Z',
+        kafka_topic: 't',
+        kafka_partition: 0,
+        kafka_offset: 1,
         write_deadline: '2024-05-01T03:00:00.000Z',
       },
     ]);

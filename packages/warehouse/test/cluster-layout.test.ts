@@ -19,14 +19,16 @@ describe('the cluster layout', () => {
     expect(engine('ReplacingMergeTree', CLUSTER, 'applied_at')).toBe(
       "ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/{table}', '{replica}', applied_at)",
     );
-    expect(engine('MergeTree', { ...CLUSTER, cluster: undefined })).toBe("ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')");
+    expect(engine('MergeTree', { ...CLUSTER, cluster: undefined })).toBe(
+      "ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')",
+    );
     expect(engine('MergeTree', SINGLE_NODE)).toBe('MergeTree()');
   });
 
   it('refuses a table nobody has placed, naming where to place it', () => {
-    expect(() => place(`CREATE TABLE IF NOT EXISTS new_table ON CLUSTER govstats (x UInt8) ENGINE = ${engine('MergeTree', CLUSTER)} ORDER BY x`)).toThrow(
-      /new_table is neither sharded nor kept on every node.*cluster-layout\.ts/s,
-    );
+    expect(() =>
+      place(`CREATE TABLE IF NOT EXISTS new_table ON CLUSTER govstats (x UInt8) ENGINE = ${engine('MergeTree', CLUSTER)} ORDER BY x`),
+    ).toThrow(/new_table is neither sharded nor kept on every node.*cluster-layout\.ts/s);
   });
 
   it('refuses a statement shape no rule knows, and one rendered for another cluster', () => {
@@ -55,7 +57,9 @@ ENGINE = Distributed('govstats', currentDatabase(), 'grid_visits_local', cityHas
     expect(place(`ALTER TABLE event_ledger ON CLUSTER govstats DELETE WHERE source = '' SETTINGS mutations_sync = 2`)).toEqual([
       `ALTER TABLE event_ledger ON CLUSTER govstats_every_node DELETE WHERE source = '' SETTINGS mutations_sync = 2, alter_sync = 2`,
     ]);
-    expect(place('TRUNCATE TABLE ingest_batches ON CLUSTER govstats')).toEqual(['TRUNCATE TABLE ingest_batches ON CLUSTER govstats_every_node']);
+    expect(place('TRUNCATE TABLE ingest_batches ON CLUSTER govstats')).toEqual([
+      'TRUNCATE TABLE ingest_batches ON CLUSTER govstats_every_node',
+    ]);
   });
 
   it('alters the shard-local table, waits for every replica, then re-creates the Distributed one from it', () => {
@@ -64,17 +68,27 @@ ENGINE = Distributed('govstats', currentDatabase(), 'grid_visits_local', cityHas
       `CREATE OR REPLACE TABLE grid_visit_rollup ON CLUSTER govstats AS grid_visit_rollup_local
 ENGINE = Distributed('govstats', currentDatabase(), 'grid_visit_rollup_local', rand())`,
     ]);
-    expect(place('TRUNCATE TABLE grid_visit_rollup ON CLUSTER govstats')).toEqual(['TRUNCATE TABLE grid_visit_rollup_local ON CLUSTER govstats']);
+    expect(place('TRUNCATE TABLE grid_visit_rollup ON CLUSTER govstats')).toEqual([
+      'TRUNCATE TABLE grid_visit_rollup_local ON CLUSTER govstats',
+    ]);
   });
 
   it('points materialized views at the shard-local tables on both ends', () => {
-    expect(place('CREATE MATERIALIZED VIEW IF NOT EXISTS mv ON CLUSTER govstats TO grid_visit_rollup AS\nSELECT x FROM (SELECT x FROM grid_visits) JOIN divisions USING x')).toEqual([
+    expect(
+      place(
+        'CREATE MATERIALIZED VIEW IF NOT EXISTS mv ON CLUSTER govstats TO grid_visit_rollup AS\nSELECT x FROM (SELECT x FROM grid_visits) JOIN divisions USING x',
+      ),
+    ).toEqual([
       'CREATE MATERIALIZED VIEW IF NOT EXISTS mv ON CLUSTER govstats TO grid_visit_rollup_local AS\nSELECT x FROM (SELECT x FROM grid_visits_local) JOIN divisions USING x',
     ]);
   });
 
   it('backfills a sharded table per shard and a table kept on every node through the Distributed tables', () => {
-    expect(place('INSERT INTO grid_visit_rollup_month (a, b)\nSETTINGS max_partitions_per_insert_block = 0\nSELECT a, b FROM grid_visits GROUP BY a, b')).toEqual([
+    expect(
+      place(
+        'INSERT INTO grid_visit_rollup_month (a, b)\nSETTINGS max_partitions_per_insert_block = 0\nSELECT a, b FROM grid_visits GROUP BY a, b',
+      ),
+    ).toEqual([
       `INSERT INTO grid_visit_rollup_month (a, b)
 SETTINGS max_partitions_per_insert_block = 0, parallel_distributed_insert_select = 2, distributed_foreground_insert = 1
 SELECT * FROM cluster('govstats', view(
@@ -95,6 +109,8 @@ describe('consistency settings', () => {
   it('make bookkeeping reads see every acknowledged write on a cluster, and raw inserts wait for every shard', () => {
     expect(bookkeepingSettings(CLUSTER)).toEqual({ insert_quorum: 'auto', insert_quorum_parallel: 0, select_sequential_consistency: 1 });
     expect(rawInsertSettings(CLUSTER)).toEqual({ distributed_foreground_insert: 1, insert_quorum: 'auto' });
-    expect(settingsSql(bookkeepingSettings(CLUSTER))).toBe("insert_quorum = 'auto', insert_quorum_parallel = 0, select_sequential_consistency = 1");
+    expect(settingsSql(bookkeepingSettings(CLUSTER))).toBe(
+      "insert_quorum = 'auto', insert_quorum_parallel = 0, select_sequential_consistency = 1",
+    );
   });
 });

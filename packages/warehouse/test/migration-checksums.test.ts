@@ -65,7 +65,8 @@ function broken(pinned: Entry[], now: Entry[]): string[] {
   return pinned.flatMap((entry) => {
     const found = byId.get(entry.id);
     if (!found) return [`${entry.id}: gone`];
-    if (Boolean(found.repeatable) !== Boolean(entry.repeatable)) return [`${entry.id}: ${entry.repeatable ? 'no longer' : 'now'} repeatable`];
+    if (Boolean(found.repeatable) !== Boolean(entry.repeatable))
+      return [`${entry.id}: ${entry.repeatable ? 'no longer' : 'now'} repeatable`];
     if (found.checksum !== entry.checksum) return [`${entry.id}: checksum ${entry.checksum} is now ${found.checksum}`];
     return [];
   });
@@ -92,7 +93,10 @@ describe('migration checksums', () => {
     });
 
     it(`pin every ${mode} migration`, () => {
-      expect(added(mode), `migrations missing from ${GOLDEN}: after adding migrations, add them with \`${REGENERATE}\` and review the diff`).toEqual([]);
+      expect(
+        added(mode),
+        `migrations missing from ${GOLDEN}: after adding migrations, add them with \`${REGENERATE}\` and review the diff`,
+      ).toEqual([]);
     });
   }
 
@@ -118,9 +122,15 @@ describe('migrating a store again with the current code', () => {
   });
 
   it('records the pinned checksums', async () => {
-    const rows = await queryRows<{ id: string; checksum: string }>(store.client, 'SELECT id, argMax(checksum, applied_at) AS checksum FROM schema_migrations GROUP BY id ORDER BY id');
+    const rows = await queryRows<{ id: string; checksum: string }>(
+      store.client,
+      'SELECT id, argMax(checksum, applied_at) AS checksum FROM schema_migrations GROUP BY id ORDER BY id',
+    );
     const recorded = new Map(rows.map((row) => [row.id, row.checksum]));
-    const expected = golden['single-node'].map((entry) => [entry.id, entry.checksum ?? migrationChecksum(allMigrations(SINGLE_NODE).find((m) => m.id === entry.id)!)]);
+    const expected = golden['single-node'].map((entry) => [
+      entry.id,
+      entry.checksum ?? migrationChecksum(allMigrations(SINGLE_NODE).find((m) => m.id === entry.id)!),
+    ]);
     expect(expected.map(([id]) => [id, recorded.get(id!)])).toEqual(expected);
   });
 

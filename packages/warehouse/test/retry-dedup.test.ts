@@ -10,10 +10,22 @@ const gridVisit = EVENT_TYPES.find((t) => t.name === 'grid-visit')!;
 
 function row(id: string, minutes: number) {
   return {
-    event_id: id, contract_version: 1, source: 'test', village_code: '411224104201',
-    event_time: '2024-05-01T02:00:00.000Z', ingested_at: '2024-05-01T03:00:00.000Z',
-    kafka_topic: 't', kafka_partition: 0, kafka_offset: 0,
-    grid_id: 'G01', member_id: 'gm000001', household_id: '', kind: 'patrol', issues_found: 0, hazards_found: 0, duration_minutes: minutes,
+    event_id: id,
+    contract_version: 1,
+    source: 'test',
+    village_code: '411224104201',
+    event_time: '2024-05-01T02:00:00.000Z',
+    ingested_at: '2024-05-01T03:00:00.000Z',
+    kafka_topic: 't',
+    kafka_partition: 0,
+    kafka_offset: 0,
+    grid_id: 'G01',
+    member_id: 'gm000001',
+    household_id: '',
+    kind: 'patrol',
+    issues_found: 0,
+    hazards_found: 0,
+    duration_minutes: minutes,
   };
 }
 
@@ -60,7 +72,14 @@ describe('a retried insert on the real ClickHouse engine', () => {
     const differences = await reconcile(store, { from: '2024-05-01', to: '2024-05-01' }, [gridVisit]);
     const visits = differences.filter((d) => d.measure === 'visits');
     const expected = (grain: string, day: string) =>
-      ['411200000000', '411224000000', '411224104000', '411224104201'].map((code, i) => [grain, ['city', 'county', 'township', 'village'][i], code, day, 4, 5]);
+      ['411200000000', '411224000000', '411224104000', '411224104201'].map((code, i) => [
+        grain,
+        ['city', 'county', 'township', 'village'][i],
+        code,
+        day,
+        4,
+        5,
+      ]);
     expect(visits.map((d) => [d.grain, d.level, d.code, d.day, d.fromRaw, d.inRollup])).toEqual([
       ...expected('day', '2024-05-01'),
       ...expected('month', '2024-05-01'),
@@ -70,7 +89,10 @@ describe('a retried insert on the real ClickHouse engine', () => {
   });
 
   it('reports nothing for a year loaded cleanly, retried insert included', async () => {
-    const next = [{ ...row('r6', 7), event_time: '2023-05-02T02:00:00.000Z' }, { ...row('r7', 8), event_time: '2023-12-31T03:00:00.000Z' }];
+    const next = [
+      { ...row('r6', 7), event_time: '2023-05-02T02:00:00.000Z' },
+      { ...row('r7', 8), event_time: '2023-12-31T03:00:00.000Z' },
+    ];
     await insertRows(store.client, 'grid_visits', next, { deduplicationToken: 'batch-3' });
     await insertRows(store.client, 'grid_visits', next, { deduplicationToken: 'batch-3' });
     const figures = (from: string, to: string) => queryPlaceFigures(store, gridVisit, { level: 'city', code: '411200000000', from, to });

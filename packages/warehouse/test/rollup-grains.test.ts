@@ -18,11 +18,22 @@ function visits(count: number, idPrefix: string) {
   return Array.from({ length: count }, (_, i) => {
     const village = VILLAGES[i % VILLAGES.length]!;
     return {
-      event_id: `${idPrefix}${i}`, contract_version: 1, source: 'test', village_code: village,
-      event_time: new Date(start + ((i * 104_729 * 60_000) % span)).toISOString(), ingested_at: '2025-02-02T00:00:00.000Z',
-      kafka_topic: 't', kafka_partition: 0, kafka_offset: i,
-      grid_id: `G${i % 5}`, member_id: `${village}-M${i % 11}`, household_id: i % 4 === 0 ? '' : `${village}-H${i % 37}`,
-      kind: KINDS[i % KINDS.length], issues_found: i % 3, hazards_found: i % 2, duration_minutes: 5 + (i % 50),
+      event_id: `${idPrefix}${i}`,
+      contract_version: 1,
+      source: 'test',
+      village_code: village,
+      event_time: new Date(start + ((i * 104_729 * 60_000) % span)).toISOString(),
+      ingested_at: '2025-02-02T00:00:00.000Z',
+      kafka_topic: 't',
+      kafka_partition: 0,
+      kafka_offset: i,
+      grid_id: `G${i % 5}`,
+      member_id: `${village}-M${i % 11}`,
+      household_id: i % 4 === 0 ? '' : `${village}-H${i % 37}`,
+      kind: KINDS[i % KINDS.length],
+      issues_found: i % 3,
+      hazards_found: i % 2,
+      duration_minutes: 5 + (i % 50),
     };
   });
 }
@@ -34,7 +45,10 @@ describe('period segments', () => {
     expect(periodSegments('2023-11-15', '2025-02-10')).toEqual({
       years: ['2024-01-01'],
       months: ['2023-12-01', '2025-01-01'],
-      days: [['2023-11-15', '2023-11-30'], ['2025-02-01', '2025-02-10']],
+      days: [
+        ['2023-11-15', '2023-11-30'],
+        ['2025-02-01', '2025-02-10'],
+      ],
     });
     expect(periodSegments('2024-01-20', '2024-02-10')).toEqual({ years: [], months: [], days: [['2024-01-20', '2024-02-10']] });
     expect(periodSegments('2024-02-01', '2024-02-29')).toEqual({ years: [], months: ['2024-02-01'], days: [] });
@@ -69,7 +83,10 @@ describe('rollup grains on the real ClickHouse engine', () => {
   });
 
   it('backfills the totals on upgrade and keeps every grain equal to the raw table', async () => {
-    const [backfilled] = await queryRows<{ n: string }>(store.client, "SELECT sum(visits_state) AS n FROM grid_visit_rollup_year WHERE level = 'city'");
+    const [backfilled] = await queryRows<{ n: string }>(
+      store.client,
+      "SELECT sum(visits_state) AS n FROM grid_visit_rollup_year WHERE level = 'city'",
+    );
     expect(Number(backfilled!.n)).toBe(5_000);
     expect(await reconcile(store, { from: '2023-12-01', to: '2025-01-31' }, [gridVisit])).toEqual([]);
   });
@@ -125,11 +142,24 @@ describe('a large batch through the rollup views', () => {
     const rows = Array.from({ length: 36_000 }, (_, i) => {
       const village = `411224${100 + Math.floor((i % 300) / 20)}${200 + (i % 20)}`;
       return {
-        event_id: `big-${i}`, contract_version: 1, source: 'test', village_code: village, original_code: village, area: 'rural',
-        event_time: new Date(Date.parse('2024-03-01T02:00:00Z') + (Math.floor(i / 300) % 60) * 86_400_000).toISOString(), ingested_at: '2024-05-01T00:00:00.000Z',
-        kafka_topic: 't', kafka_partition: 0, kafka_offset: i,
-        grid_id: `G${i % 7}`, member_id: `${village}-M${i % 23}`, household_id: `${village}-H${i % 311}`,
-        kind: kinds[i % 6], issues_found: i % 2, hazards_found: i % 3, duration_minutes: 10 + (i % 60),
+        event_id: `big-${i}`,
+        contract_version: 1,
+        source: 'test',
+        village_code: village,
+        original_code: village,
+        area: 'rural',
+        event_time: new Date(Date.parse('2024-03-01T02:00:00Z') + (Math.floor(i / 300) % 60) * 86_400_000).toISOString(),
+        ingested_at: '2024-05-01T00:00:00.000Z',
+        kafka_topic: 't',
+        kafka_partition: 0,
+        kafka_offset: i,
+        grid_id: `G${i % 7}`,
+        member_id: `${village}-M${i % 23}`,
+        household_id: `${village}-H${i % 311}`,
+        kind: kinds[i % 6],
+        issues_found: i % 2,
+        hazards_found: i % 3,
+        duration_minutes: 10 + (i % 60),
       };
     });
     await insertRows(store.client, 'grid_visits', rows, { deduplicationToken: 'big', columns: Object.keys(rows[0]!) });
@@ -142,6 +172,7 @@ describe('a large batch through the rollup views', () => {
     // rollup at most one part per partition; merges only ever lower the counts.
     expect(parts.grid_visits).toBeGreaterThanOrEqual(2);
     expect(parts.grid_visits).toBeLessThanOrEqual(16);
-    for (const table of ['grid_visit_rollup', 'grid_visit_rollup_month', 'grid_visit_rollup_year']) expect(parts[table], table).toBeLessThanOrEqual(parts.grid_visits!);
+    for (const table of ['grid_visit_rollup', 'grid_visit_rollup_month', 'grid_visit_rollup_year'])
+      expect(parts[table], table).toBeLessThanOrEqual(parts.grid_visits!);
   });
 });

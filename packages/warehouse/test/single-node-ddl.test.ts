@@ -56,7 +56,10 @@ describe('the single-node rendering', () => {
 
   it('still renders every migration that existed before the cluster layout, in the same order', () => {
     const pinnedIds = PINNED.map(([id]) => id);
-    expect(pinnedIds.filter((id) => !byId.has(id)), 'pinned migrations missing').toEqual([]);
+    expect(
+      pinnedIds.filter((id) => !byId.has(id)),
+      'pinned migrations missing',
+    ).toEqual([]);
     const order = [...byId.keys()].filter((id) => pinnedIds.includes(id));
     expect(order).toEqual(pinnedIds);
   });

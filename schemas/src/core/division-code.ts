@@ -21,9 +21,7 @@ export const PREFIX_LENGTH: Record<DivisionLevel, number> = {
 
 const TWELVE_DIGITS = /^\d{12}$/;
 
-export const divisionCode = z
-  .string()
-  .regex(TWELVE_DIGITS, 'must be a 12-digit statistical division code (统计用区划代码)');
+export const divisionCode = z.string().regex(TWELVE_DIGITS, 'must be a 12-digit statistical division code (统计用区划代码)');
 
 /** A village or community: all five parts of the code are set (no trailing zero groups). */
 export const villageCode = divisionCode.refine(

@@ -12,12 +12,10 @@ export const EVENT_TYPE_PATTERN = /^govstats\.([a-z][a-z0-9-]{1,40})\.v([1-9][0-
 const EARLIEST_EVENT_TIME = Date.parse('2000-01-01T00:00:00Z');
 const LATEST_EVENT_TIME = Date.parse('2100-01-01T00:00:00Z');
 
-export const eventTime = z.iso
-  .datetime({ offset: true, precision: undefined })
-  .refine((t) => {
-    const ms = Date.parse(t);
-    return ms >= EARLIEST_EVENT_TIME && ms < LATEST_EVENT_TIME;
-  }, 'must be between 2000-01-01 and 2100-01-01');
+export const eventTime = z.iso.datetime({ offset: true, precision: undefined }).refine((t) => {
+  const ms = Date.parse(t);
+  return ms >= EARLIEST_EVENT_TIME && ms < LATEST_EVENT_TIME;
+}, 'must be between 2000-01-01 and 2100-01-01');
 
 export const envelope = z
   .object({

@@ -22,7 +22,8 @@ export const recordId = z
  * unescaped, but markup or statement-like text in a course title or product name is not a real
  * label: it is refused so it never reaches a published table.
  */
-const MARKUP_OR_INJECTION = /<\s*\/?\s*[A-Za-z!?]|javascript:|\bon[a-z]+\s*=|;\s*(drop|delete|insert|update|alter|truncate|select|create|grant|exec)\b|\bunion\s+(all\s+)?select\b|['"`]\s*(or|and)\s+['"`]?\w+['"`]?\s*=|--\s*$|\/\*/i;
+const MARKUP_OR_INJECTION =
+  /<\s*\/?\s*[A-Za-z!?]|javascript:|\bon[a-z]+\s*=|;\s*(drop|delete|insert|update|alter|truncate|select|create|grant|exec)\b|\bunion\s+(all\s+)?select\b|['"`]\s*(or|and)\s+['"`]?\w+['"`]?\s*=|--\s*$|\/\*/i;
 
 /** Free text shown in reports (course titles, product names): bounded, printable, not markup or SQL. */
 export const label = (max: number) =>

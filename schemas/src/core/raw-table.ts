@@ -42,7 +42,7 @@ export const COMMON_COLUMNS: ColumnSpec[] = [
   {
     name: 'area',
     type: 'LowCardinality(String)',
-    description: "urban or rural for a village-level place (NBS 城乡分类代码, else derived from its code); empty above the village level",
+    description: 'urban or rural for a village-level place (NBS 城乡分类代码, else derived from its code); empty above the village level',
     since: 5,
     defaultForOlderRows: areaFromCodeSql('village_code'),
   },

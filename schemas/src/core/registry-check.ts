@@ -23,16 +23,19 @@ export function checkRegistry(types: readonly EventTypeDefinition[]): void {
     for (const key of Object.keys(scenario.activity)) claim(`scenario activity.${key}`, name);
     for (const key of Object.keys(scenario.settings)) claim(`scenario key ${key}`, name);
     const names = [...rollup.measures, ...rollup.derived].map((m) => m.name);
-    for (const duplicate of names.filter((m, i) => names.indexOf(m) !== i)) problems.push(`${name}: measure ${duplicate} is declared twice`);
+    for (const duplicate of names.filter((m, i) => names.indexOf(m) !== i))
+      problems.push(`${name}: measure ${duplicate} is declared twice`);
     const refer = (where: string, measures: readonly string[]) => {
-      for (const measure of measures) if (!measureNamed(rollup, measure)) problems.push(`${name}: ${where} names ${measure}, which is not a measure of ${rollup.table}`);
+      for (const measure of measures)
+        if (!measureNamed(rollup, measure)) problems.push(`${name}: ${where} names ${measure}, which is not a measure of ${rollup.table}`);
     };
     refer('eventsCountedBy', rollup.eventsCountedBy);
     for (const measure of rollup.eventsCountedBy) {
       const found = rollup.measures.find((m) => m.name === measure);
       if (found && found.kind !== 'count') problems.push(`${name}: eventsCountedBy names ${measure}, which is not a count`);
     }
-    if (rollup.eventsCountedBy.length === 0) problems.push(`${name}: eventsCountedBy must name the counts that together count every event once`);
+    if (rollup.eventsCountedBy.length === 0)
+      problems.push(`${name}: eventsCountedBy must name the counts that together count every event once`);
     refer('demoColumns', type.demoColumns);
     refer('bulletin.headline', bulletin.headline);
     refer('bulletin.placeColumns', bulletin.placeColumns ?? []);
@@ -42,7 +45,8 @@ export function checkRegistry(types: readonly EventTypeDefinition[]): void {
     for (const breakdown of bulletin.breakdowns ?? []) {
       refer(`breakdown ${breakdown.title}`, [...breakdown.columns, ...(breakdown.charts ?? [])]);
       for (const dimension of breakdown.by) {
-        if (!rollup.dimensions.some((d) => d.name === dimension)) problems.push(`${name}: breakdown ${breakdown.title} is by ${dimension}, which is not a dimension of ${rollup.table}`);
+        if (!rollup.dimensions.some((d) => d.name === dimension))
+          problems.push(`${name}: breakdown ${breakdown.title} is by ${dimension}, which is not a dimension of ${rollup.table}`);
       }
     }
     for (const chart of bulletin.countyCharts ?? []) {

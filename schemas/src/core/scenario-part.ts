@@ -160,9 +160,11 @@ const everyVillage = (villages: ScenarioPlace[]) => ({
 });
 
 /** Declares a type's scenario part; its settings arrive typed and parsed with their defaults. */
-export function defineScenarioPart<Activity extends z.ZodRawShape, Settings extends z.ZodRawShape = Record<never, z.ZodType>, Plan = unknown>(
-  spec: ScenarioPartSpec<Activity, Settings, Plan>,
-): ScenarioPart {
+export function defineScenarioPart<
+  Activity extends z.ZodRawShape,
+  Settings extends z.ZodRawShape = Record<never, z.ZodType>,
+  Plan = unknown,
+>(spec: ScenarioPartSpec<Activity, Settings, Plan>): ScenarioPart {
   const settings = (spec.settings ?? {}) as Settings;
   const activitySchema = z.object(spec.activity);
   const settingsSchema = z.object(settings);

@@ -40,7 +40,10 @@ try {
   const topics = topicsFor(`bench-${stamp}`);
   const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'govstats-bench' });
   const typeTopics = EVENT_TYPES.map((t) => topics.forEventType(t.name));
-  await ensureTopics(kafka, [...typeTopics, topics.unrouted, topics.deadLetter], { partitions: config.kafka.partitions, replicationFactor: 1 });
+  await ensureTopics(kafka, [...typeTopics, topics.unrouted, topics.deadLetter], {
+    partitions: config.kafka.partitions,
+    replicationFactor: 1,
+  });
 
   say('stream: generating and publishing');
   const streamFile = join(home, 'stream.ndjson');
@@ -56,7 +59,9 @@ try {
   const ours = await repeat(RUNS, async (run) => {
     const result = await runOurs({ ...env, KAFKA_TOPIC_PREFIX: topics.prefix }, `bench-ours-${stamp}-${run}`);
     if (result.loaded !== counts.events) throw new Error(`run ${run} loaded ${result.loaded} of ${counts.events} events`);
-    say(`  run ${run}: ${round(result.endToEnd)} events/s end to end (${round(result.process)} whole process), ${result.batches} batches, peak RSS ${result.peakRssMb} MB`);
+    say(
+      `  run ${run}: ${round(result.endToEnd)} events/s end to end (${round(result.process)} whole process), ${result.batches} batches, peak RSS ${result.peakRssMb} MB`,
+    );
     return result;
   });
   const oursE2E = summarize(ours.map((r) => r.endToEnd));
@@ -71,8 +76,18 @@ try {
   const freshRate = Math.max(1, Math.round(oursE2E.median * 0.2));
   say(`freshness: govstats ingest as a service, ${round(freshRate)} events/s for ${FRESHNESS_SECONDS} s`);
   const freshness = await repeat(RUNS, async (run) => {
-    const result = await measureFreshness({ kafka, env, lines, ratePerSecond: freshRate, seconds: FRESHNESS_SECONDS, partitions: config.kafka.partitions, name: `bench-${stamp}-fresh-${run}` });
-    say(`  run ${run}: p50 ${round(result.p50Ms)} ms, p99 ${round(result.p99Ms)} ms, max ${round(result.maxMs)} ms over ${result.events} events`);
+    const result = await measureFreshness({
+      kafka,
+      env,
+      lines,
+      ratePerSecond: freshRate,
+      seconds: FRESHNESS_SECONDS,
+      partitions: config.kafka.partitions,
+      name: `bench-${stamp}-fresh-${run}`,
+    });
+    say(
+      `  run ${run}: p50 ${round(result.p50Ms)} ms, p99 ${round(result.p99Ms)} ms, max ${round(result.maxMs)} ms over ${result.events} events`,
+    );
     return result;
   });
 
@@ -89,7 +104,11 @@ try {
     say('peer: ClickHouse Kafka table engine, all four topics, into the same tables and views');
     const peer = await repeat(RUNS, async (run) => {
       await freshDatabase(store, `bench_peer_${run}`);
-      const feeds = EVENT_TYPES.map((eventType) => ({ eventType, topic: topics.forEventType(eventType.name), events: counts.eventsByType[eventType.name] ?? 0 }));
+      const feeds = EVENT_TYPES.map((eventType) => ({
+        eventType,
+        topic: topics.forEventType(eventType.name),
+        events: counts.eventsByType[eventType.name] ?? 0,
+      }));
       const result = await runKafkaEnginePeer({ store, brokers: infra.kafkaBrokers, feeds, groupId: `bench-peer-${stamp}-${run}` });
       say(`  run ${run}: ${round(result.eventsPerSecond)} events/s`);
       return result;
@@ -135,11 +154,23 @@ try {
         'ours / lower ceiling': oursE2E.median / lowerCeiling,
       },
       targets: [
-        { target: 'end to end ≥ native Kafka engine', reached: oursE2E.median >= peerSummary.median, value: `${round(oursE2E.median)} vs ${round(peerSummary.median)} events/s` },
-        { target: 'end to end ≥ 60% of the lower ceiling', reached: oursE2E.median >= 0.6 * lowerCeiling, value: `${Math.round((100 * oursE2E.median) / lowerCeiling)}% of ${round(lowerCeiling)}` },
+        {
+          target: 'end to end ≥ native Kafka engine',
+          reached: oursE2E.median >= peerSummary.median,
+          value: `${round(oursE2E.median)} vs ${round(peerSummary.median)} events/s`,
+        },
+        {
+          target: 'end to end ≥ 60% of the lower ceiling',
+          reached: oursE2E.median >= 0.6 * lowerCeiling,
+          value: `${Math.round((100 * oursE2E.median) / lowerCeiling)}% of ${round(lowerCeiling)}`,
+        },
         { target: 'freshness p99 < 2 s', reached: freshP99.median < 2000, value: `${round(freshP99.median)} ms (median of runs)` },
         { target: 'rollup query p95 < 50 ms', reached: worstQueryP95 < 50, value: `worst ${worstQueryP95.toFixed(1)} ms` },
-        { target: 'rollups agree with raw', reached: queries.every((q) => q.agree), value: `${queries.filter((q) => q.agree).length}/${queries.length}` },
+        {
+          target: 'rollups agree with raw',
+          reached: queries.every((q) => q.agree),
+          value: `${queries.filter((q) => q.agree).length}/${queries.length}`,
+        },
       ],
     };
     const outDir = join(REPO_ROOT, 'bench-results', stamp);

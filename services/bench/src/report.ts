@@ -18,7 +18,8 @@ export interface BenchReport {
 }
 
 const n = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const row = (label: string, s: Summary, unit: string, digits = 0) => `| ${label} | ${n(s.median, digits)} | ${n(s.min, digits)} | ${n(s.max, digits)} | ${unit} |`;
+const row = (label: string, s: Summary, unit: string, digits = 0) =>
+  `| ${label} | ${n(s.median, digits)} | ${n(s.min, digits)} | ${n(s.max, digits)} | ${unit} |`;
 
 export function renderMarkdown(report: BenchReport): string {
   const f = report.freshness;
@@ -26,7 +27,9 @@ export function renderMarkdown(report: BenchReport): string {
     `# govstats benchmark — ${report.startedAt}`,
     '',
     `Machine: ${report.machine.cpus} cores, ${report.machine.memoryGb} GiB, Node ${report.machine.node}; the Kafka broker, the consumer and ClickHouse share it. ` +
-      `Stream: ${n(report.stream.events)} events (${Object.entries(report.stream.byType).map(([t, c]) => `${t} ${n(c)}`).join(', ')}). ` +
+      `Stream: ${n(report.stream.events)} events (${Object.entries(report.stream.byType)
+        .map(([t, c]) => `${t} ${n(c)}`)
+        .join(', ')}). ` +
       `Each figure: median of ${report.runs} runs, with min and max.`,
     '',
     '| figure | median | min | max | unit |',
@@ -59,7 +62,10 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     '| level | period | rollup p50 ms | rollup p95 ms | raw p50 ms | raw p95 ms | events | same answer |',
     '|---|---|---|---|---|---|---|---|',
-    ...report.queries.results.map((q) => `| ${q.level} | ${q.period} | ${n(q.rollupP50Ms, 1)} | ${n(q.rollupP95Ms, 1)} | ${n(q.rawP50Ms, 1)} | ${n(q.rawP95Ms, 1)} | ${n(q.events)} | ${q.agree ? 'yes' : 'NO'} |`),
+    ...report.queries.results.map(
+      (q) =>
+        `| ${q.level} | ${q.period} | ${n(q.rollupP50Ms, 1)} | ${n(q.rollupP95Ms, 1)} | ${n(q.rawP50Ms, 1)} | ${n(q.rawP95Ms, 1)} | ${n(q.events)} | ${q.agree ? 'yes' : 'NO'} |`,
+    ),
     '',
     '## Native peer notes',
     '',

@@ -33,7 +33,15 @@ export function serializeAsConsumerWould(lines: string[], topics: Topics): Seria
   for (const line of lines) {
     const decoded = decodeMessage(
       { offset: '0', key: null, value: Buffer.from(line), headers: {} },
-      { topic: routeLine(line, topics).topic, partition: 0, topicType: undefined, places, maxEventBytes: 1 << 20, futureToleranceMs: 0, now },
+      {
+        topic: routeLine(line, topics).topic,
+        partition: 0,
+        topicType: undefined,
+        places,
+        maxEventBytes: 1 << 20,
+        futureToleranceMs: 0,
+        now,
+      },
     );
     if (!decoded.ok) throw new Error(`bench stream has an invalid event: ${decoded.detail}`);
     const { eventType } = decoded;

@@ -21,7 +21,10 @@ export async function urbanRuralBreakdown(store: Store, cityCode: string, period
   const byArea = async (area: Area): Promise<CityFigures> => {
     const figures: CityFigures = new Map();
     for (const type of EVENT_TYPES.filter((t) => AREA_ROWS.some((r) => r.type === t))) {
-      figures.set(type.name, await queryPlaceFigures(store, type, { level: 'city', code: cityCode, from: period.from, to: period.to, area }));
+      figures.set(
+        type.name,
+        await queryPlaceFigures(store, type, { level: 'city', code: cityCode, from: period.from, to: period.to, area }),
+      );
     }
     return figures;
   };

@@ -49,7 +49,11 @@ export function createBulletinService(store: Store, options: BulletinScheduleOpt
         continue;
       }
       const issued = new Set(
-        (await queryRows<{ period: string }>(store.client, 'SELECT DISTINCT period FROM bulletins WHERE city_code = {city:String}', { city: cityCode })).map((r) => r.period),
+        (
+          await queryRows<{ period: string }>(store.client, 'SELECT DISTINCT period FROM bulletins WHERE city_code = {city:String}', {
+            city: cityCode,
+          })
+        ).map((r) => r.period),
       );
       for (const kind of options.kinds) {
         const due = duePeriods(kind, now, options.since, options.delayDays);
@@ -79,7 +83,11 @@ export function createBulletinService(store: Store, options: BulletinScheduleOpt
         refused.push(error);
       });
     }
-    if (refused.length > 0) throw new UnknownCityError(refused.flatMap((e) => e.cityCodes), refused.map((e) => e.message).join('\n'));
+    if (refused.length > 0)
+      throw new UnknownCityError(
+        refused.flatMap((e) => e.cityCodes),
+        refused.map((e) => e.message).join('\n'),
+      );
   }
 
   /** One run at a time: a slow run and the next cron tick must not issue the same revision twice. */
@@ -90,11 +98,15 @@ export function createBulletinService(store: Store, options: BulletinScheduleOpt
     async start() {
       await checkCities();
       const caughtUp = await runExclusive();
-      task = cron.schedule(options.cron ?? '0 3 * * *', () => void runExclusive().catch((error: unknown) => log.error({ err: error }, 'bulletin run failed')), {
-        timezone: CHINA_TIME_ZONE,
-        name: 'govstats-bulletins',
-        noOverlap: true,
-      });
+      task = cron.schedule(
+        options.cron ?? '0 3 * * *',
+        () => void runExclusive().catch((error: unknown) => log.error({ err: error }, 'bulletin run failed')),
+        {
+          timezone: CHINA_TIME_ZONE,
+          name: 'govstats-bulletins',
+          noOverlap: true,
+        },
+      );
       return caughtUp;
     },
     stop() {

@@ -21,7 +21,15 @@ export interface FigureSpec {
 export function figureSpec(type: EventTypeDefinition, measure: string): FigureSpec {
   const declared = measureNamed(type.rollup, measure);
   if (!declared) throw new Error(`${type.name} has no measure ${measure}`);
-  return { type, measure, key: measureKey(type, measure), label: declared.label, unit: declared.unit, scale: declared.scale, additive: isAdditive(declared) };
+  return {
+    type,
+    measure,
+    key: measureKey(type, measure),
+    label: declared.label,
+    unit: declared.unit,
+    scale: declared.scale,
+    additive: isAdditive(declared),
+  };
 }
 
 /** A stored figure in its display unit (万元 to 2 decimals). */

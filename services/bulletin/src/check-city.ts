@@ -43,7 +43,9 @@ async function cityName(store: Store, city: Place): Promise<string> {
   const own = city.short_name || city.name;
   if (/(市|州|盟|地区)$/.test(city.name)) return own;
   const siblings = await currentCities(store, city.code.slice(0, 2));
-  const [province] = await queryRows<Place>(store.client, `${LATEST} WHERE code = {code:String}`, { code: city.code.slice(0, 2).padEnd(12, '0') });
+  const [province] = await queryRows<Place>(store.client, `${LATEST} WHERE code = {code:String}`, {
+    code: city.code.slice(0, 2).padEnd(12, '0'),
+  });
   if (!province) return own;
   const provinceName = province.short_name || province.name;
   return siblings.length === 1 ? provinceName : `${provinceName}${own}`;
@@ -72,7 +74,11 @@ async function refusal(store: Store, code: string, place: Place | undefined): Pr
  */
 async function provinceHint(store: Store, province: Place): Promise<string> {
   const cities = await currentCities(store, province.code.slice(0, 2));
-  const listed = (limit: number) => cities.slice(0, limit).map((c) => `${c.code} (${c.name})`).join(', ') + (cities.length > limit ? ', …' : '');
+  const listed = (limit: number) =>
+    cities
+      .slice(0, limit)
+      .map((c) => `${c.code} (${c.name})`)
+      .join(', ') + (cities.length > limit ? ', …' : '');
   switch (cities.length) {
     case 0:
       return `it is the province ${province.name}, which has no current city in the catalogue`;

@@ -23,7 +23,8 @@ export async function collectFigures(store: Store, cityCode: string, period: Bul
   const periods = { value: period, previous: previousPeriod(period), yearAgo: yearAgoPeriod(period) };
   const cityFigures = async (p: BulletinPeriod): Promise<CityFigures> => {
     const byType: CityFigures = new Map();
-    for (const type of EVENT_TYPES) byType.set(type.name, await queryPlaceFigures(store, type, { level: 'city', code: cityCode, from: p.from, to: p.to }));
+    for (const type of EVENT_TYPES)
+      byType.set(type.name, await queryPlaceFigures(store, type, { level: 'city', code: cityCode, from: p.from, to: p.to }));
     return byType;
   };
   const current = await cityFigures(periods.value);
@@ -75,7 +76,10 @@ export async function collectFigures(store: Store, cityCode: string, period: Bul
 
 /** All events of the period: each type names the counts that together cover its every event once. */
 function eventCount(figures: CityFigures): number {
-  return EVENT_TYPES.reduce((n, type) => n + type.rollup.eventsCountedBy.reduce((m, measure) => m + (figures.get(type.name)?.[measure] ?? 0), 0), 0);
+  return EVENT_TYPES.reduce(
+    (n, type) => n + type.rollup.eventsCountedBy.reduce((m, measure) => m + (figures.get(type.name)?.[measure] ?? 0), 0),
+    0,
+  );
 }
 
 function shownKeys(headline: HeadlineSection[], tables: PlaceTable[], breakdowns: Breakdown[]): Set<string> {

@@ -57,7 +57,16 @@ WHERE city_code = {city:String} AND period = {period:String} ORDER BY revision D
   await insertRows(
     store.client,
     'bulletins',
-    [{ city_code: request.cityCode, period: request.period.key, revision, generated_at: document.generatedAt, checksum, content: JSON.stringify(content) }],
+    [
+      {
+        city_code: request.cityCode,
+        period: request.period.key,
+        revision,
+        generated_at: document.generatedAt,
+        checksum,
+        content: JSON.stringify(content),
+      },
+    ],
     { deduplicationToken: `bulletin:${request.cityCode}:${request.period.key}:${revision}:${checksum}` },
   );
   log.info({ city: request.cityCode, period: request.period.key, revision, changes: document.changes.length }, 'bulletin issued');

@@ -29,16 +29,44 @@ const at = (local: string) => Date.parse(`${local}+08:00`);
 let seq = 0;
 const visit = (village: string, day: string, household: string, hazards = 0) =>
   envelope('grid-visit', `v${++seq}`, village, `${day}T10:00:00`, {
-    grid_id: 'G01', member_id: `gm_${village.slice(-6)}`, household_id: household, kind: 'household_visit', issues_found: 0, hazards_found: hazards, duration_minutes: 30,
+    grid_id: 'G01',
+    member_id: `gm_${village.slice(-6)}`,
+    household_id: household,
+    kind: 'household_visit',
+    issues_found: 0,
+    hazards_found: hazards,
+    duration_minutes: 30,
   });
 const dispute = (village: string, time: string, caseId: string, step: string, level: string, receivedAt?: string) =>
-  envelope('dispute-case', `d${++seq}`, village, time, { case_id: caseId, category: 'land_resources', step, handling_level: level, ...(receivedAt ? { received_at: `${receivedAt}+08:00` } : {}) });
+  envelope('dispute-case', `d${++seq}`, village, time, {
+    case_id: caseId,
+    category: 'land_resources',
+    step,
+    handling_level: level,
+    ...(receivedAt ? { received_at: `${receivedAt}+08:00` } : {}),
+  });
 const attend = (place: string, attendee: string, session = 's1', organiser = 'county') =>
-  envelope('training-attendance', `t${++seq}`, place, '2024-07-15T09:00:00', { session_id: session, course: '乡村振兴政策解读', organising_level: organiser, attendee_id: attendee, role: 'party_member', mode: 'on_site', hours: 2 });
+  envelope('training-attendance', `t${++seq}`, place, '2024-07-15T09:00:00', {
+    session_id: session,
+    course: '乡村振兴政策解读',
+    organising_level: organiser,
+    attendee_id: attendee,
+    role: 'party_member',
+    mode: 'on_site',
+    hours: 2,
+  });
 /** A grid visit its contract refuses (no member, no duration), with a subject: its place is known. */
-const refusedVisit = (id: string, place: string) => envelope('grid-visit', id, place, '2024-09-15T10:00:00', { grid_id: 'G01', kind: 'patrol' });
+const refusedVisit = (id: string, place: string) =>
+  envelope('grid-visit', id, place, '2024-09-15T10:00:00', { grid_id: 'G01', kind: 'patrol' });
 const sale = (village: string, product: string, fen: number, channel: string) =>
-  envelope('cooperative-sale', `k${++seq}`, village, '2024-08-20T10:00:00', { cooperative_id: `coop_${village.slice(-6)}`, product, quantity: 100, unit: 'kg', amount_fen: fen, channel });
+  envelope('cooperative-sale', `k${++seq}`, village, '2024-08-20T10:00:00', {
+    cooperative_id: `coop_${village.slice(-6)}`,
+    product,
+    quantity: 100,
+    unit: 'kg',
+    amount_fen: fen,
+    channel,
+  });
 
 const Q3 = [
   ...[10, 11, 12, 13, 14].map((d) => visit(A, `2024-07-${d}`, `hh_a0000${d}`, 1)),
@@ -112,7 +140,9 @@ describe('city statistical bulletin from known events', () => {
       { key: B, value: JSON.stringify(Q3[5]), headers: await replayOf("event_id = 'bad-b'") },
     ]);
     expect(replays).toMatchObject({ loaded: 0, duplicates: 1, deadLettered: 1 });
-    first = (await issueBulletin(pipeline.store, { cityCode: CITY, period: parsePeriod('2024-Q3'), outDir, now: at('2024-10-06T03:00:00') })).document;
+    first = (
+      await issueBulletin(pipeline.store, { cityCode: CITY, period: parsePeriod('2024-Q3'), outDir, now: at('2024-10-06T03:00:00') })
+    ).document;
   });
 
   afterAll(async () => {
@@ -123,7 +153,11 @@ describe('city statistical bulletin from known events', () => {
   const figure = (doc: BulletinDocument, key: string) => doc.headline.flatMap((s) => s.figures).find((f) => f.key === key)!;
 
   it('has the hand-counted headline figures with comparisons', () => {
-    expect(first).toMatchObject({ city: { code: CITY, name: '三门峡市' }, period: { key: '2024-Q3', label: '2024年第三季度', from: '2024-07-01', to: '2024-09-30' }, revision: 1 });
+    expect(first).toMatchObject({
+      city: { code: CITY, name: '三门峡市' },
+      period: { key: '2024-Q3', label: '2024年第三季度', from: '2024-07-01', to: '2024-09-30' },
+      revision: 1,
+    });
     const expected: Record<string, [number | null, number | null, number | null]> = {
       visits: [13, 4, 2],
       household_visits: [13, 4, 2],
@@ -155,26 +189,50 @@ describe('city statistical bulletin from known events', () => {
   it('never disagrees with govstats rollup for the same figure', async () => {
     for (const section of HEADLINE) {
       for (const spec of section.figures) {
-        const rollup = await queryPlaceFigures(pipeline.store, spec.type, { level: 'city', code: CITY, from: '2024-07-01', to: '2024-09-30' });
+        const rollup = await queryPlaceFigures(pipeline.store, spec.type, {
+          level: 'city',
+          code: CITY,
+          from: '2024-07-01',
+          to: '2024-09-30',
+        });
         const raw = rollup[spec.measure] ?? null;
-        expect(figure(first, spec.key).value, spec.key).toBe(raw === null ? null : spec.scale ? Math.round(raw * spec.scale * 100) / 100 : raw);
+        expect(figure(first, spec.key).value, spec.key).toBe(
+          raw === null ? null : spec.scale ? Math.round(raw * spec.scale * 100) / 100 : raw,
+        );
       }
     }
   });
 
   it('ranks counties and townships, and each table total is the city figure and the sum of its rows', () => {
     const [counties, townships] = first.tables;
-    expect(counties!.rows.map((r) => [r.name, r.rank, r.values['grid-visit.visits'], r.values['dispute-case.received'], r.values['training-attendance.attendances']])).toEqual([
+    expect(
+      counties!.rows.map((r) => [
+        r.name,
+        r.rank,
+        r.values['grid-visit.visits'],
+        r.values['dispute-case.received'],
+        r.values['training-attendance.attendances'],
+      ]),
+    ).toEqual([
       ['卢氏县', 1, 9, 2, 3],
       ['陕州区', 2, 4, 1, null], // no training there: no rollup row
     ]);
     // 朱阳关镇 has its own training besides its villages' (no event here is a county's or the city's, so rows add up).
-    expect(townships!.rows.map((r) => [r.name, r.rank, r.values['grid-visit.visits'], r.values['training-attendance.attendances']])).toEqual([
+    expect(
+      townships!.rows.map((r) => [r.name, r.rank, r.values['grid-visit.visits'], r.values['training-attendance.attendances']]),
+    ).toEqual([
       ['朱阳关镇', 1, 9, 3],
       ['大营镇', 2, 4, null],
     ]);
     for (const table of first.tables) {
-      for (const column of ['grid-visit.visits', 'grid-visit.hazards_found', 'dispute-case.received', 'dispute-case.resolved', 'training-attendance.attendances', 'cooperative-sale.revenue_yuan']) {
+      for (const column of [
+        'grid-visit.visits',
+        'grid-visit.hazards_found',
+        'dispute-case.received',
+        'dispute-case.resolved',
+        'training-attendance.attendances',
+        'cooperative-sale.revenue_yuan',
+      ]) {
         const sum = table.rows.reduce((n, r) => n + (r.values[column] ?? 0), 0);
         expect(Math.round(sum * 100) / 100, `${table.level} ${column}`).toBe(table.total[column]);
       }
@@ -199,13 +257,20 @@ describe('city statistical bulletin from known events', () => {
         { name: '香菇（kg）', values: { 'cooperative-sale.quantity': 100, 'cooperative-sale.revenue_yuan': 0.16 } },
       ]),
     );
-    expect(channels!.rows.map((r) => [r.name, r.values['cooperative-sale.sales']])).toEqual(expect.arrayContaining([['电商', 1], ['批发', 1]]));
+    expect(channels!.rows.map((r) => [r.name, r.values['cooperative-sale.sales']])).toEqual(
+      expect.arrayContaining([
+        ['电商', 1],
+        ['批发', 1],
+      ]),
+    );
   });
 
   it('splits headline measures into urban, rural and above-village work (城乡分列)', () => {
     const table = first.breakdowns.find((b) => b.title.includes('城乡分列'))!;
     expect(table.columns.map((c) => c.label)).toEqual(['城镇', '乡村', '乡镇及以上', '合计']);
-    const rows = Object.fromEntries(table.rows.map((r) => [r.key, [r.values.urban, r.values.rural, r.values.above_village, r.values.total]]));
+    const rows = Object.fromEntries(
+      table.rows.map((r) => [r.key, [r.values.urban, r.values.rural, r.values.above_village, r.values.total]]),
+    );
     // By hand: U is the one urban community (1 visit); A, B, C are rural villages; 朱阳关镇's own
     // training is above the village. Distinct counts have no remainder (one person can be in both).
     expect(rows).toEqual({
@@ -228,7 +293,13 @@ describe('city statistical bulletin from known events', () => {
     for (const spec of AREA_ROWS) {
       const row = table.rows.find((r) => r.key === spec.key)!;
       for (const area of ['urban', 'rural'] as const) {
-        const rollup = await queryPlaceFigures(pipeline.store, spec.type, { level: 'city', code: CITY, from: '2024-07-01', to: '2024-09-30', area });
+        const rollup = await queryPlaceFigures(pipeline.store, spec.type, {
+          level: 'city',
+          code: CITY,
+          from: '2024-07-01',
+          to: '2024-09-30',
+          area,
+        });
         expect(row.values[area], `${spec.measure} ${area}`).toBe(scaled(rollup[spec.measure], spec));
       }
       expect(row.values.total, spec.key).toBe(figure(first, spec.key).value);
@@ -236,7 +307,9 @@ describe('city statistical bulletin from known events', () => {
   });
 
   it('reports data quality: ingested, dead-lettered, late, silent villages', () => {
-    const villages = nationalCatalogue().within(CITY).filter((d) => d.level === 'village');
+    const villages = nationalCatalogue()
+      .within(CITY)
+      .filter((d) => d.level === 'village');
     expect(first.quality).toMatchObject({ eventsIngested: Q3.length, arrivedLate: 0, villagesTotal: villages.length });
     expect(first.quality.silentVillages).toHaveLength(villages.length - 4);
     expect(first.quality.silentVillages.map((v) => v.code)).not.toContain(A);
@@ -256,21 +329,35 @@ describe('city statistical bulletin from known events', () => {
 
   it('writes HTML, Markdown, CSV and JSON and records the bulletin in ClickHouse', async () => {
     const dir = join(outDir, CITY, '2024-Q3', 'r1');
-    for (const name of ['bulletin.html', 'bulletin.md', 'figures.csv', 'figures.json']) expect(existsSync(join(dir, name)), name).toBe(true);
+    for (const name of ['bulletin.html', 'bulletin.md', 'figures.csv', 'figures.json'])
+      expect(existsSync(join(dir, name)), name).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'figures.json'), 'utf8'))).toMatchObject({ revision: 1, period: { key: '2024-Q3' } });
     expect(readFileSync(join(dir, 'bulletin.html'), 'utf8')).toContain('三门峡市');
-    const rows = await queryRows<{ revision: number; checksum: string }>(pipeline.store.client, "SELECT revision, checksum FROM bulletins FINAL WHERE period = '2024-Q3'");
+    const rows = await queryRows<{ revision: number; checksum: string }>(
+      pipeline.store.client,
+      "SELECT revision, checksum FROM bulletins FINAL WHERE period = '2024-Q3'",
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('is idempotent, and issues a revision saying what changed when late events arrive', async () => {
-    const again = await issueBulletin(pipeline.store, { cityCode: CITY, period: parsePeriod('2024-Q3'), outDir, now: at('2024-10-07T03:00:00') });
+    const again = await issueBulletin(pipeline.store, {
+      cityCode: CITY,
+      period: parsePeriod('2024-Q3'),
+      outDir,
+      now: at('2024-10-07T03:00:00'),
+    });
     expect(again.status).toBe('unchanged');
     expect(again.document.revision).toBe(1);
 
     await ingest([visit(C, '2024-09-29', 'hh_c0000099')], at('2024-10-08T10:00:00'));
-    const revised = await issueBulletin(pipeline.store, { cityCode: CITY, period: parsePeriod('2024-Q3'), outDir, now: at('2024-10-09T03:00:00') });
+    const revised = await issueBulletin(pipeline.store, {
+      cityCode: CITY,
+      period: parsePeriod('2024-Q3'),
+      outDir,
+      now: at('2024-10-09T03:00:00'),
+    });
     expect(revised.status).toBe('revised');
     expect(revised.document.revision).toBe(2);
     expect(figure(revised.document, 'grid-visit.visits').value).toBe(14);
@@ -281,7 +368,11 @@ describe('city statistical bulletin from known events', () => {
 
   it('catches up missed periods on start and issues new ones as they come due, by an injected clock', async () => {
     let now = at('2024-10-10T03:00:00');
-    const service = createBulletinService(pipeline.store, { cities: [CITY], kinds: ['month', 'quarter'], delayDays: 5, since: '2024-07-01', recheck: 1, outDir }, () => now);
+    const service = createBulletinService(
+      pipeline.store,
+      { cities: [CITY], kinds: ['month', 'quarter'], delayDays: 5, since: '2024-07-01', recheck: 1, outDir },
+      () => now,
+    );
     const caughtUp = await service.runDue();
     expect(caughtUp.map((r) => [r.document.period.key, r.status])).toEqual([
       ['2024-07', 'new'],
@@ -306,17 +397,23 @@ describe('city statistical bulletin from known events', () => {
   });
 
   it('refuses a code that is not a city of the catalogue, and writes and records nothing', async () => {
-    const issue = (cityCode: string) => issueBulletin(pipeline.store, { cityCode, period: parsePeriod('2024-Q3'), outDir, now: at('2024-10-06T03:00:00') });
+    const issue = (cityCode: string) =>
+      issueBulletin(pipeline.store, { cityCode, period: parsePeriod('2024-Q3'), outDir, now: at('2024-10-06T03:00:00') });
     await expect(issue(UNKNOWN_CITY)).rejects.toThrow(UnknownCityError);
     await expect(issue(UNKNOWN_CITY)).rejects.toThrow(
       /^419900000000 is not a city of the division catalogue \(NBS 2023 .*\); find codes with `govstats divisions search NAME`$/,
     );
     // A province-level municipality: the code that works is its city-level one.
-    await expect(issue('110000000000')).rejects.toThrow(/110000000000 is not a city .*北京市.*its city-level code is 110100000000 \(市辖区\)/);
+    await expect(issue('110000000000')).rejects.toThrow(
+      /110000000000 is not a city .*北京市.*its city-level code is 110100000000 \(市辖区\)/,
+    );
     // A place of another level says what it is.
     await expect(issue('411224000000')).rejects.toThrow(/411224000000 is not a city .*卢氏县, a county/);
     for (const code of [UNKNOWN_CITY, '110000000000', '411224000000']) expect(existsSync(join(outDir, code)), code).toBe(false);
-    const recorded = await queryRows<{ n: string }>(pipeline.store.client, `SELECT count() AS n FROM bulletins WHERE city_code IN ('${UNKNOWN_CITY}', '110000000000', '411224000000')`);
+    const recorded = await queryRows<{ n: string }>(
+      pipeline.store.client,
+      `SELECT count() AS n FROM bulletins WHERE city_code IN ('${UNKNOWN_CITY}', '110000000000', '411224000000')`,
+    );
     expect(Number(recorded[0]!.n)).toBe(0);
   });
 
@@ -328,10 +425,14 @@ describe('city statistical bulletin from known events', () => {
   });
 
   it('makes govstats bulletin exit with code 2 and the reason for such a code', async () => {
-    const cli = promisify(execFile)(process.execPath, govstatsArgs('bulletin', '--city', UNKNOWN_CITY, '--period', '2024-Q3', '--out', outDir), {
-      cwd: join(import.meta.dirname, '..', '..', '..'),
-      env: { ...pipeline.childEnv, LOG_LEVEL: 'warn' },
-    });
+    const cli = promisify(execFile)(
+      process.execPath,
+      govstatsArgs('bulletin', '--city', UNKNOWN_CITY, '--period', '2024-Q3', '--out', outDir),
+      {
+        cwd: join(import.meta.dirname, '..', '..', '..'),
+        env: { ...pipeline.childEnv, LOG_LEVEL: 'warn' },
+      },
+    );
     const failure = await cli.then(
       () => undefined,
       (error: { code: number; stderr: string }) => error,
@@ -362,7 +463,12 @@ describe('comparisons with periods govstats did not cover', () => {
     sink = await createKafkaSink(pipeline.kafka);
     const onlyQ2 = [1, 2].map((d) => visit(A, `2024-05-0${d}`, `hh_a0000${d}`));
     for (const e of onlyQ2) await sink.send(pipeline.config.topics.forEventType('grid-visit'), [{ key: A, value: JSON.stringify(e) }]);
-    await createIngestService({ config: pipeline.config, kafka: pipeline.kafka, store: pipeline.store, clock: () => at('2024-07-01T00:00:00') }).drain();
+    await createIngestService({
+      config: pipeline.config,
+      kafka: pipeline.kafka,
+      store: pipeline.store,
+      clock: () => at('2024-07-01T00:00:00'),
+    }).drain();
   });
 
   afterAll(async () => {
@@ -371,7 +477,12 @@ describe('comparisons with periods govstats did not cover', () => {
   });
 
   it('leaves the comparison empty instead of reporting growth from zero', async () => {
-    const { document } = await issueBulletin(pipeline.store, { cityCode: CITY, period: parsePeriod('2024-Q2'), outDir: mkdtempSync(join(tmpdir(), 'govstats-b2-')), now: at('2024-07-10T00:00:00') });
+    const { document } = await issueBulletin(pipeline.store, {
+      cityCode: CITY,
+      period: parsePeriod('2024-Q2'),
+      outDir: mkdtempSync(join(tmpdir(), 'govstats-b2-')),
+      now: at('2024-07-10T00:00:00'),
+    });
     const visits = document.headline.flatMap((s) => s.figures).find((f) => f.key === 'grid-visit.visits')!;
     expect(visits).toMatchObject({ value: 2, previous: null, yearAgo: null });
   });

@@ -45,43 +45,51 @@ describe('bulletin HTML in headless Chromium', () => {
     expect(fonts.stdout).toMatch(/Noto (Serif|Sans) CJK SC|Source Han|WenQuanYi|SimSun/);
   });
 
-  it('builds a DOM with the headline figures, the tables and the charts', () => {
-    const dom = dumpDom(chromium, SAMPLE_HTML);
-    expect(dom).toContain('<h1>三门峡市2024年第三季度基层治理统计公报</h1>');
-    for (const section of doc.headline) {
-      for (const figure of section.figures) {
-        if (figure.value !== null) expect(dom).toContain(formatValue(figure.value, figure.unit));
+  it(
+    'builds a DOM with the headline figures, the tables and the charts',
+    () => {
+      const dom = dumpDom(chromium, SAMPLE_HTML);
+      expect(dom).toContain('<h1>三门峡市2024年第三季度基层治理统计公报</h1>');
+      for (const section of doc.headline) {
+        for (const figure of section.figures) {
+          if (figure.value !== null) expect(dom).toContain(formatValue(figure.value, figure.unit));
+        }
       }
-    }
-    expect(dom).toContain('全市网格员走访巡查84,420次，比上季度增长12.3%');
-    expect(dom).toContain('比上季度提高1.5个百分点');
-    expect(dom.split('<svg').length - 1).toBe(4);
-    expect(dom.split('<table').length - 1).toBe(4 + 4 + 1); // headline ×4, places ×2 + breakdowns ×2, silent villages
-    expect(dom).toContain('合计');
-    expect(dom).toContain('卢氏县官坡镇兰西村');
-  }, INSTALL_TIMEOUT);
+      expect(dom).toContain('全市网格员走访巡查84,420次，比上季度增长12.3%');
+      expect(dom).toContain('比上季度提高1.5个百分点');
+      expect(dom.split('<svg').length - 1).toBe(4);
+      expect(dom.split('<table').length - 1).toBe(4 + 4 + 1); // headline ×4, places ×2 + breakdowns ×2, silent villages
+      expect(dom).toContain('合计');
+      expect(dom).toContain('卢氏县官坡镇兰西村');
+    },
+    INSTALL_TIMEOUT,
+  );
 
-  it('screenshots a rendered page, not a blank one', () => {
-    screenshot(chromium, BLANK_HTML, BLANK_PNG, WIDTH, HEIGHT);
-    screenshot(chromium, SAMPLE_HTML, SAMPLE_PNG, WIDTH, HEIGHT);
+  it(
+    'screenshots a rendered page, not a blank one',
+    () => {
+      screenshot(chromium, BLANK_HTML, BLANK_PNG, WIDTH, HEIGHT);
+      screenshot(chromium, SAMPLE_HTML, SAMPLE_PNG, WIDTH, HEIGHT);
 
-    const bytes = readFileSync(SAMPLE_PNG);
-    expect(isPng(bytes)).toBe(true);
-    const size = statSync(SAMPLE_PNG).size;
-    const blankSize = statSync(BLANK_PNG).size;
-    expect(size).toBeGreaterThan(20_000);
-    // Text, tables and charts compress far worse than an empty white page.
-    expect(size).toBeGreaterThan(blankSize * 5);
+      const bytes = readFileSync(SAMPLE_PNG);
+      expect(isPng(bytes)).toBe(true);
+      const size = statSync(SAMPLE_PNG).size;
+      const blankSize = statSync(BLANK_PNG).size;
+      expect(size).toBeGreaterThan(20_000);
+      // Text, tables and charts compress far worse than an empty white page.
+      expect(size).toBeGreaterThan(blankSize * 5);
 
-    const page = decodePng(bytes);
-    expect([page.width, page.height]).toEqual([WIDTH, HEIGHT]);
-    const blank = decodePng(readFileSync(BLANK_PNG));
-    const [pageStats, blankStats] = [pixelStats(page, [BAR_BLUE, MASTHEAD_RED]), pixelStats(blank, [BAR_BLUE, MASTHEAD_RED])];
-    expect(blankStats.ink).toBe(0);
-    // Glyphs and table rules: a few percent of a typeset page is ink.
-    expect(pageStats.ink / pageStats.total).toBeGreaterThan(0.02);
-    // At least the first chart's bars (three bars of ~16 px) and the masthead's red rule are painted.
-    expect(pageStats.colours[0]).toBeGreaterThan(5_000);
-    expect(pageStats.colours[1]).toBeGreaterThan(500);
-  }, INSTALL_TIMEOUT);
+      const page = decodePng(bytes);
+      expect([page.width, page.height]).toEqual([WIDTH, HEIGHT]);
+      const blank = decodePng(readFileSync(BLANK_PNG));
+      const [pageStats, blankStats] = [pixelStats(page, [BAR_BLUE, MASTHEAD_RED]), pixelStats(blank, [BAR_BLUE, MASTHEAD_RED])];
+      expect(blankStats.ink).toBe(0);
+      // Glyphs and table rules: a few percent of a typeset page is ink.
+      expect(pageStats.ink / pageStats.total).toBeGreaterThan(0.02);
+      // At least the first chart's bars (three bars of ~16 px) and the masthead's red rule are painted.
+      expect(pageStats.colours[0]).toBeGreaterThan(5_000);
+      expect(pageStats.colours[1]).toBeGreaterThan(500);
+    },
+    INSTALL_TIMEOUT,
+  );
 });

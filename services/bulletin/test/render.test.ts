@@ -95,7 +95,15 @@ describe('number formatting and comparisons', () => {
 
 describe('charts', () => {
   it('draws an accessible, escaped, self-contained SVG bar chart', () => {
-    const svg = barChart({ title: '走访<巡查> & "次数"', unit: '次', rows: [{ label: 'A&B', value: 10 }, { label: '<i>', value: 5 }, { label: '空', value: null }] });
+    const svg = barChart({
+      title: '走访<巡查> & "次数"',
+      unit: '次',
+      rows: [
+        { label: 'A&B', value: 10 },
+        { label: '<i>', value: 5 },
+        { label: '空', value: null },
+      ],
+    });
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('role="img"');
     expect(svg).toContain('aria-label="走访&lt;巡查&gt; &amp; &quot;次数&quot;');
@@ -122,7 +130,15 @@ describe('renderHtml', () => {
     expect(html).toContain('<title>三门峡市2024年第三季度基层治理统计公报</title>');
     expect(html).toContain('<h1>三门峡市2024年第三季度基层治理统计公报</h1>');
     expect(html).toContain('govstats 基层治理统计 · 第2版 · 生成于 2024年10月8日 09:30（北京时间）');
-    for (const title of ['一、网格化服务管理', '二、矛盾纠纷排查化解', '三、农村实用技术培训', '四、农民专业合作社经营', '五、分地区主要指标', '六、分类构成', '七、数据质量']) {
+    for (const title of [
+      '一、网格化服务管理',
+      '二、矛盾纠纷排查化解',
+      '三、农村实用技术培训',
+      '四、农民专业合作社经营',
+      '五、分地区主要指标',
+      '六、分类构成',
+      '七、数据质量',
+    ]) {
       expect(html).toContain(`<h2>${title}</h2>`);
     }
     expect(html).toContain('<h2>注释</h2>');
@@ -155,9 +171,15 @@ describe('renderHtml', () => {
     }
     expect(count(html, '<td class="left">合计</td>')).toBe(2);
     // Rank, name, then the figures; the 合计 row closes the table with the city's figures.
-    expect(html).toMatch(/<tr><td class="center">1<\/td><td class="left">卢氏县<\/td><td class="right">36,210<\/td><td class="right">522<\/td><td class="right">92\.3<\/td>/);
-    expect(html).toMatch(/<tfoot><tr><td class="center"><\/td><td class="left">合计<\/td><td class="right">84,420<\/td><td class="right">1,286<\/td><td class="right">91\.5<\/td><td class="right">18,654<\/td><td class="right">3,856\.42<\/td><\/tr><\/tfoot>/);
-    expect(html).toMatch(/<td class="left">张汴乡<\/td><td class="center">411203200000<\/td><td class="right">1,000<\/td><td class="right">0<\/td><td class="right">—<\/td>/);
+    expect(html).toMatch(
+      /<tr><td class="center">1<\/td><td class="left">卢氏县<\/td><td class="right">36,210<\/td><td class="right">522<\/td><td class="right">92\.3<\/td>/,
+    );
+    expect(html).toMatch(
+      /<tfoot><tr><td class="center"><\/td><td class="left">合计<\/td><td class="right">84,420<\/td><td class="right">1,286<\/td><td class="right">91\.5<\/td><td class="right">18,654<\/td><td class="right">3,856\.42<\/td><\/tr><\/tfoot>/,
+    );
+    expect(html).toMatch(
+      /<td class="left">张汴乡<\/td><td class="center">411203200000<\/td><td class="right">1,000<\/td><td class="right">0<\/td><td class="right">—<\/td>/,
+    );
     // Township ranks in order 1..7.
     const townshipTable = html.slice(html.indexOf('表2 各乡镇'), html.indexOf('</table>', html.indexOf('表2 各乡镇')));
     expect([...townshipTable.matchAll(/<tr><td class="center">(\d+)<\/td>/g)].map((m) => Number(m[1]))).toEqual([1, 2, 3, 4, 5, 6, 7]);
@@ -243,7 +265,9 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('全市网格员走访巡查84,420次，比上季度增长12.3%，比上年同期增长5.0%。');
     expect(markdown).toContain('矛盾纠纷化解率91.5%，比上季度提高1.5个百分点');
     expect(markdown).toContain('**表1 各县（市、区）主要指标**');
-    expect(markdown).toContain('| 位次 | 县（市、区） | 走访巡查（次） | 受理纠纷（件） | 化解率（%） | 培训人次（人次） | 合作社销售额（万元） |');
+    expect(markdown).toContain(
+      '| 位次 | 县（市、区） | 走访巡查（次） | 受理纠纷（件） | 化解率（%） | 培训人次（人次） | 合作社销售额（万元） |',
+    );
     expect(markdown).toContain('| :---: | :--- | ---: | ---: | ---: | ---: | ---: |');
     expect(markdown).toContain('| 1 | 卢氏县 | 36,210 | 522 | 92.3 | 7,420 | 1,602.18 |');
     expect(markdown).toContain('|  | **合计** | **84,420** | **1,286** | **91.5** | **18,654** | **3,856.42** |');
@@ -291,13 +315,43 @@ describe('renderCsv', () => {
 
     const find = (place: string, measure: string, section?: string): string[] | undefined =>
       rows.find((r) => r[2] === place && r[3] === measure && (section === undefined || r[0] === section));
-    expect(find('三门峡市', 'visits', '一、网格化服务管理')).toEqual(['一、网格化服务管理', '411200000000', '三门峡市', 'visits', '网格员走访巡查', '次', '84420', '75160', '80400']);
+    expect(find('三门峡市', 'visits', '一、网格化服务管理')).toEqual([
+      '一、网格化服务管理',
+      '411200000000',
+      '三门峡市',
+      'visits',
+      '网格员走访巡查',
+      '次',
+      '84420',
+      '75160',
+      '80400',
+    ]);
     expect(find('三门峡市', 'resolution_rate', '二、矛盾纠纷排查化解')?.slice(5)).toEqual(['%', '0.9152', '0.9', '0.9009']);
     expect(find('三门峡市', 'contract_value')?.slice(6)).toEqual(['', '', '']);
-    expect(find('卢氏县', 'visits')).toEqual(['表1 各县（市、区）主要指标', '411224000000', '卢氏县', 'visits', '走访巡查', '次', '36210', '', '']);
+    expect(find('卢氏县', 'visits')).toEqual([
+      '表1 各县（市、区）主要指标',
+      '411224000000',
+      '卢氏县',
+      'visits',
+      '走访巡查',
+      '次',
+      '36210',
+      '',
+      '',
+    ]);
     expect(find('三门峡市', 'revenue_yuan', '表1 各县（市、区）主要指标')?.[6]).toBe('3856.42');
     expect(find('张汴乡', 'resolution_rate')?.[6]).toBe('');
-    expect(find('苹果', 'revenue_yuan')).toEqual(['表3 合作社销售额分产品情况', '', '苹果', 'revenue_yuan', '销售额', '万元', '1986.3', '', '']);
+    expect(find('苹果', 'revenue_yuan')).toEqual([
+      '表3 合作社销售额分产品情况',
+      '',
+      '苹果',
+      'revenue_yuan',
+      '销售额',
+      '万元',
+      '1986.3',
+      '',
+      '',
+    ]);
     expect(find('三门峡市', 'villages_silent')?.[6]).toBe('2');
     // The two 城关镇 are told apart by their codes.
     expect(rows.filter((r) => r[2] === '城关镇' && r[3] === 'visits').map((r) => r[1])).toEqual(['411224100000', '411221100000']);
@@ -337,13 +391,19 @@ describe('a breakdown whose rows are measures: 城乡分列', () => {
 
   it('shows each row in its own unit, — where a distinct count has no remainder', () => {
     expect(html).toContain('<caption>表5 主要指标城乡分列</caption>');
-    expect(html).toContain('<thead><tr><th scope="col">项目</th><th scope="col">城镇</th><th scope="col">乡村</th><th scope="col">乡镇及以上</th><th scope="col">合计</th></tr></thead>');
+    expect(html).toContain(
+      '<thead><tr><th scope="col">项目</th><th scope="col">城镇</th><th scope="col">乡村</th><th scope="col">乡镇及以上</th><th scope="col">合计</th></tr></thead>',
+    );
     expect(html).toContain(
       '<tr><td class="left">走访巡查（次）</td><td class="right">30,120</td><td class="right">54,300</td><td class="right">0</td><td class="right">84,420</td></tr>',
     );
-    expect(html).toContain('<td class="left">开展工作的网格员（人）</td><td class="right">512</td><td class="right">1,040</td><td class="right">—</td><td class="right">1,540</td>');
+    expect(html).toContain(
+      '<td class="left">开展工作的网格员（人）</td><td class="right">512</td><td class="right">1,040</td><td class="right">—</td><td class="right">1,540</td>',
+    );
     // 万元 keeps two decimals in its row, whatever the column.
-    expect(html).toContain('<td class="left">合作社销售收入（万元）</td><td class="right">1,203.50</td><td class="right">2,452.92</td><td class="right">200.00</td><td class="right">3,856.42</td>');
+    expect(html).toContain(
+      '<td class="left">合作社销售收入（万元）</td><td class="right">1,203.50</td><td class="right">2,452.92</td><td class="right">200.00</td><td class="right">3,856.42</td>',
+    );
     expect(markdown).toContain('| 参训（人次） | 4,100 | 11,554 | 3,000 | 18,654 |');
     // No chart for it: its columns are places of work, not categories of one measure.
     expect(count(html, '<svg')).toBe(4);
@@ -354,12 +414,22 @@ describe('a breakdown whose rows are measures: 城乡分列', () => {
     expect(renderHtml(sampleDocument())).not.toContain('城乡分列：');
   });
 
-  it('gives each cell in CSV as the city\'s measure by area, in the row\'s unit', () => {
+  it("gives each cell in CSV as the city's measure by area, in the row's unit", () => {
     const [, ...rows] = parseCsv(renderCsv(doc).slice(1));
     expect(rows).toHaveLength(14 + 4 * 5 + 8 * 3 + 5 * 3 + 3 * 2 + 4 * 4 + 5);
     const section = rows.filter((r) => r[0] === '表5 主要指标城乡分列');
     expect(section).toHaveLength(16);
-    expect(section[0]).toEqual(['表5 主要指标城乡分列', '411200000000', '三门峡市', 'visits.urban', '走访巡查（城镇）', '次', '30120', '', '']);
+    expect(section[0]).toEqual([
+      '表5 主要指标城乡分列',
+      '411200000000',
+      '三门峡市',
+      'visits.urban',
+      '走访巡查（城镇）',
+      '次',
+      '30120',
+      '',
+      '',
+    ]);
     expect(section.find((r) => r[3] === 'grid_members_active.above_village')?.slice(5)).toEqual(['人', '', '', '']);
     expect(section.find((r) => r[3] === 'revenue_yuan.total')?.slice(4, 7)).toEqual(['合作社销售收入（合计）', '万元', '3856.42']);
   });

@@ -19,7 +19,9 @@ interface Command {
 const COMMANDS: Record<string, Command> = { infra, migrate, divisions, produce, ingest, rollup, dlq, reconcile, bulletin, demo };
 
 function help(): string {
-  return `govstats — grassroots-governance statistics pipeline\n\n${Object.values(COMMANDS).map((c) => c.usage).join('\n\n')}\n`;
+  return `govstats — grassroots-governance statistics pipeline\n\n${Object.values(COMMANDS)
+    .map((c) => c.usage)
+    .join('\n\n')}\n`;
 }
 
 const log = createLogger('cli');

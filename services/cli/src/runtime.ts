@@ -55,7 +55,13 @@ export async function createTopics(cfg: Config, kafka: Kafka): Promise<string[]>
 }
 
 export function ddlOptions(cfg: Config): DdlOptions {
-  return { ...SINGLE_NODE, cluster: cfg.clickhouse.cluster, replicated: cfg.clickhouse.replicated, database: cfg.clickhouse.database, dedupWindow: cfg.clickhouse.dedupWindow };
+  return {
+    ...SINGLE_NODE,
+    cluster: cfg.clickhouse.cluster,
+    replicated: cfg.clickhouse.replicated,
+    database: cfg.clickhouse.database,
+    dedupWindow: cfg.clickhouse.dedupWindow,
+  };
 }
 
 /** Opens the store; `host` for long-running commands that others should be able to reach. */

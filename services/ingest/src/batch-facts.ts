@@ -57,6 +57,9 @@ export function recordedPlaces(answers: BatchFacts['places']): PlaceLookup {
 export function parseFacts(json: string, batch: SourceBatch): BatchFacts | undefined {
   if (json === '') return undefined;
   const facts = JSON.parse(json) as BatchFacts;
-  if (facts.version !== 1) throw new Error(`intent of ${batch.topic}[${batch.partition}] has facts of version ${String(facts.version)}, which this ingest does not know: upgrade it`);
+  if (facts.version !== 1)
+    throw new Error(
+      `intent of ${batch.topic}[${batch.partition}] has facts of version ${String(facts.version)}, which this ingest does not know: upgrade it`,
+    );
   return facts;
 }

@@ -76,7 +76,8 @@ export type IntentDecision =
  */
 export function decideFromIntent(batch: SourceBatch, intent: Intent | undefined): IntentDecision {
   if (!intent) return { plan: 'afresh', batch, otherMessages: false };
-  if (intent.facts && intent.facts.firstMessage !== messageDigest(batch.messages[0]!)) return { plan: 'afresh', batch, otherMessages: true };
+  if (intent.facts && intent.facts.firstMessage !== messageDigest(batch.messages[0]!))
+    return { plan: 'afresh', batch, otherMessages: true };
   const last = BigInt(batch.messages[batch.messages.length - 1]!.offset);
   if (BigInt(intent.last) > last) return { plan: 'fetch-rest', fetchFrom: (last + 1n).toString() };
   const range = { ...batch, messages: batch.messages.filter((m) => BigInt(m.offset) <= BigInt(intent.last)) };
@@ -91,21 +92,46 @@ export function decideFromIntent(batch: SourceBatch, intent: Intent | undefined)
 export function createBatchPlanner({ config, store, topics, writes, clock, places }: BatchPlannerDeps) {
   const ranges = new RangeBuffer();
 
-  function decodeFacts(batch: SourceBatch, facts: Pick<BatchFacts, 'now' | 'maxEventBytes' | 'futureToleranceMs'>, lookup: PlaceLookup): DecodeFacts {
-    return { topicType: topics.get(batch.topic), places: lookup, now: facts.now, maxEventBytes: facts.maxEventBytes, futureToleranceMs: facts.futureToleranceMs };
+  function decodeFacts(
+    batch: SourceBatch,
+    facts: Pick<BatchFacts, 'now' | 'maxEventBytes' | 'futureToleranceMs'>,
+    lookup: PlaceLookup,
+  ): DecodeFacts {
+    return {
+      topicType: topics.get(batch.topic),
+      places: lookup,
+      now: facts.now,
+      maxEventBytes: facts.maxEventBytes,
+      futureToleranceMs: facts.futureToleranceMs,
+    };
   }
 
   /** First attempt: decode with today's clock, catalogue and ledger, and keep what they said as the batch's facts. */
   async function planAfresh(batch: SourceBatch): Promise<PreparedBatch> {
     const startedAt = clock();
-    const base = { version: 1 as const, now: startedAt, maxEventBytes: config.ingest.maxEventBytes, futureToleranceMs: config.ingest.futureToleranceMs };
+    const base = {
+      version: 1 as const,
+      now: startedAt,
+      maxEventBytes: config.ingest.maxEventBytes,
+      futureToleranceMs: config.ingest.futureToleranceMs,
+    };
     const recording = recordingPlaces(places());
     const { accepted, rejected } = decodeBatch(batch, decodeFacts(batch, base, recording.lookup));
     const decodedAt = clock();
     const loadedBefore = await findLoaded(store, accepted, writes.bookkeeping);
     const facts: BatchFacts = { ...base, places: recording.answers, loadedBefore, firstMessage: messageDigest(batch.messages[0]!) };
     const plan = planLoad(accepted, new Set(loadedBefore));
-    return { batch, accepted, rejected, plan, facts, replayed: false, startedAt, decodeMs: decodedAt - startedAt, planMs: clock() - decodedAt };
+    return {
+      batch,
+      accepted,
+      rejected,
+      plan,
+      facts,
+      replayed: false,
+      startedAt,
+      decodeMs: decodedAt - startedAt,
+      planMs: clock() - decodedAt,
+    };
   }
 
   /** A later attempt: the recorded facts decide, so the blocks and their tokens are the first attempt's. */
@@ -114,7 +140,17 @@ export function createBatchPlanner({ config, store, topics, writes, clock, place
     const { accepted, rejected } = decodeBatch(batch, decodeFacts(batch, facts, recordedPlaces(facts.places)));
     const decodedAt = clock();
     const plan = planLoad(accepted, new Set(facts.loadedBefore));
-    return { batch, accepted, rejected, plan, facts, replayed: true, startedAt, decodeMs: decodedAt - startedAt, planMs: clock() - decodedAt };
+    return {
+      batch,
+      accepted,
+      rejected,
+      plan,
+      facts,
+      replayed: true,
+      startedAt,
+      decodeMs: decodedAt - startedAt,
+      planMs: clock() - decodedAt,
+    };
   }
 
   /**
@@ -137,7 +173,10 @@ export function createBatchPlanner({ config, store, topics, writes, clock, place
         return decision.facts ? planFromFacts(decision.batch, decision.facts) : await planAfresh(decision.batch);
       case 'afresh':
         if (decision.otherMessages) {
-          log.warn({ ...key, intendedLast: intent?.last }, 'the intent at this offset was recorded for other messages (topic recreated?); planning the batch afresh');
+          log.warn(
+            { ...key, intendedLast: intent?.last },
+            'the intent at this offset was recorded for other messages (topic recreated?); planning the batch afresh',
+          );
         }
     }
     const work = await planAfresh(batch);

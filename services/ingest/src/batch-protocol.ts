@@ -84,32 +84,43 @@ export function createBatchProtocol(deps: BatchProtocolDeps) {
     const { loaded, rejected: storeRejected } = await executeLoad(store, work.plan, new Date(work.facts.now).toISOString(), lease, writes);
     const refusedByStore = storeRefusals(storeRejected);
     await deadLetter(batch, refusedByStore, deadLetters);
-    await recordResolutions(batch, work, storeRejected.map((r) => r.event));
+    await recordResolutions(
+      batch,
+      work,
+      storeRejected.map((r) => r.event),
+    );
     const loadMs = clock() - loadStarted;
     const deadLettered = work.rejected.length + refusedByStore.length;
     await insertRows(
       store.client,
       'ingest_batches',
-      [{
-        batch_id: `${key}-${last}`,
-        consumer_group: config.ingest.groupId,
-        kafka_topic: batch.topic,
-        kafka_partition: batch.partition,
-        first_offset: first,
-        last_offset: last,
-        messages: batch.messages.length,
-        loaded,
-        duplicates: work.plan.duplicates,
-        dead_lettered: deadLettered,
-        started_at: new Date(work.startedAt).toISOString(),
-        finished_at: new Date(clock()).toISOString(),
-      }],
+      [
+        {
+          batch_id: `${key}-${last}`,
+          consumer_group: config.ingest.groupId,
+          kafka_topic: batch.topic,
+          kafka_partition: batch.partition,
+          first_offset: first,
+          last_offset: last,
+          messages: batch.messages.length,
+          loaded,
+          duplicates: work.plan.duplicates,
+          dead_lettered: deadLettered,
+          started_at: new Date(work.startedAt).toISOString(),
+          finished_at: new Date(clock()).toISOString(),
+        },
+      ],
       { deduplicationToken: `batch:${config.ingest.groupId}:${key}-${last}` },
     );
     const finishedAt = clock();
     log.debug(
       {
-        batch: key, last, loaded, duplicates: work.plan.duplicates, deadLettered, replayed: work.replayed,
+        batch: key,
+        last,
+        loaded,
+        duplicates: work.plan.duplicates,
+        deadLettered,
+        replayed: work.replayed,
         ms: { total: finishedAt - handleStarted, decode: work.decodeMs, ledgerLookup: work.planMs, load: loadMs },
       },
       'batch loaded',

@@ -30,7 +30,9 @@ export interface Origin {
 export function originOf(message: SourceMessage, batch: Pick<SourceBatch, 'topic' | 'partition'>): Origin {
   const header = message.headers[REPLAY_HEADER];
   const match = header ? /^(.+)\/(\d+)\/(\d+)$/.exec(Buffer.isBuffer(header) ? header.toString('utf8') : String(header)) : null;
-  return match ? { topic: match[1]!, partition: Number(match[2]), offset: match[3]! } : { topic: batch.topic, partition: batch.partition, offset: message.offset };
+  return match
+    ? { topic: match[1]!, partition: Number(match[2]), offset: match[3]! }
+    : { topic: batch.topic, partition: batch.partition, offset: message.offset };
 }
 
 /** KafkaJS's wording when the broker refuses a record over its size limit (message.max.bytes). */
@@ -45,7 +47,11 @@ function isTooLarge(error: unknown): boolean {
  * `govstats dlq` and its replay). Both tolerate repeats: the table is keyed by the refused
  * message's topic/partition/offset.
  */
-export async function deadLetter(batch: SourceBatch, refusals: Refusal[], deps: { sink: KafkaSink; store: Store; topic: string; now: number }): Promise<void> {
+export async function deadLetter(
+  batch: SourceBatch,
+  refusals: Refusal[],
+  deps: { sink: KafkaSink; store: Store; topic: string; now: number },
+): Promise<void> {
   if (refusals.length === 0) return;
   const copies = refusals.map((refusal) => dlqCopy(batch, refusal));
   try {
@@ -112,7 +118,13 @@ async function sendEachWithinLimit(deps: { sink: KafkaSink; topic: string }, cop
       if (!isTooLarge(error)) throw error;
       const bytes = Buffer.byteLength(copy.value);
       log.warn({ bytes }, 'dead-letter copy over the broker size limit; sent without its payload (dead_letters keeps it)');
-      await deps.sink.send(deps.topic, [{ ...copy, value: Buffer.alloc(0), headers: { ...copy.headers, 'govstats-payload-omitted': `${bytes} bytes; full payload in the dead_letters table` } }]);
+      await deps.sink.send(deps.topic, [
+        {
+          ...copy,
+          value: Buffer.alloc(0),
+          headers: { ...copy.headers, 'govstats-payload-omitted': `${bytes} bytes; full payload in the dead_letters table` },
+        },
+      ]);
     }
   }
 }

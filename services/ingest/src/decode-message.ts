@@ -59,11 +59,23 @@ export function decodeMessage(message: SourceMessage, context: DecodeContext): D
   if (!result.ok) return refuse(result.reason, result.detail, result.eventId, result.type, result.subject);
   const { event, eventType } = result;
   if (context.topicType && context.topicType !== eventType) {
-    return refuse('wrong_topic', `${event.type} published on ${context.topic}, which carries ${context.topicType.name}`, event.id, event.type, event.subject);
+    return refuse(
+      'wrong_topic',
+      `${event.type} published on ${context.topic}, which carries ${context.topicType.name}`,
+      event.id,
+      event.type,
+      event.subject,
+    );
   }
   const place = context.places.resolve(event.subject);
   if (!place) {
-    return refuse('unknown_division', `subject ${event.subject} is neither a place of the division catalogue nor a retired code of one`, event.id, event.type, event.subject);
+    return refuse(
+      'unknown_division',
+      `subject ${event.subject} is neither a place of the division catalogue nor a retired code of one`,
+      event.id,
+      event.type,
+      event.subject,
+    );
   }
   const occurredAt = Date.parse(event.time);
   if (occurredAt > context.now + context.futureToleranceMs) {

@@ -9,7 +9,11 @@ export interface HealthReport {
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** /metrics in Prometheus text format and /healthz (200 healthy, 503 not), on one port. */
-export async function startHealthServer(port: number, metrics: () => string | Promise<string>, health: () => HealthReport): Promise<{ url: string; close(): Promise<void> }> {
+export async function startHealthServer(
+  port: number,
+  metrics: () => string | Promise<string>,
+  health: () => HealthReport,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((request, response) => {
     if (request.url === '/metrics') {
       // prom-client collects asynchronously; a collector that throws must not take the process down.
@@ -17,11 +21,16 @@ export async function startHealthServer(port: number, metrics: () => string | Pr
         .then(metrics)
         .then(
           (text) => response.writeHead(200, { 'Content-Type': PROMETHEUS_TEXT }).end(text),
-          (error: unknown) => response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`metrics unavailable: ${(error as Error)?.message ?? String(error)}\n`),
+          (error: unknown) =>
+            response
+              .writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
+              .end(`metrics unavailable: ${(error as Error)?.message ?? String(error)}\n`),
         );
     } else if (request.url === '/healthz') {
       const report = health();
-      response.writeHead(report.healthy ? 200 : 503, { 'Content-Type': 'application/json' }).end(JSON.stringify({ status: report.healthy ? 'ok' : 'unhealthy', ...report.detail }));
+      response
+        .writeHead(report.healthy ? 200 : 503, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ status: report.healthy ? 'ok' : 'unhealthy', ...report.detail }));
     } else {
       response.writeHead(404).end('try /metrics or /healthz\n');
     }

@@ -31,13 +31,24 @@ export function assessHealth(inputs: HealthInputs): HealthReport {
   const stalledFor = lag > 0 ? now - Math.max(inputs.lastProgressAt, inputs.waitingSince) : 0;
   const reasons = [
     ...(running ? [] : ['the consumer is not running']),
-    ...(failingFor >= FAILING_LIMIT_MS ? [`a batch has been failing for ${Math.round(failingFor / 1000)} s (see the log for its error)`] : []),
+    ...(failingFor >= FAILING_LIMIT_MS
+      ? [`a batch has been failing for ${Math.round(failingFor / 1000)} s (see the log for its error)`]
+      : []),
     ...(stalledFor >= inputs.stallMs
-      ? [`no batch committed for ${Math.round(stalledFor / 1000)} s while ${lag} messages wait${inputs.schemaWait ? `: ${inputs.schemaWait}` : ''}`]
+      ? [
+          `no batch committed for ${Math.round(stalledFor / 1000)} s while ${lag} messages wait${inputs.schemaWait ? `: ${inputs.schemaWait}` : ''}`,
+        ]
       : []),
   ];
   return {
     healthy: reasons.length === 0,
-    detail: { reasons, running, failingForSeconds: Math.round(failingFor / 1000), stalledForSeconds: Math.round(stalledFor / 1000), lag, ...stats },
+    detail: {
+      reasons,
+      running,
+      failingForSeconds: Math.round(failingFor / 1000),
+      stalledForSeconds: Math.round(stalledFor / 1000),
+      lag,
+      ...stats,
+    },
   };
 }

@@ -27,7 +27,16 @@ function refusedType(eventType: string, topicType: string): string {
  * Prometheus metrics. One per service instance.
  */
 export function createIngestRecorder(topics: Map<string, EventTypeDefinition | undefined>, clock: () => number) {
-  const stats: IngestStats = { batches: 0, messages: 0, loaded: 0, duplicates: 0, deadLettered: 0, loadedByType: {}, retries: 0, startedAt: clock() };
+  const stats: IngestStats = {
+    batches: 0,
+    messages: 0,
+    loaded: 0,
+    duplicates: 0,
+    deadLettered: 0,
+    loadedByType: {},
+    retries: 0,
+    startedAt: clock(),
+  };
   const metrics = new IngestMetrics(clock);
 
   return {

@@ -33,19 +33,31 @@ WHERE consumer_group = {group:String} AND kafka_topic = {topic:String} AND kafka
 }
 
 /** Records the intent; the store refuses it once `deadline` (the writer's lease) has passed. */
-export async function recordIntent(store: Store, key: IntentKey, last: string, facts: BatchFacts, deadline: number, settings: QuerySettings): Promise<void> {
+export async function recordIntent(
+  store: Store,
+  key: IntentKey,
+  last: string,
+  facts: BatchFacts,
+  deadline: number,
+  settings: QuerySettings,
+): Promise<void> {
   await insertRows(
     store.client,
     'ingest_intents',
-    [{
-      consumer_group: key.group,
-      kafka_topic: key.topic,
-      kafka_partition: key.partition,
-      first_offset: key.first,
-      last_offset: last,
-      facts: JSON.stringify(facts),
-      write_deadline: new Date(deadline).toISOString(),
-    }],
-    { deduplicationToken: `intent:${key.group}:${key.topic}:${key.partition}:${key.first}-${last}:${facts.firstMessage}:${facts.now}`, settings },
+    [
+      {
+        consumer_group: key.group,
+        kafka_topic: key.topic,
+        kafka_partition: key.partition,
+        first_offset: key.first,
+        last_offset: last,
+        facts: JSON.stringify(facts),
+        write_deadline: new Date(deadline).toISOString(),
+      },
+    ],
+    {
+      deduplicationToken: `intent:${key.group}:${key.topic}:${key.partition}:${key.first}-${last}:${facts.firstMessage}:${facts.now}`,
+      settings,
+    },
   );
 }

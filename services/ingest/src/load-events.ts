@@ -73,7 +73,8 @@ function monthBlocks(events: AcceptedEvent[]): AcceptedEvent[][] {
   if (months.size <= MONTHS_PER_INSERT) return [events];
   const ordered = [...months.keys()].sort();
   const blocks: AcceptedEvent[][] = [];
-  for (let i = 0; i < ordered.length; i += MONTHS_PER_INSERT) blocks.push(ordered.slice(i, i + MONTHS_PER_INSERT).flatMap((m) => months.get(m)!));
+  for (let i = 0; i < ordered.length; i += MONTHS_PER_INSERT)
+    blocks.push(ordered.slice(i, i + MONTHS_PER_INSERT).flatMap((m) => months.get(m)!));
   return blocks;
 }
 
@@ -114,7 +115,13 @@ export function planLoad(accepted: AcceptedEvent[], loadedBefore: ReadonlySet<st
  * load, those come back as rejections for the dead-letter path. The halving depends only on the
  * block, so a replay after a crash halves the same way and its tokens match.
  */
-export async function executeLoad(store: Store, plan: LoadPlan, ingestedAt: string, lease: WriteLease, settings: LoadSettings): Promise<{ loaded: number; rejected: StoreRejection[] }> {
+export async function executeLoad(
+  store: Store,
+  plan: LoadPlan,
+  ingestedAt: string,
+  lease: WriteLease,
+  settings: LoadSettings,
+): Promise<{ loaded: number; rejected: StoreRejection[] }> {
   let loaded = 0;
   const rejected: StoreRejection[] = [];
   const load = async (block: LoadBlock): Promise<void> => {
@@ -122,7 +129,12 @@ export async function executeLoad(store: Store, plan: LoadPlan, ingestedAt: stri
       await lease.renew();
       const deadline = new Date(lease.deadline()).toISOString();
       for (const event of block.events) event.row.write_deadline = deadline;
-      await insertRows(store.client, block.table, block.events.map((e) => e.row), { deduplicationToken: block.token, columns: rawColumnNames(block.eventType.rawTable), settings: settings.raw });
+      await insertRows(
+        store.client,
+        block.table,
+        block.events.map((e) => e.row),
+        { deduplicationToken: block.token, columns: rawColumnNames(block.eventType.rawTable), settings: settings.raw },
+      );
     } catch (error) {
       const info = classifyStoreError(error);
       if (info.leaseExpired) throw new LeaseExpiredError(block.table, error);
@@ -132,7 +144,8 @@ export async function executeLoad(store: Store, plan: LoadPlan, ingestedAt: stri
         return;
       }
       const half = Math.ceil(block.events.length / 2);
-      for (const events of [block.events.slice(0, half), block.events.slice(half)]) await load({ ...block, events, token: tokenFor(events) });
+      for (const events of [block.events.slice(0, half), block.events.slice(half)])
+        await load({ ...block, events, token: tokenFor(events) });
       return;
     }
     await insertRows(
@@ -150,7 +163,10 @@ export async function executeLoad(store: Store, plan: LoadPlan, ingestedAt: stri
 /** The store refused a block because this member's lease had run out: renew it (or let the batch go) and replay. */
 export class LeaseExpiredError extends Error {
   constructor(table: string, cause: unknown) {
-    super(`the write lease ran out before the insert into ${table} reached ClickHouse; the batch is replayed from its intent once the lease is renewed`, { cause });
+    super(
+      `the write lease ran out before the insert into ${table} reached ClickHouse; the batch is replayed from its intent once the lease is renewed`,
+      { cause },
+    );
     this.name = 'LeaseExpiredError';
   }
 }
@@ -170,7 +186,7 @@ export async function findLoaded(store: Store, accepted: AcceptedEvent[], settin
   const ids = [...new Set(accepted.map((e) => e.eventId))];
   for (const id of ids) if (!/^[A-Za-z0-9._:-]+$/.test(id)) throw new Error(`unsafe event id reached the loader: ${JSON.stringify(id)}`);
   const found = new Set<string>();
-  for (let start = 0; start < ids.length; ) {
+  for (let start = 0; start < ids.length;) {
     let end = start;
     for (let bytes = 0; end < ids.length && bytes < LOOKUP_BYTES; end++) bytes += ids[end]!.length + 1;
     const rows = await queryRows<{ event_id: string; source: string }>(

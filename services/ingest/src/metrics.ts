@@ -43,8 +43,18 @@ export class IngestMetrics {
     labelNames: ['outcome', 'type'] as const,
     registers: [this.#own],
   });
-  readonly #batches = new Counter({ name: 'govstats_ingest_batches_total', help: 'Batches loaded and committed.', labelNames: ['topic'] as const, registers: [this.#own] });
-  readonly #retries = new Counter({ name: 'govstats_ingest_retries_total', help: 'Batch attempts that failed and were retried.', labelNames: ['topic'] as const, registers: [this.#own] });
+  readonly #batches = new Counter({
+    name: 'govstats_ingest_batches_total',
+    help: 'Batches loaded and committed.',
+    labelNames: ['topic'] as const,
+    registers: [this.#own],
+  });
+  readonly #retries = new Counter({
+    name: 'govstats_ingest_retries_total',
+    help: 'Batch attempts that failed and were retried.',
+    labelNames: ['topic'] as const,
+    registers: [this.#own],
+  });
   readonly #deadLetters = new Counter({
     name: 'govstats_ingest_dead_letters_total',
     help: 'Messages dead-lettered, by reason (unparseable, invalid_data, unknown_division, store_rejected, …).',
@@ -63,7 +73,11 @@ export class IngestMetrics {
     labelNames: ['group', 'partition', 'topic'] as const,
     registers: [this.#own],
   });
-  readonly #lastBatch = new Gauge({ name: 'govstats_ingest_last_batch_timestamp_seconds', help: 'When the last batch was committed (Unix time).', registers: [this.#own] });
+  readonly #lastBatch = new Gauge({
+    name: 'govstats_ingest_last_batch_timestamp_seconds',
+    help: 'When the last batch was committed (Unix time).',
+    registers: [this.#own],
+  });
   readonly #batchSeconds = new Histogram({
     name: 'govstats_ingest_batch_seconds',
     help: 'Time from receiving a batch to committing it.',
@@ -100,7 +114,8 @@ export class IngestMetrics {
     this.#batches.inc({ topic });
     this.#batchSeconds.observe(seconds);
     this.#lastBatch.set(at / 1000);
-    if (newestEventAt !== undefined && newestEventAt > (this.#newestEventAt.get(topic) ?? Number.NEGATIVE_INFINITY)) this.#newestEventAt.set(topic, newestEventAt);
+    if (newestEventAt !== undefined && newestEventAt > (this.#newestEventAt.get(topic) ?? Number.NEGATIVE_INFINITY))
+      this.#newestEventAt.set(topic, newestEventAt);
   }
 
   batchRetried(topic: string): void {
@@ -109,9 +124,13 @@ export class IngestMetrics {
 
   /** The group's lag as of one check: partitions no longer listed are dropped. */
   lagMeasured(group: string, partitions: PartitionLag[]): void {
-    this.#lag.set({ group }, partitions.reduce((n, p) => n + p.messages, 0));
+    this.#lag.set(
+      { group },
+      partitions.reduce((n, p) => n + p.messages, 0),
+    );
     this.#partitionLag.reset();
-    for (const { topic, partition, messages } of partitions) this.#partitionLag.set({ group, partition: String(partition), topic }, messages);
+    for (const { topic, partition, messages } of partitions)
+      this.#partitionLag.set({ group, partition: String(partition), topic }, messages);
   }
 
   /** The text exposition Prometheus scrapes. */

@@ -24,15 +24,27 @@ describe('decoding a batch', () => {
   it('keeps every message, in order, either accepted as a row or refused with its reason', () => {
     const batch = batchOf(GRID_TOPIC, 100, [gridVisit('a'), '{ not json', gridVisit('b', { subject: '411224104202' }), gridVisit('c')]);
     const { accepted, rejected } = decodeBatch(batch, decodeFacts(defaultPlaces()));
-    expect(accepted.map((e) => [e.message.offset, e.eventId, e.row.kafka_offset])).toEqual([['100', 'a', '100'], ['103', 'c', '103']]);
-    expect(rejected.map((r) => [r.message.offset, r.reason])).toEqual([['101', 'unparseable'], ['102', 'unknown_division']]);
+    expect(accepted.map((e) => [e.message.offset, e.eventId, e.row.kafka_offset])).toEqual([
+      ['100', 'a', '100'],
+      ['103', 'c', '103'],
+    ]);
+    expect(rejected.map((r) => [r.message.offset, r.reason])).toEqual([
+      ['101', 'unparseable'],
+      ['102', 'unknown_division'],
+    ]);
   });
 });
 
 describe('the replay rule: a batch with an intent covers exactly the intent\u2019s range', () => {
   const batch = batchOf(GRID_TOPIC, 10, [gridVisit('a'), gridVisit('b'), gridVisit('c'), gridVisit('d')]);
   const facts = (first = batch.messages[0]!): BatchFacts => ({
-    version: 1, now: NOW, maxEventBytes: 1024, futureToleranceMs: 0, places: {}, loadedBefore: [], firstMessage: messageDigest(first),
+    version: 1,
+    now: NOW,
+    maxEventBytes: 1024,
+    futureToleranceMs: 0,
+    places: {},
+    loadedBefore: [],
+    firstMessage: messageDigest(first),
   });
 
   it('plans afresh (and records an intent) when no attempt recorded one', () => {
@@ -74,7 +86,13 @@ describe('the replay rule: a batch with an intent covers exactly the intent\u201
     const wait = decideFromIntent(ranges.join(firstFetch), intent);
     expect(wait).toEqual({ plan: 'fetch-rest', fetchFrom: '13' });
     ranges.keep(firstFetch);
-    const joined = ranges.join(batchOf(GRID_TOPIC, 13, ['d', 'e', 'f', 'g', 'h'].map((id) => gridVisit(id))));
+    const joined = ranges.join(
+      batchOf(
+        GRID_TOPIC,
+        13,
+        ['d', 'e', 'f', 'g', 'h'].map((id) => gridVisit(id)),
+      ),
+    );
     const decision = decideFromIntent(joined, intent);
     expect(decision.plan === 'replay' && offsets(decision.batch)).toEqual(['10', '11', '12', '13', '14', '15']);
   });
@@ -93,7 +111,17 @@ describe('a replay from recorded facts', () => {
     const first = decodeBatch(batch, decodeFacts(recording.lookup, NOW));
     const loadedBefore = ['3']; // the ledger listed d when the batch was first planned
     const firstPlan = planLoad(first.accepted, new Set(loadedBefore));
-    const facts: BatchFacts = JSON.parse(JSON.stringify({ version: 1, now: NOW, maxEventBytes: 64 * 1024, futureToleranceMs: 5 * 60_000, places: recording.answers, loadedBefore, firstMessage: messageDigest(batch.messages[0]!) }));
+    const facts: BatchFacts = JSON.parse(
+      JSON.stringify({
+        version: 1,
+        now: NOW,
+        maxEventBytes: 64 * 1024,
+        futureToleranceMs: 5 * 60_000,
+        places: recording.answers,
+        loadedBefore,
+        firstMessage: messageDigest(batch.messages[0]!),
+      }),
+    );
 
     // Since then: a new edition knows b's place and moved a's, and the clock passed c's time.
     catalogue.entries['411224104202'] = { code: '411224104202', area: 'urban' };
@@ -103,7 +131,9 @@ describe('a replay from recorded facts', () => {
     const replay = decodeBatch(batch, decodeFacts(recordedPlaces(facts.places), facts.now));
     const replayPlan = planLoad(replay.accepted, new Set(facts.loadedBefore));
     expect(replayPlan.inserts.map((i) => i.token)).toEqual(firstPlan.inserts.map((i) => i.token));
-    expect(replayPlan.inserts.flatMap((i) => i.events.map((e) => e.row))).toEqual(firstPlan.inserts.flatMap((i) => i.events.map((e) => e.row)));
+    expect(replayPlan.inserts.flatMap((i) => i.events.map((e) => e.row))).toEqual(
+      firstPlan.inserts.flatMap((i) => i.events.map((e) => e.row)),
+    );
     expect(replay.rejected.map((r) => r.reason)).toEqual(['unknown_division', 'future_time']);
     expect(replayPlan.duplicates).toBe(1);
 
@@ -150,8 +180,16 @@ describe('planning the inserts', () => {
 describe('events the store refuses for good', () => {
   it('become store_rejected refusals naming the event, its contract version and subject as sent', () => {
     const [event] = accept([gridVisit('r1', { subject: RETIRED_VILLAGE })]);
-    const [refusal] = storeRefusals([{ event: event!, error: { message: 'x'.repeat(3000), type: 'VIOLATED_CONSTRAINT', permanent: true, leaseExpired: false } }]);
-    expect(refusal).toMatchObject({ reason: 'store_rejected', eventId: 'r1', eventType: 'govstats.grid-visit.v1', subject: RETIRED_VILLAGE, message: event!.message });
+    const [refusal] = storeRefusals([
+      { event: event!, error: { message: 'x'.repeat(3000), type: 'VIOLATED_CONSTRAINT', permanent: true, leaseExpired: false } },
+    ]);
+    expect(refusal).toMatchObject({
+      reason: 'store_rejected',
+      eventId: 'r1',
+      eventType: 'govstats.grid-visit.v1',
+      subject: RETIRED_VILLAGE,
+      message: event!.message,
+    });
     expect(refusal!.detail.startsWith('VIOLATED_CONSTRAINT: xxx')).toBe(true);
     expect(refusal!.detail).toHaveLength(2000);
   });

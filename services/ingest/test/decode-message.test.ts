@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { RejectionReason } from '@govstats/schemas';
 import { decodeMessage, type DecodeContext, type Decoded } from '../src/decode-message.ts';
-import { GRID_TOPIC, RETIRED_VILLAGE, SALE_TOPIC, TOWNSHIP, VILLAGE, defaultPlaces, eventType, gridVisit, message, sale } from './fixtures.ts';
+import {
+  GRID_TOPIC,
+  RETIRED_VILLAGE,
+  SALE_TOPIC,
+  TOWNSHIP,
+  VILLAGE,
+  defaultPlaces,
+  eventType,
+  gridVisit,
+  message,
+  sale,
+} from './fixtures.ts';
 
 const NOW = Date.parse('2024-06-10T00:00:00Z');
 

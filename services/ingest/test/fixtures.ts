@@ -25,7 +25,15 @@ export function gridVisit(id: string, overrides: Record<string, unknown> = {}): 
     type: 'govstats.grid-visit.v1',
     time: '2024-06-03T10:00:00+08:00',
     subject: VILLAGE,
-    data: { grid_id: 'G01', member_id: 'gm000001', household_id: null, kind: 'patrol', issues_found: 0, hazards_found: 0, duration_minutes: 10 },
+    data: {
+      grid_id: 'G01',
+      member_id: 'gm000001',
+      household_id: null,
+      kind: 'patrol',
+      issues_found: 0,
+      hazards_found: 0,
+      duration_minutes: 10,
+    },
     ...overrides,
   };
 }
@@ -46,7 +54,8 @@ export function sale(id: string, overrides: Record<string, unknown> = {}): Recor
 
 /** A Kafka message: objects are sent as JSON, strings and buffers as they are. */
 export function message(offset: number | string, value: unknown, headers: SourceMessage['headers'] = {}): SourceMessage {
-  const bytes = value === null ? null : Buffer.isBuffer(value) ? value : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+  const bytes =
+    value === null ? null : Buffer.isBuffer(value) ? value : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
   return { offset: String(offset), key: Buffer.from(VILLAGE), value: bytes, headers };
 }
 

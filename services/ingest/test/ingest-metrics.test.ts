@@ -10,16 +10,44 @@ import { createIngestRecorder } from '../src/ingest-stats.ts';
 import { planLoad } from '../src/load-events.ts';
 import { GRID_TOPIC, batchOf, defaultPlaces, eventType, gridVisit } from './fixtures.ts';
 
-const topics = new Map([[GRID_TOPIC, eventType('grid-visit')], ['govstats.unrouted', undefined]]);
+const topics = new Map([
+  [GRID_TOPIC, eventType('grid-visit')],
+  ['govstats.unrouted', undefined],
+]);
 const T0 = Date.parse('2024-06-10T00:00:00Z');
 
 /** Loaded: a and c; b repeats a; one line unparseable; d valid but refused by the store. */
-function loadedBatch(batch: SourceBatch = batchOf(GRID_TOPIC, 0, [gridVisit('a'), gridVisit('a'), '{ not json', gridVisit('c', { time: '2024-06-09T20:00:00+08:00' }), gridVisit('d', { time: '2024-06-09T23:00:00+08:00' })])): LoadedBatch {
-  const { accepted, rejected } = decodeBatch(batch, { topicType: topics.get(batch.topic), places: recordingPlaces(defaultPlaces()).lookup, now: T0, maxEventBytes: 4096, futureToleranceMs: 0 });
+function loadedBatch(
+  batch: SourceBatch = batchOf(GRID_TOPIC, 0, [
+    gridVisit('a'),
+    gridVisit('a'),
+    '{ not json',
+    gridVisit('c', { time: '2024-06-09T20:00:00+08:00' }),
+    gridVisit('d', { time: '2024-06-09T23:00:00+08:00' }),
+  ]),
+): LoadedBatch {
+  const { accepted, rejected } = decodeBatch(batch, {
+    topicType: topics.get(batch.topic),
+    places: recordingPlaces(defaultPlaces()).lookup,
+    now: T0,
+    maxEventBytes: 4096,
+    futureToleranceMs: 0,
+  });
   const plan = planLoad(accepted, new Set());
-  const refusedByStore = storeRefusals(accepted.filter((e) => e.eventId === 'd').map((event) => ({ event, error: { message: 'no', type: 'VIOLATED_CONSTRAINT', permanent: true, leaseExpired: false } })));
+  const refusedByStore = storeRefusals(
+    accepted
+      .filter((e) => e.eventId === 'd')
+      .map((event) => ({ event, error: { message: 'no', type: 'VIOLATED_CONSTRAINT', permanent: true, leaseExpired: false } })),
+  );
   const work: PreparedBatch = {
-    batch, accepted, rejected, plan, replayed: false, startedAt: T0, decodeMs: 1, planMs: 1,
+    batch,
+    accepted,
+    rejected,
+    plan,
+    replayed: false,
+    startedAt: T0,
+    decodeMs: 1,
+    planMs: 1,
     facts: { version: 1, now: T0, maxEventBytes: 4096, futureToleranceMs: 0, places: {}, loadedBefore: [], firstMessage: '' },
   };
   return { batch, work, refused: [...rejected, ...refusedByStore], loaded: 2, last: batch.messages.at(-1)!.offset, finishedAt: T0 + 1_500 };
@@ -35,7 +63,15 @@ describe('counting a committed batch', () => {
   it('adds it to the stats: planned events the store refused count as dead-lettered, not loaded', () => {
     const recorder = createIngestRecorder(topics, () => T0);
     recorder.batchCommitted(loadedBatch());
-    expect(recorder.stats()).toMatchObject({ batches: 1, messages: 5, loaded: 2, duplicates: 1, deadLettered: 2, loadedByType: { 'grid-visit': 2 }, lastBatchAt: T0 + 1_500 });
+    expect(recorder.stats()).toMatchObject({
+      batches: 1,
+      messages: 5,
+      loaded: 2,
+      duplicates: 1,
+      deadLettered: 2,
+      loadedByType: { 'grid-visit': 2 },
+      lastBatchAt: T0 + 1_500,
+    });
   });
 
   it('hands out copies of the stats, not the counters themselves', () => {
@@ -82,7 +118,10 @@ describe('counting a committed batch', () => {
 
   it('publishes the group lag in total and per topic partition, dropping partitions no longer listed', async () => {
     const recorder = createIngestRecorder(topics, () => T0);
-    recorder.lagMeasured('g1', [{ topic: GRID_TOPIC, partition: 0, messages: 5 }, { topic: GRID_TOPIC, partition: 1, messages: 7 }]);
+    recorder.lagMeasured('g1', [
+      { topic: GRID_TOPIC, partition: 0, messages: 5 },
+      { topic: GRID_TOPIC, partition: 1, messages: 7 },
+    ]);
     let text = await recorder.metrics.text();
     expect(sample(text, 'govstats_consumer_lag_messages{group="g1"}')).toBe(12);
     expect(sample(text, `govstats_consumer_partition_lag_messages{group="g1",partition="1",topic="${GRID_TOPIC}"}`)).toBe(7);
@@ -113,17 +152,36 @@ describe('consumer lag', () => {
   it('is each partition\u2019s end minus the committed offset, or minus its first offset where the group never committed', () => {
     const lags = partitionLags(
       't',
-      [{ partition: 0, offset: '40' }, { partition: 1, offset: '-1' }],
-      [{ partition: 0, high: '100', low: '0' }, { partition: 1, high: '30', low: '10' }, { partition: 2, high: '5', low: '5' }],
+      [
+        { partition: 0, offset: '40' },
+        { partition: 1, offset: '-1' },
+      ],
+      [
+        { partition: 0, high: '100', low: '0' },
+        { partition: 1, high: '30', low: '10' },
+        { partition: 2, high: '5', low: '5' },
+      ],
     );
-    expect(lags).toEqual([{ topic: 't', partition: 0, messages: 60 }, { topic: 't', partition: 1, messages: 20 }, { topic: 't', partition: 2, messages: 0 }]);
+    expect(lags).toEqual([
+      { topic: 't', partition: 0, messages: 60 },
+      { topic: 't', partition: 1, messages: 20 },
+      { topic: 't', partition: 2, messages: 0 },
+    ]);
   });
 });
 
 describe('health', () => {
   const inputs = (overrides: Partial<HealthInputs> = {}): HealthInputs => ({
-    now: T0, running: true, failingSince: undefined, lag: 0, waitingSince: T0, lastProgressAt: T0, stallMs: 300_000, schemaWait: undefined,
-    stats: createIngestRecorder(topics, () => T0).stats(), ...overrides,
+    now: T0,
+    running: true,
+    failingSince: undefined,
+    lag: 0,
+    waitingSince: T0,
+    lastProgressAt: T0,
+    stallMs: 300_000,
+    schemaWait: undefined,
+    stats: createIngestRecorder(topics, () => T0).stats(),
+    ...overrides,
   });
 
   it('is healthy while running, with nothing failing and nothing stalled', () => {
@@ -133,12 +191,17 @@ describe('health', () => {
   it('is not while stopped, or while a batch has been failing for a minute', () => {
     expect(assessHealth(inputs({ running: false })).detail.reasons).toEqual(['the consumer is not running']);
     expect(assessHealth(inputs({ failingSince: T0 - 59_000 })).healthy).toBe(true);
-    expect(assessHealth(inputs({ failingSince: T0 - 61_000 })).detail.reasons).toEqual(['a batch has been failing for 61 s (see the log for its error)']);
+    expect(assessHealth(inputs({ failingSince: T0 - 61_000 })).detail.reasons).toEqual([
+      'a batch has been failing for 61 s (see the log for its error)',
+    ]);
   });
 
   it('is not when messages wait and nothing was committed for the stall time, and says what the schema gate waits for', () => {
     const stalled = inputs({ lag: 12, waitingSince: T0 - 400_000, lastProgressAt: T0 - 500_000, schemaWait: 'a migration is running' });
-    expect(assessHealth(stalled)).toMatchObject({ healthy: false, detail: { stalledForSeconds: 400, reasons: ['no batch committed for 400 s while 12 messages wait: a migration is running'] } });
+    expect(assessHealth(stalled)).toMatchObject({
+      healthy: false,
+      detail: { stalledForSeconds: 400, reasons: ['no batch committed for 400 s while 12 messages wait: a migration is running'] },
+    });
     // Progress since the messages started waiting counts, and without lag nothing is stalled.
     expect(assessHealth({ ...stalled, lastProgressAt: T0 - 10_000 }).healthy).toBe(true);
     expect(assessHealth({ ...stalled, lag: 0 }).healthy).toBe(true);
@@ -153,7 +216,11 @@ describe('the metrics and health endpoint', () => {
     const recorder = createIngestRecorder(topics, () => T0);
     recorder.batchCommitted(loadedBatch());
     let healthy = true;
-    const endpoint = await startHealthServer(0, () => recorder.metrics.text(), () => ({ healthy, detail: { why: 'test' } }));
+    const endpoint = await startHealthServer(
+      0,
+      () => recorder.metrics.text(),
+      () => ({ healthy, detail: { why: 'test' } }),
+    );
     close = endpoint.close;
     const metrics = await fetch(`${endpoint.url}/metrics`);
     expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
@@ -166,7 +233,11 @@ describe('the metrics and health endpoint', () => {
   });
 
   it('answers 500 when collecting fails, and keeps serving', async () => {
-    const endpoint = await startHealthServer(0, () => Promise.reject(new Error('collector broke')), () => ({ healthy: true, detail: {} }));
+    const endpoint = await startHealthServer(
+      0,
+      () => Promise.reject(new Error('collector broke')),
+      () => ({ healthy: true, detail: {} }),
+    );
     close = endpoint.close;
     const response = await fetch(`${endpoint.url}/metrics`);
     expect(response.status).toBe(500);

@@ -14,7 +14,13 @@ function message(offset: number): SourceMessage {
 }
 
 function event(id: string, source: string, offset: number): AcceptedEvent {
-  return { eventType: gridVisit, eventId: id, occurredAt: Date.parse('2024-05-01T00:00:00Z'), row: { event_id: id, source }, message: message(offset) };
+  return {
+    eventType: gridVisit,
+    eventId: id,
+    occurredAt: Date.parse('2024-05-01T00:00:00Z'),
+    row: { event_id: id, source },
+    message: message(offset),
+  };
 }
 
 function batch(from: number, to: number): SourceBatch {
@@ -66,7 +72,11 @@ describe('the write lease', () => {
   it('ends a lease after the last confirmed heartbeat, and renews only when running low', async () => {
     let now = 1_000_000;
     let heartbeats = 0;
-    const lease = createWriteLease(async () => void heartbeats++, { leaseMs: 20_000, heartbeatIntervalMs: 3_000 }, () => now);
+    const lease = createWriteLease(
+      async () => void heartbeats++,
+      { leaseMs: 20_000, heartbeatIntervalMs: 3_000 },
+      () => now,
+    );
     expect(lease.deadline()).toBeLessThan(now);
     await lease.renew();
     expect(heartbeats).toBe(1);
@@ -83,7 +93,11 @@ describe('the write lease', () => {
   it('keeps writing on a heartbeat lost to a moving coordinator while the lease lasts, not after', async () => {
     let now = 1_000_000;
     let failing = false;
-    const lease = createWriteLease(async () => (failing ? Promise.reject(new Error('This is not the correct coordinator for this group')) : undefined), { leaseMs: 20_000, heartbeatIntervalMs: 3_000 }, () => now);
+    const lease = createWriteLease(
+      async () => (failing ? Promise.reject(new Error('This is not the correct coordinator for this group')) : undefined),
+      { leaseMs: 20_000, heartbeatIntervalMs: 3_000 },
+      () => now,
+    );
     await lease.renew();
     const deadline = lease.deadline();
     failing = true;
@@ -95,7 +109,10 @@ describe('the write lease', () => {
   });
 
   it('passes on the error of a heartbeat refused because the member left the group', async () => {
-    const lease = createWriteLease(async () => Promise.reject(new Error('The coordinator is not aware of this member')), { leaseMs: 20_000, heartbeatIntervalMs: 3_000 });
+    const lease = createWriteLease(async () => Promise.reject(new Error('The coordinator is not aware of this member')), {
+      leaseMs: 20_000,
+      heartbeatIntervalMs: 3_000,
+    });
     await expect(lease.renew()).rejects.toThrow(/not aware/);
   });
 });

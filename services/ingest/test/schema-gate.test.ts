@@ -60,7 +60,10 @@ describe('the schema gate and the migration lock', () => {
       });
     await Promise.all([run('a'), sleep(200).then(() => run('b'))]);
     expect(inside).toEqual(['a in', 'a out', 'b in', 'b out']);
-    const [left] = await queryRows<{ n: string }>(store.client, 'SELECT count() AS n FROM schema_migration_lock WHERE expires_at > now64(3)');
+    const [left] = await queryRows<{ n: string }>(
+      store.client,
+      'SELECT count() AS n FROM schema_migration_lock WHERE expires_at > now64(3)',
+    );
     expect(Number(left!.n)).toBe(0);
   });
 });

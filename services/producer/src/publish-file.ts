@@ -24,7 +24,11 @@ const CHUNK = 2_000;
  * Publishes NDJSON lines of envelopes a chunk at a time, so a stream of any length goes out with
  * bounded memory. Counts only what the broker acknowledged.
  */
-export async function publishLines(lines: AsyncIterable<string> | Iterable<string>, sink: KafkaSink, options: PublishOptions): Promise<PublishReport> {
+export async function publishLines(
+  lines: AsyncIterable<string> | Iterable<string>,
+  sink: KafkaSink,
+  options: PublishOptions,
+): Promise<PublishReport> {
   const report: PublishReport = { lines: 0, accepted: 0, byTopic: {} };
   const pending = new Map<string, OutgoingMessage[]>();
   const chunk = options.rate ? Math.max(1, Math.min(CHUNK, Math.floor(options.rate / 10))) : CHUNK;

@@ -18,25 +18,48 @@ function refusal(s: Scenario): ScenarioConflict {
   throw new Error('the scenario was accepted');
 }
 
-const target = (level: string, code: string, measure: string, value: number, extra: Record<string, unknown> = {}) => ({ level, code, measure, value, ...extra });
+const target = (level: string, code: string, measure: string, value: number, extra: Record<string, unknown> = {}) => ({
+  level,
+  code,
+  measure,
+  value,
+  ...extra,
+});
 
 describe('scenario targets that cannot all hold are refused, naming them', () => {
   it('more resolved than received', () => {
-    const error = refusal(scenario({ targets: [target('township', XIUWEN, 'dispute-case.resolved', 30), target('township', XIUWEN, 'dispute-case.received', 20)] }));
+    const error = refusal(
+      scenario({
+        targets: [target('township', XIUWEN, 'dispute-case.resolved', 30), target('township', XIUWEN, 'dispute-case.received', 20)],
+      }),
+    );
     expect(error.message).toMatch(/more disputes resolved than received/);
     expect(error.message).toContain('dispute-case.resolved = 30');
     expect(error.message).toContain('dispute-case.received = 20');
   });
 
   it('fewer attendances than distinct attendees', () => {
-    const error = refusal(scenario({ targets: [target('village', DONGHAO, 'training-attendance.attendees', 50), target('village', DONGHAO, 'training-attendance.attendances', 40)] }));
+    const error = refusal(
+      scenario({
+        targets: [
+          target('village', DONGHAO, 'training-attendance.attendees', 50),
+          target('village', DONGHAO, 'training-attendance.attendances', 40),
+        ],
+      }),
+    );
     expect(error.message).toMatch(/fewer attendances than distinct attendees/);
     expect(error.message).toContain('training-attendance.attendees = 50');
   });
 
   it('a township total above its city’s', () => {
     const error = refusal(
-      scenario({ places: ['411200000000'], targets: [target('township', '411224104000', 'grid-visit.hazards_found', 300), target('city', '411200000000', 'grid-visit.hazards_found', 200)] }),
+      scenario({
+        places: ['411200000000'],
+        targets: [
+          target('township', '411224104000', 'grid-visit.hazards_found', 300),
+          target('city', '411200000000', 'grid-visit.hazards_found', 200),
+        ],
+      }),
     );
     expect(error.message).toMatch(/already add up to more than the target itself/);
     expect(error.message).toContain('township 411224104000: grid-visit.hazards_found = 300');
@@ -45,22 +68,35 @@ describe('scenario targets that cannot all hold are refused, naming them', () =>
 
   it('a village resolving more in the village than its share of the township’s resolutions', () => {
     // 5 resolutions spread over 22 villages leave 东郝村 at most one; it cannot resolve 3 itself.
-    const error = refusal(scenario({ targets: [target('township', XIUWEN, 'dispute-case.resolved', 5), target('village', DONGHAO, 'dispute-case.resolved_in_village', 3)] }));
+    const error = refusal(
+      scenario({
+        targets: [
+          target('township', XIUWEN, 'dispute-case.resolved', 5),
+          target('village', DONGHAO, 'dispute-case.resolved_in_village', 3),
+        ],
+      }),
+    );
     expect(error.message).toMatch(/within its bound dispute-case.resolved/);
     expect(error.message).toContain(`village ${DONGHAO}: dispute-case.resolved_in_village = 3`);
     expect(error.message).toContain(`township ${XIUWEN}: dispute-case.resolved = 5`);
   });
 
   it('a place outside the scenario', () => {
-    expect(refusal(scenario({ targets: [target('city', '411200000000', 'grid-visit.visits', 5)] })).message).toMatch(/no village or community of the scenario lies in 411200000000/);
+    expect(refusal(scenario({ targets: [target('city', '411200000000', 'grid-visit.visits', 5)] })).message).toMatch(
+      /no village or community of the scenario lies in 411200000000/,
+    );
   });
 
   it('an unsupported filter', () => {
-    expect(refusal(scenario({ targets: [target('township', XIUWEN, 'grid-visit.visits', 5, { filter: { kind: 'patrol' } })] })).message).toMatch(/filter not supported/);
+    expect(
+      refusal(scenario({ targets: [target('township', XIUWEN, 'grid-visit.visits', 5, { filter: { kind: 'patrol' } })] })).message,
+    ).toMatch(/filter not supported/);
   });
 
   it('refuses a malformed file with the problem and its path', () => {
-    expect(() => scenarioSchema.parse({ name: 'x', period: { from: '2023-02-01', to: '2023-01-01' }, places: ['14'] })).toThrow(/places|from must not be after to/);
+    expect(() => scenarioSchema.parse({ name: 'x', period: { from: '2023-02-01', to: '2023-01-01' }, places: ['14'] })).toThrow(
+      /places|from must not be after to/,
+    );
   });
 });
 
@@ -80,7 +116,9 @@ describe('scenario streams', () => {
     const clean = emptyScenarioCounts();
     const validLines = [...scenarioLines(prepareScenario(small), clean)];
     const faulty = emptyScenarioCounts();
-    const lines = [...scenarioLines(prepareScenario({ ...small, inject: { invalid: 0.01, duplicates: 0.01, out_of_order: 0.02, late: 0.01 } }), faulty)];
+    const lines = [
+      ...scenarioLines(prepareScenario({ ...small, inject: { invalid: 0.01, duplicates: 0.01, out_of_order: 0.02, late: 0.01 } }), faulty),
+    ];
     expect(faulty.events).toBe(clean.events);
     expect(faulty.invalid).toBeGreaterThan(0);
     expect(faulty.duplicates).toBeGreaterThan(0);
@@ -96,18 +134,30 @@ describe('scenario streams', () => {
 describe('scenarios for any place in China', () => {
   const QUZHOU = '330800000000'; // 衢州市, 浙江省: 6 counties, 1,664 villages and communities
   // Little of everything the targets do not speak about, so the streams stay small.
-  const quiet = { visits_per_member_per_month: 0.05, households_per_village: 1, grids_per_village: 1, disputes_per_village_per_year: 0, training_sessions_per_village_per_year: 0, cooperative_share: 0 };
+  const quiet = {
+    visits_per_member_per_month: 0.05,
+    households_per_village: 1,
+    grids_per_village: 1,
+    disputes_per_village_per_year: 0,
+    training_sessions_per_village_per_year: 0,
+    cooperative_share: 0,
+  };
 
   it('a city-level target of a few hundred sessions over all its villages, run by county and city schools', () => {
     const prepared = prepareScenario(
       scenario({
         places: [QUZHOU],
         period: { from: '2024-01-01', to: '2024-12-31' },
-        targets: [target('city', QUZHOU, 'training-attendance.sessions', 300), target('city', QUZHOU, 'training-attendance.attendances', 15_000)],
+        targets: [
+          target('city', QUZHOU, 'training-attendance.sessions', 300),
+          target('city', QUZHOU, 'training-attendance.attendances', 15_000),
+        ],
         activity: { ...quiet, training_organised_by: { county: 0.7, city: 0.3 } },
       }),
     );
-    const lines = [...scenarioLines(prepared, emptyScenarioCounts())].map((line) => JSON.parse(line) as { type: string; subject: string; data: Record<string, string> });
+    const lines = [...scenarioLines(prepared, emptyScenarioCounts())].map(
+      (line) => JSON.parse(line) as { type: string; subject: string; data: Record<string, string> },
+    );
     const attendances = lines.filter((e) => e.type === 'govstats.training-attendance.v1');
     expect(attendances).toHaveLength(15_000);
     expect(new Set(attendances.map((e) => e.data.session_id)).size).toBe(300);
@@ -123,7 +173,10 @@ describe('scenarios for any place in China', () => {
     const prepared = prepareScenario(
       scenario({
         places: [QUZHOU],
-        targets: [target('city', QUZHOU, 'cooperative-sale.villages_selling', 600), target('county', '330803000000', 'cooperative-sale.villages_selling', 40)],
+        targets: [
+          target('city', QUZHOU, 'cooperative-sale.villages_selling', 600),
+          target('county', '330803000000', 'cooperative-sale.villages_selling', 40),
+        ],
         activity: { ...quiet, sales_per_cooperative_per_month: 1 },
       }),
     );

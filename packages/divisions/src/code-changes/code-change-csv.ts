@@ -9,7 +9,8 @@ const quote = (field: string): string => (/[",\r\n]/.test(field) ? `"${field.rep
 /** One line per change, in the order given, with a header and a final newline. */
 export function formatCodeChangesCsv(changes: CodeChange[]): string {
   const lines = [CODE_CHANGE_COLUMNS.join(',')];
-  for (const c of changes) lines.push([c.retiredCode, c.currentCode, c.method, c.retiredIn, quote(c.retiredName), quote(c.currentName)].join(','));
+  for (const c of changes)
+    lines.push([c.retiredCode, c.currentCode, c.method, c.retiredIn, quote(c.retiredName), quote(c.currentName)].join(','));
   return `${lines.join('\n')}\n`;
 }
 
@@ -41,7 +42,8 @@ function splitLine(line: string): string[] {
 /** Reads the table back; `source` names the file in errors. */
 export function parseCodeChangesCsv(text: string, source: string): CodeChange[] {
   const lines = text.split('\n');
-  if (lines[0] !== CODE_CHANGE_COLUMNS.join(',')) throw new Error(`${source}: expected the header "${CODE_CHANGE_COLUMNS.join(',')}", found "${lines[0]}"`);
+  if (lines[0] !== CODE_CHANGE_COLUMNS.join(','))
+    throw new Error(`${source}: expected the header "${CODE_CHANGE_COLUMNS.join(',')}", found "${lines[0]}"`);
   const changes: CodeChange[] = [];
   for (let n = 1; n < lines.length; n++) {
     if (lines[n] === '') continue;
@@ -51,7 +53,16 @@ export function parseCodeChangesCsv(text: string, source: string): CodeChange[] 
     if (!retiredLevel || !currentLevel || !MATCH_METHODS.includes(method as MatchMethod) || !retiredIn || !retiredName || !currentName) {
       throw new Error(`${source} line ${n + 1}: expected ${CODE_CHANGE_COLUMNS.join(',')}, found "${lines[n]}"`);
     }
-    changes.push({ retiredCode: retiredCode!, retiredName, retiredLevel, currentCode: currentCode!, currentName, currentLevel, method: method as MatchMethod, retiredIn });
+    changes.push({
+      retiredCode: retiredCode!,
+      retiredName,
+      retiredLevel,
+      currentCode: currentCode!,
+      currentName,
+      currentLevel,
+      method: method as MatchMethod,
+      retiredIn,
+    });
   }
   return changes;
 }

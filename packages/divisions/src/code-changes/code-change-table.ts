@@ -19,7 +19,9 @@ export function codeChangesFile(dataDir: string = CODE_CHANGES_DATA_DIR): string
 /** The sha256 recorded for the table: the first line of code-changes.sha256 that is not a comment. */
 export function recordedSha256(dataDir: string = CODE_CHANGES_DATA_DIR): string {
   const path = join(dataDir, 'code-changes.sha256');
-  const line = readFileSync(path, 'utf8').split('\n').find((l) => l.trim() !== '' && !l.startsWith('#'));
+  const line = readFileSync(path, 'utf8')
+    .split('\n')
+    .find((l) => l.trim() !== '' && !l.startsWith('#'));
   const sha = line?.split(/\s+/)[0];
   if (!sha || !/^[0-9a-f]{64}$/.test(sha)) throw new Error(`${path}: no sha256 found; re-run \`${CODE_CHANGES_SCRIPT}\``);
   return sha;
@@ -33,7 +35,9 @@ export function readCodeChangesCsv(dataDir: string = CODE_CHANGES_DATA_DIR): str
   const actual = createHash('sha256').update(bytes).digest('hex');
   const expected = recordedSha256(dataDir);
   if (actual !== expected) {
-    throw new Error(`${path}: sha256 is ${actual} but code-changes.sha256 records ${expected}; the table was edited or is stale. Re-run \`${CODE_CHANGES_SCRIPT}\` to rebuild it`);
+    throw new Error(
+      `${path}: sha256 is ${actual} but code-changes.sha256 records ${expected}; the table was edited or is stale. Re-run \`${CODE_CHANGES_SCRIPT}\` to rebuild it`,
+    );
   }
   return bytes.toString('utf8');
 }

@@ -19,14 +19,25 @@ export interface NewestEdition {
  * their place moved to a new code (see deriveRelocatedCodes); a chain that reached such a code
  * follows its place.
  */
-export function composeCodeChanges(steps: CodeChange[][], newest: NewestEdition, relocations: ReadonlyMap<string, string>[] = []): CodeChange[] {
+export function composeCodeChanges(
+  steps: CodeChange[][],
+  newest: NewestEdition,
+  relocations: ReadonlyMap<string, string>[] = [],
+): CodeChange[] {
   const composed = new Map<string, CodeChange>();
   steps.forEach((step, i) => {
     const stepByCode = new Map(step.map((change) => [change.retiredCode, change]));
     for (const [retiredCode, change] of composed) {
       const next = stepByCode.get(change.currentCode);
       const relocatedTo = relocations[i]?.get(change.currentCode);
-      if (next) composed.set(retiredCode, { ...change, currentCode: next.currentCode, currentName: next.currentName, currentLevel: next.currentLevel, method: weakerMethod(change.method, next.method) });
+      if (next)
+        composed.set(retiredCode, {
+          ...change,
+          currentCode: next.currentCode,
+          currentName: next.currentName,
+          currentLevel: next.currentLevel,
+          method: weakerMethod(change.method, next.method),
+        });
       else if (relocatedTo) composed.set(retiredCode, { ...change, currentCode: relocatedTo });
     }
     for (const change of step) composed.set(change.retiredCode, change);
@@ -35,7 +46,10 @@ export function composeCodeChanges(steps: CodeChange[][], newest: NewestEdition,
   for (const change of composed.values()) {
     if (newest.has(change.retiredCode)) continue;
     const current = newest.get(change.currentCode);
-    if (!current) throw new Error(`${change.retiredCode} ${change.retiredName} maps to ${change.currentCode}, which the newest edition does not list: are the steps in order and complete?`);
+    if (!current)
+      throw new Error(
+        `${change.retiredCode} ${change.retiredName} maps to ${change.currentCode}, which the newest edition does not list: are the steps in order and complete?`,
+      );
     table.push({ ...change, currentName: current.name });
   }
   return table.sort((a, b) => (a.retiredCode < b.retiredCode ? -1 : 1));

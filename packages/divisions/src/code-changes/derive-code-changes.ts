@@ -82,7 +82,10 @@ class SuccessorMatcher {
       (province === undefined ? undefined : this.#byChildren(place, province, 2)) ??
       (province === undefined || place.level === 'village' ? undefined : this.#byMove(place, parent, province, ['strict'])) ??
       (home === undefined ? undefined : { code: home, method: 'ancestor' as const });
-    if (!match) throw new Error(`${place.code} ${place.name}: retired, but no place of the newer edition matches it and it has no parent to fall back to`);
+    if (!match)
+      throw new Error(
+        `${place.code} ${place.name}: retired, but no place of the newer edition matches it and it has no parent to fall back to`,
+      );
     this.#successors.set(place.code, match);
     return match;
   }
@@ -112,7 +115,8 @@ class SuccessorMatcher {
     const strict = this.#names.find('strict', place.level, keys.strict, prefix).filter(underHome);
     const exact = strict.filter((code) => this.#newer.get(code)!.name === place.name);
     // A looser tier is tried only when the stricter one found nothing: two exact namesakes are ambiguous, not a cue to loosen.
-    const candidates = exact.length > 0 ? exact : strict.length > 0 ? strict : this.#names.find('loose', place.level, keys.loose, prefix).filter(underHome);
+    const candidates =
+      exact.length > 0 ? exact : strict.length > 0 ? strict : this.#names.find('loose', place.level, keys.loose, prefix).filter(underHome);
     const code = single(candidates);
     return code === undefined ? undefined : { code, method: 'same_name' };
   }
@@ -132,8 +136,12 @@ class SuccessorMatcher {
     const voters = this.#older.within(place.code).filter((d) => d.level === voterLevel);
     const votes = new Map<string, number>();
     for (const voter of voters) {
-      const found = this.#names.find('loose', voterLevel, placeNameKeys(voter.name, voterLevel).loose, area).filter((code) => !this.#older.has(code));
-      const holders = new Set(found.map((code) => codePrefix(code, place.level).padEnd(12, '0')).filter((code) => this.#newer.get(code)?.level === place.level));
+      const found = this.#names
+        .find('loose', voterLevel, placeNameKeys(voter.name, voterLevel).loose, area)
+        .filter((code) => !this.#older.has(code));
+      const holders = new Set(
+        found.map((code) => codePrefix(code, place.level).padEnd(12, '0')).filter((code) => this.#newer.get(code)?.level === place.level),
+      );
       for (const holder of holders) votes.set(holder, (votes.get(holder) ?? 0) + 1 / holders.size);
     }
     const ranked = [...votes].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
@@ -157,7 +165,10 @@ class SuccessorMatcher {
     for (const kind of kinds) {
       const candidates = this.#names.find(kind, place.level, keys[kind], area).filter(isNew);
       if (candidates.length === 0) continue;
-      const namesakes = new Set([...this.#retiredNames.find(kind, place.level, keys[kind], area), ...this.#retiredNames.find(kind, place.level, keys[kind], formerArea)]);
+      const namesakes = new Set([
+        ...this.#retiredNames.find(kind, place.level, keys[kind], area),
+        ...this.#retiredNames.find(kind, place.level, keys[kind], formerArea),
+      ]);
       const code = single(candidates);
       return code === undefined || namesakes.size > 1 ? undefined : { code, method: 'moved' };
     }

@@ -19,7 +19,12 @@ export function matchAncestorsInNewest(table: CodeChange[], newest: DivisionCata
     const keys = placeNameKeys(change.retiredName, change.retiredLevel);
     const strict = names.find('strict', change.retiredLevel, keys.strict, prefix).filter(underAncestor);
     const exact = strict.filter((code) => newest.get(code)!.name === change.retiredName);
-    const candidates = exact.length > 0 ? exact : strict.length > 0 ? strict : names.find('loose', change.retiredLevel, keys.loose, prefix).filter(underAncestor);
+    const candidates =
+      exact.length > 0
+        ? exact
+        : strict.length > 0
+          ? strict
+          : names.find('loose', change.retiredLevel, keys.loose, prefix).filter(underAncestor);
     if (candidates.length !== 1) return change;
     const current = newest.get(candidates[0]!)!;
     return { ...change, currentCode: current.code, currentName: current.name, currentLevel: current.level, method: 'same_name_in_newest' };

@@ -26,7 +26,8 @@ export function deriveRelocatedCodes(older: DivisionCatalogue, newer: DivisionCa
     const isNewSibling = (code: string): boolean => !older.has(code) && newer.parentOf({ code, level: before.level }) === parent;
     const strict = names.find('strict', before.level, keys.strict, prefix).filter(isNewSibling);
     const exact = strict.filter((code) => newer.get(code)!.name === before.name);
-    const candidates = exact.length > 0 ? exact : strict.length > 0 ? strict : names.find('loose', before.level, keys.loose, prefix).filter(isNewSibling);
+    const candidates =
+      exact.length > 0 ? exact : strict.length > 0 ? strict : names.find('loose', before.level, keys.loose, prefix).filter(isNewSibling);
     if (candidates.length === 1) relocated.set(before.code, candidates[0]!);
   }
   return relocated;

@@ -47,14 +47,16 @@ export function* readChinaDivision(distDir: string): Generator<Division> {
     const path = join(distDir, file);
     const text = readFileSync(path, 'utf8');
     let start = text.indexOf('\n') + 1;
-    if (!text.startsWith('code,name')) throw new Error(`${path}: expected a header starting "code,name", found "${text.slice(0, start - 1)}"`);
+    if (!text.startsWith('code,name'))
+      throw new Error(`${path}: expected a header starting "code,name", found "${text.slice(0, start - 1)}"`);
     for (let lineNo = 2; start < text.length; lineNo++) {
       const end = text.indexOf('\n', start) < 0 ? text.length : text.indexOf('\n', start);
       const line = text.slice(start, end).trimEnd();
       start = end + 1;
       if (line === '') continue;
       const match = LINE.exec(line);
-      if (!match || match[1]!.length !== digits) throw new Error(`${path} line ${lineNo}: expected a ${digits}-digit code and a quoted name, found "${line}"`);
+      if (!match || match[1]!.length !== digits)
+        throw new Error(`${path} line ${lineNo}: expected a ${digits}-digit code and a quoted name, found "${line}"`);
       if (misplaced.has(`${level}:${match[1]}`)) continue;
       const code = match[1]!.padEnd(12, '0');
       if (levelOfCode(code) !== level) throw new Error(`${path} line ${lineNo}: ${code} is not a ${level} code`);

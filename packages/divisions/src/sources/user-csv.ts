@@ -27,7 +27,9 @@ export function readUserCsv(path: string): Division[] {
   const column = (names: string[]) => header.findIndex((h) => names.includes(h.toLowerCase()));
   const at = { code: column(HEADERS.code), name: column(HEADERS.name), urbanRuralCode: column(HEADERS.urbanRuralCode) };
   if (at.code < 0 || at.name < 0) {
-    throw new Error(`${path}: the header must name a code column (${HEADERS.code.join(' / ')}) and a name column (${HEADERS.name.join(' / ')}); found: ${header.join(', ')}`);
+    throw new Error(
+      `${path}: the header must name a code column (${HEADERS.code.join(' / ')}) and a name column (${HEADERS.name.join(' / ')}); found: ${header.join(', ')}`,
+    );
   }
   const problems: string[] = [];
   const divisions: Division[] = [];
@@ -40,7 +42,8 @@ export function readUserCsv(path: string): Division[] {
     const urbanRuralCode = at.urbanRuralCode >= 0 ? (row[at.urbanRuralCode] ?? '') : '';
     if (!level) return void problems.push(`line ${line}: "${raw}" is not a statistical division code`);
     if (!name || name.length > 100) return void problems.push(`line ${line}: ${code} needs a name of at most 100 characters`);
-    if (urbanRuralCode && level !== 'village') return void problems.push(`line ${line}: ${code} is a ${level}; only villages and communities have a 城乡分类代码`);
+    if (urbanRuralCode && level !== 'village')
+      return void problems.push(`line ${line}: ${code} is a ${level}; only villages and communities have a 城乡分类代码`);
     try {
       divisions.push(withArea({ code, name, level, ...(urbanRuralCode ? { urbanRuralCode } : {}) }));
     } catch (error) {
@@ -48,7 +51,9 @@ export function readUserCsv(path: string): Division[] {
     }
   });
   if (problems.length > 0) {
-    throw new Error(`${path}: ${problems.length} rows cannot be loaded:\n  ${problems.slice(0, 20).join('\n  ')}${problems.length > 20 ? `\n  … and ${problems.length - 20} more` : ''}`);
+    throw new Error(
+      `${path}: ${problems.length} rows cannot be loaded:\n  ${problems.slice(0, 20).join('\n  ')}${problems.length > 20 ? `\n  … and ${problems.length - 20} more` : ''}`,
+    );
   }
   const order = (d: Division) => DIVISION_LEVELS.indexOf(d.level);
   return divisions.sort((a, b) => order(a) - order(b) || a.code.localeCompare(b.code));

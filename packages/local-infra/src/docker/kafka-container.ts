@@ -74,7 +74,9 @@ async function waitForClients(brokers: string[]): Promise<void> {
     { timeoutMs: 30_000, intervalMs: 500 },
   );
   if (answered) return;
-  throw new Error(`the Kafka container started but ${brokers.join(',')} does not answer (${lastError}); check \`docker logs\` of the ${KAFKA_DOCKER_IMAGE} container`);
+  throw new Error(
+    `the Kafka container started but ${brokers.join(',')} does not answer (${lastError}); check \`docker logs\` of the ${KAFKA_DOCKER_IMAGE} container`,
+  );
 }
 
 /** The apache/kafka image maps KAFKA_FOO_BAR to foo.bar (with `_` → `___` and `-` → `__`). */

@@ -47,15 +47,7 @@ async function resolveClasspath(): Promise<string> {
   log.info({ pom: settings.pomFile, kafkaVersion: KAFKA_VERSION }, 'resolving Kafka jars with Maven (first run downloads them)');
   const result = await runCommand(
     mvn,
-    [
-      '-q',
-      '-B',
-      '-f',
-      settings.pomFile,
-      'dependency:build-classpath',
-      `-Dmdep.outputFile=${partialFile}`,
-      '-Dmdep.includeScope=runtime',
-    ],
+    ['-q', '-B', '-f', settings.pomFile, 'dependency:build-classpath', `-Dmdep.outputFile=${partialFile}`, '-Dmdep.includeScope=runtime'],
     { timeoutMs: MAVEN_TIMEOUT_MS },
   );
   if (result.exitCode !== 0) {

@@ -4,7 +4,13 @@ import { ensureKafkaClasspath } from './artifacts.ts';
 import { renderServerProperties } from './broker-config.ts';
 import { requireJava } from './executables.ts';
 import { probeKafka } from './health.ts';
-import { clusterDataOfOtherSize, clusterNodeAsConfigured, clusterNodeIdsOnDisk, findRunningNodes, runningClusterSize } from './local-cluster.ts';
+import {
+  clusterDataOfOtherSize,
+  clusterNodeAsConfigured,
+  clusterNodeIdsOnDisk,
+  findRunningNodes,
+  runningClusterSize,
+} from './local-cluster.ts';
 import { nodeAddress, waitUntilHealthy, type WatchedNode } from './node-health.ts';
 import { checkNodeCount, clusterNodeSettings, nodeLayout, singleNodeSettings, type KafkaNodeSettings } from './node-layout.ts';
 import { assertNodePortsFree } from './node-ports.ts';
@@ -127,7 +133,13 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
       await waitUntilHealthy({ nodes: [...alreadyUp, ...spawned], expectedBrokerIds, timeoutMs, startedByUs: true });
     } catch (error) {
       // Half-started nodes would hold the ports and confuse the next attempt.
-      await Promise.all(spawned.map(({ node, pid }) => terminateNode(pid, 5_000).finally(() => removePidFile(node.pidFile)).catch(() => undefined)));
+      await Promise.all(
+        spawned.map(({ node, pid }) =>
+          terminateNode(pid, 5_000)
+            .finally(() => removePidFile(node.pidFile))
+            .catch(() => undefined),
+        ),
+      );
       throw error;
     }
     log.info({ brokers, ms: Date.now() - started }, 'Kafka ready');
@@ -170,7 +182,15 @@ export async function kafkaNodes(options: KafkaClusterOptions = {}): Promise<Kaf
       const running = await findRunningNode(node);
       const broker = nodeAddress({ host: node.host, port: running?.port ?? node.port });
       const healthy = running ? (await probeKafka([broker], 3_000)).healthy : false;
-      return { id: node.id, running: running !== undefined, pid: running?.pid, broker, healthy, logFile: node.logFile, dataDir: node.dataDir };
+      return {
+        id: node.id,
+        running: running !== undefined,
+        pid: running?.pid,
+        broker,
+        healthy,
+        logFile: node.logFile,
+        dataDir: node.dataDir,
+      };
     }),
   );
 }
@@ -197,7 +217,9 @@ export async function resetKafkaData(): Promise<void> {
     const running = await findRunningNodes(settings);
     if (running.length > 0) {
       const pids = running.map(({ running: { pid } }) => pid).join(', ');
-      throw new Error(`refusing to wipe the Kafka data in ${settings.kafkaHome}: Kafka (pid ${pids}) is running; stop it first (\`govstats infra down\`)`);
+      throw new Error(
+        `refusing to wipe the Kafka data in ${settings.kafkaHome}: Kafka (pid ${pids}) is running; stop it first (\`govstats infra down\`)`,
+      );
     }
     const clusterDataDirs = (await clusterNodeIdsOnDisk(settings.kafkaHome)).map((id) => clusterNodeSettings(settings, id).dataDir);
     const dataDirs = [settings.dataDir, ...clusterDataDirs];

@@ -25,7 +25,10 @@ export async function clusterNodeIdsOnDisk(kafkaHome: string): Promise<number[]>
 
 /** Every govstats Kafka JVM running from this GOVSTATS_HOME, single-node or cluster layout. */
 export async function findRunningNodes(settings: KafkaSettings): Promise<FoundNode[]> {
-  const candidates = [singleNodeSettings(settings), ...(await clusterNodeIdsOnDisk(settings.kafkaHome)).map((id) => clusterNodeSettings(settings, id))];
+  const candidates = [
+    singleNodeSettings(settings),
+    ...(await clusterNodeIdsOnDisk(settings.kafkaHome)).map((id) => clusterNodeSettings(settings, id)),
+  ];
   const found = await Promise.all(candidates.map(async (node) => ({ node, running: await findRunningNode(node) })));
   return found.filter((entry): entry is FoundNode => entry.running !== undefined);
 }
@@ -43,7 +46,10 @@ export async function runningClusterSize(settings: KafkaSettings): Promise<numbe
  * Cluster nodes whose data was formatted for a different cluster size: static voters are baked
  * into the metadata log, so such data cannot be reused with another size.
  */
-export async function clusterDataOfOtherSize(settings: KafkaSettings, nodeCount: number): Promise<Array<{ node: KafkaNodeSettings; formattedFor: number }>> {
+export async function clusterDataOfOtherSize(
+  settings: KafkaSettings,
+  nodeCount: number,
+): Promise<Array<{ node: KafkaNodeSettings; formattedFor: number }>> {
   const ids = await clusterNodeIdsOnDisk(settings.kafkaHome);
   const checked = await Promise.all(
     ids.map(async (id) => {
@@ -57,7 +63,10 @@ export async function clusterDataOfOtherSize(settings: KafkaSettings, nodeCount:
 }
 
 /** A cluster node as it was last started: its ports from its own server.properties, if any. */
-export async function clusterNodeAsConfigured(settings: KafkaSettings, id: number): Promise<{ node: KafkaNodeSettings; nodeCount?: number; configured: boolean }> {
+export async function clusterNodeAsConfigured(
+  settings: KafkaSettings,
+  id: number,
+): Promise<{ node: KafkaNodeSettings; nodeCount?: number; configured: boolean }> {
   const node = clusterNodeSettings(settings, id);
   const properties = await readFile(node.serverPropertiesFile, 'utf8').catch(() => undefined);
   if (properties === undefined) return { node, configured: false };

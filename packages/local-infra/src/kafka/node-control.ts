@@ -73,7 +73,9 @@ export async function startKafkaNode(id: number, options: StartKafkaNodeOptions 
     const node = await existingClusterNode(id);
     const { nodeCount = 1 } = await clusterNodeAsConfigured(settings, id);
     if (!(await isStorageFormatted(node.dataDir))) {
-      throw new Error(`${node.label} has no formatted data in ${node.dataDir}: start the whole cluster with startKafka({ nodes: ${nodeCount} })`);
+      throw new Error(
+        `${node.label} has no formatted data in ${node.dataDir}: start the whole cluster with startKafka({ nodes: ${nodeCount} })`,
+      );
     }
     const running = await findRunningNode(node);
     if (running) {
@@ -89,7 +91,12 @@ export async function startKafkaNode(id: number, options: StartKafkaNodeOptions 
     await writePidFile(node.pidFile, child.pid);
     log.info({ node: id, pid: child.pid, broker: nodeAddress(node) }, 'Kafka node restarting');
     try {
-      await waitUntilHealthy({ nodes: [{ node, pid: child.pid, exitStatus: child.exitStatus }], expectedBrokerIds: [id], timeoutMs, startedByUs: true });
+      await waitUntilHealthy({
+        nodes: [{ node, pid: child.pid, exitStatus: child.exitStatus }],
+        expectedBrokerIds: [id],
+        timeoutMs,
+        startedByUs: true,
+      });
     } catch (error) {
       await terminateNode(child.pid, 5_000).catch(() => undefined);
       await removePidFile(node.pidFile);

@@ -3,14 +3,23 @@ import type { DivisionLevel } from '@govstats/schemas';
 import { queryRows, queryText, type Store } from '@govstats/store';
 import { CURRENT_DIVISIONS } from './latest-divisions.ts';
 
-
 /** The catalogue as loaded in the warehouse now (every edition and overlay applied), for comparing editions. */
 export async function currentCatalogue(store: Store): Promise<DivisionCatalogue> {
-  const tsv = await queryText(store.client, `SELECT code, name, level, area, urban_rural_code, area_source FROM ${CURRENT_DIVISIONS} ORDER BY code`);
+  const tsv = await queryText(
+    store.client,
+    `SELECT code, name, level, area, urban_rural_code, area_source FROM ${CURRENT_DIVISIONS} ORDER BY code`,
+  );
   function* rows(): Generator<Division> {
     for (const line of tsv.split('\n')) {
       if (!line) continue;
-      const [code, name, level, area, urbanRuralCode, areaSource] = line.split('\t') as [string, string, DivisionLevel, string, string, string];
+      const [code, name, level, area, urbanRuralCode, areaSource] = line.split('\t') as [
+        string,
+        string,
+        DivisionLevel,
+        string,
+        string,
+        string,
+      ];
       const division: Division = { code, name, level };
       if (area) division.area = area as Area;
       if (urbanRuralCode) division.urbanRuralCode = urbanRuralCode;
@@ -29,7 +38,14 @@ export async function loadPlaceIndex(store: Store): Promise<PlaceIndex> {
   const provinces = await queryRows<{ p: string }>(store.client, 'SELECT DISTINCT substring(code, 1, 2) AS p FROM divisions ORDER BY p');
   for (const { p } of provinces) {
     const range = { from: p.padEnd(12, '0'), to: p.padEnd(12, '9') };
-    builder.addPlaces(await queryText(store.client, 'SELECT code, level, area FROM divisions FINAL WHERE code BETWEEN {from:String} AND {to:String} AND retired = 0', 'TabSeparated', range));
+    builder.addPlaces(
+      await queryText(
+        store.client,
+        'SELECT code, level, area FROM divisions FINAL WHERE code BETWEEN {from:String} AND {to:String} AND retired = 0',
+        'TabSeparated',
+        range,
+      ),
+    );
   }
   builder.addChanges(await queryText(store.client, 'SELECT retired_code, current_code FROM division_code_changes FINAL'));
   return builder.build();

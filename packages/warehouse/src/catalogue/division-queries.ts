@@ -15,10 +15,13 @@ export interface PlaceRow {
   path: string[];
 }
 
-
 async function namesOf(store: Store, codes: string[]): Promise<Map<string, string>> {
   if (codes.length === 0) return new Map();
-  const rows = await queryRows<{ code: string; name: string }>(store.client, `SELECT code, name FROM ${CURRENT_DIVISIONS} WHERE code IN {codes:Array(String)}`, { codes });
+  const rows = await queryRows<{ code: string; name: string }>(
+    store.client,
+    `SELECT code, name FROM ${CURRENT_DIVISIONS} WHERE code IN {codes:Array(String)}`,
+    { codes },
+  );
   return new Map(rows.map((r) => [r.code, r.name]));
 }
 
@@ -42,7 +45,11 @@ async function withPaths(store: Store, rows: Record<string, string>[]): Promise<
 }
 
 /** Places whose name contains `text`, or whose code starts with it, in the loaded catalogue. */
-export async function searchDivisions(store: Store, text: string, options: { level?: DivisionLevel; limit?: number } = {}): Promise<PlaceRow[]> {
+export async function searchDivisions(
+  store: Store,
+  text: string,
+  options: { level?: DivisionLevel; limit?: number } = {},
+): Promise<PlaceRow[]> {
   const rows = await queryRows<Record<string, string>>(
     store.client,
     `SELECT code, name, level, area, area_source, edition FROM ${CURRENT_DIVISIONS}
@@ -65,7 +72,14 @@ export interface SubtreeCounts {
 
 /** A place of the loaded catalogue with everything under it counted by kind; undefined when unknown. */
 export async function divisionSubtree(store: Store, code: string): Promise<SubtreeCounts | undefined> {
-  const [place] = await withPaths(store, await queryRows<Record<string, string>>(store.client, `SELECT code, name, level, area, area_source, edition FROM ${CURRENT_DIVISIONS} WHERE code = {code:String}`, { code }));
+  const [place] = await withPaths(
+    store,
+    await queryRows<Record<string, string>>(
+      store.client,
+      `SELECT code, name, level, area, area_source, edition FROM ${CURRENT_DIVISIONS} WHERE code = {code:String}`,
+      { code },
+    ),
+  );
   if (!place) return undefined;
   const prefix = code.slice(0, PREFIX_LENGTH[place.level]);
   const counts = await queryRows<{ level: DivisionLevel; area: string; area_source: string; n: string }>(
@@ -84,7 +98,9 @@ WHERE startsWith(code, {prefix:String}) AND code != {code:String} AND level IN {
         { prefix, code, levels: place.level === 'city' ? ['county', 'township'] : [below] },
       )
     : [];
-  const direct = childRows.filter((c) => place.level !== 'city' || c.level === 'county' || levelOfCode(ancestorCode(c.code!, 'county')) === 'city');
+  const direct = childRows.filter(
+    (c) => place.level !== 'city' || c.level === 'county' || levelOfCode(ancestorCode(c.code!, 'county')) === 'city',
+  );
   const byTownship = await queryRows<{ township: string; area: string; n: string }>(
     store.client,
     `SELECT substring(code, 1, 9) AS township, area, count() AS n FROM ${CURRENT_DIVISIONS}
@@ -93,13 +109,22 @@ WHERE startsWith(code, {prefix:String}) AND level = 'village' GROUP BY township,
   );
   const villagesOf = (childPrefix: string, area?: string) =>
     byTownship.filter((v) => v.township.startsWith(childPrefix) && (!area || v.area === area)).reduce((n, v) => n + Number(v.n), 0);
-  const [retired] = await queryRows<{ n: string }>(store.client, 'SELECT count() AS n FROM division_code_changes FINAL WHERE startsWith(current_code, {prefix:String})', { prefix });
+  const [retired] = await queryRows<{ n: string }>(
+    store.client,
+    'SELECT count() AS n FROM division_code_changes FINAL WHERE startsWith(current_code, {prefix:String})',
+    { prefix },
+  );
   return {
     place,
     counts: counts.map((c) => ({ level: c.level, area: c.area, areaSource: c.area_source, places: Number(c.n) })),
     children: (await withPaths(store, direct)).map((child) => {
       const childPrefix = child.code.slice(0, PREFIX_LENGTH[child.level]);
-      return { ...child, villages: villagesOf(childPrefix), urban: villagesOf(childPrefix, 'urban'), rural: villagesOf(childPrefix, 'rural') };
+      return {
+        ...child,
+        villages: villagesOf(childPrefix),
+        urban: villagesOf(childPrefix, 'urban'),
+        rural: villagesOf(childPrefix, 'rural'),
+      };
     }),
     retiredCodes: Number(retired?.n ?? 0),
   };

@@ -2,7 +2,18 @@ import { DIVISION_LEVELS, PREFIX_LENGTH, ancestorCode } from '@govstats/schemas'
 import { shortenName, type Division } from '@govstats/divisions';
 
 /** Columns of the divisions table a load writes, in this order. */
-export const DIVISION_COLUMNS = ['code', 'name', 'short_name', 'level', 'parent_code', 'area', 'urban_rural_code', 'area_source', 'edition', 'retired'];
+export const DIVISION_COLUMNS = [
+  'code',
+  'name',
+  'short_name',
+  'level',
+  'parent_code',
+  'area',
+  'urban_rural_code',
+  'area_source',
+  'edition',
+  'retired',
+];
 
 /**
  * The place directly above by code: a township's county, a county's city. Where a city has no

@@ -45,13 +45,21 @@ const ROWS_PER_INSERT = 50_000;
 
 /** Whether this edition's bytes were loaded before. */
 export async function editionLoaded(store: Store, edition: string, checksum: string): Promise<boolean> {
-  const rows = await queryRows(store.client, 'SELECT 1 FROM division_editions WHERE edition = {edition:String} AND checksum = {checksum:String} LIMIT 1', { edition, checksum });
+  const rows = await queryRows(
+    store.client,
+    'SELECT 1 FROM division_editions WHERE edition = {edition:String} AND checksum = {checksum:String} LIMIT 1',
+    { edition, checksum },
+  );
   return rows.length > 0;
 }
 
 /** Complete editions other than `edition` that were loaded: the user moved on from the shipped table. */
 export async function otherCompleteEditions(store: Store, edition: string): Promise<string[]> {
-  const rows = await queryRows<{ edition: string }>(store.client, "SELECT DISTINCT edition FROM division_editions WHERE mode = 'complete' AND edition != {edition:String}", { edition });
+  const rows = await queryRows<{ edition: string }>(
+    store.client,
+    "SELECT DISTINCT edition FROM division_editions WHERE mode = 'complete' AND edition != {edition:String}",
+    { edition },
+  );
   return rows.map((r) => r.edition);
 }
 
@@ -64,14 +72,18 @@ export async function otherCompleteEditions(store: Store, edition: string): Prom
 export async function loadEdition(store: Store, load: EditionToLoad): Promise<EditionLoadResult> {
   const started = Date.now();
   const seconds = () => Math.round((Date.now() - started) / 100) / 10;
-  if (await editionLoaded(store, load.edition.id, load.checksum)) return { status: 'unchanged', places: load.catalogue.size, retired: 0, codeChanges: 0, seconds: seconds() };
+  if (await editionLoaded(store, load.edition.id, load.checksum))
+    return { status: 'unchanged', places: load.catalogue.size, retired: 0, codeChanges: 0, seconds: seconds() };
 
   let retired = 0;
   const changes: CodeChangeRow[] = [...(load.codeChanges ?? [])];
   if (load.mode === 'complete') {
     const before = await currentCatalogue(store);
     const dropped = [...before].filter((d) => !load.catalogue.has(d.code));
-    await insertInChunks(store, dropped.map((d) => divisionRow(d, load.edition.id, true)));
+    await insertInChunks(
+      store,
+      dropped.map((d) => divisionRow(d, load.edition.id, true)),
+    );
     retired = dropped.length;
     if (dropped.length > 0 && load.deriveChanges) changes.push(...load.deriveChanges(before, load.catalogue));
   }
@@ -93,10 +105,26 @@ export async function loadEdition(store: Store, load: EditionToLoad): Promise<Ed
       })),
     );
   }
-  await insertRows(store.client, 'division_editions', [
-    { ...load.edition, edition: load.edition.id, checksum: load.checksum, mode: load.mode, places: load.catalogue.size, retired, code_changes: changes.length },
-  ], { columns: ['edition', 'title', 'source', 'checksum', 'mode', 'places', 'retired', 'code_changes'] });
-  log.info({ edition: load.edition.id, mode: load.mode, places: load.catalogue.size, retired, codeChanges: changes.length, seconds: seconds() }, 'division edition loaded');
+  await insertRows(
+    store.client,
+    'division_editions',
+    [
+      {
+        ...load.edition,
+        edition: load.edition.id,
+        checksum: load.checksum,
+        mode: load.mode,
+        places: load.catalogue.size,
+        retired,
+        code_changes: changes.length,
+      },
+    ],
+    { columns: ['edition', 'title', 'source', 'checksum', 'mode', 'places', 'retired', 'code_changes'] },
+  );
+  log.info(
+    { edition: load.edition.id, mode: load.mode, places: load.catalogue.size, retired, codeChanges: changes.length, seconds: seconds() },
+    'division edition loaded',
+  );
   return { status: 'loaded', places: load.catalogue.size, retired, codeChanges: changes.length, seconds: seconds() };
 }
 

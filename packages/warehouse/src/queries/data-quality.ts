@@ -42,7 +42,11 @@ WHERE NOT resolved AND substring(place, 1, 4) = {prefix:String} AND toDate(first
 }
 
 /** Current villages and communities of the city with no event of any type in the period. */
-export async function silentVillages(store: Store, cityCode: string, window: PeriodWindow): Promise<{ total: number; silent: { code: string; name: string }[] }> {
+export async function silentVillages(
+  store: Store,
+  cityCode: string,
+  window: PeriodWindow,
+): Promise<{ total: number; silent: { code: string; name: string }[] }> {
   const reported = EVENT_TYPES.map(
     (t) => `SELECT DISTINCT code FROM ${t.rollup.table} WHERE level = 'village' AND day BETWEEN {from:Date} AND {to:Date}`,
   ).join(' UNION DISTINCT ');

@@ -57,7 +57,10 @@ export const DEAD_LETTERS_BY_ORIGIN = `SELECT origin_topic, origin_partition, or
  * Dead letters not resolved yet, oldest first: what `govstats dlq replay` sends through ingest
  * again. `reason` filters on the latest refusal, `since` (ISO time) on when that was.
  */
-export async function openDeadLetters(store: Store, options: { reason?: string; since?: string; limit?: number } = {}): Promise<OpenDeadLetter[]> {
+export async function openDeadLetters(
+  store: Store,
+  options: { reason?: string; since?: string; limit?: number } = {},
+): Promise<OpenDeadLetter[]> {
   const rows = await queryRows<Record<string, string | number>>(
     store.client,
     `SELECT * FROM (${DEAD_LETTERS_BY_ORIGIN})

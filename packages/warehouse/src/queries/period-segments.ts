@@ -19,7 +19,7 @@ export function periodSegments(from: string, to: string): PeriodSegments {
   checkCalendarDate(to);
   const segments: PeriodSegments = { years: [], months: [], days: [] };
   // YYYY-MM-DD strings compare as the dates they name.
-  for (let cursor = from; cursor <= to; ) {
+  for (let cursor = from; cursor <= to;) {
     if (cursor === firstOfYear(cursor) && lastOfYear(cursor) <= to) {
       segments.years.push(cursor);
       cursor = addDays(lastOfYear(cursor), 1);

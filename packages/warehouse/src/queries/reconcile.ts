@@ -25,7 +25,11 @@ export interface RollupDifference {
  * shows up here at each level and grain it reached. Month and year totals are checked for every
  * month and year the period touches, over the whole month or year.
  */
-export async function reconcile(store: Store, window: { from: string; to: string }, types: readonly EventTypeDefinition[] = EVENT_TYPES): Promise<RollupDifference[]> {
+export async function reconcile(
+  store: Store,
+  window: { from: string; to: string },
+  types: readonly EventTypeDefinition[] = EVENT_TYPES,
+): Promise<RollupDifference[]> {
   const differences: RollupDifference[] = [];
   for (const type of types) {
     for (const grain of GRAINS) differences.push(...(await reconcileGrain(store, type, rollupGrain(type, grain), window)));
@@ -41,11 +45,16 @@ function grainBounds(grain: RollupGrain): { from: string; to: string } {
     case 'month':
       return { from: 'toStartOfMonth({from:Date})', to: 'toLastDayOfMonth({to:Date})' };
     case 'year':
-      return { from: 'toStartOfYear({from:Date})', to: "toStartOfYear({to:Date}) + INTERVAL 1 YEAR - INTERVAL 1 DAY" };
+      return { from: 'toStartOfYear({from:Date})', to: 'toStartOfYear({to:Date}) + INTERVAL 1 YEAR - INTERVAL 1 DAY' };
   }
 }
 
-async function reconcileGrain(store: Store, type: EventTypeDefinition, grain: RollupGrain, window: { from: string; to: string }): Promise<RollupDifference[]> {
+async function reconcileGrain(
+  store: Store,
+  type: EventTypeDefinition,
+  grain: RollupGrain,
+  window: { from: string; to: string },
+): Promise<RollupDifference[]> {
   const { rollup } = type;
   const keys = grainKeys(type, grain);
   const period = grain.periodColumn;

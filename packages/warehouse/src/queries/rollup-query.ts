@@ -61,7 +61,10 @@ export async function queryRollup(
     placeConditions.push('startsWith(code, {prefix:String})');
     params.prefix = prefix;
   }
-  const segments = by.length > 0 ? { years: [], months: [], days: [[filter.from, filter.to] as [string, string]] } : periodSegments(filter.from, filter.to);
+  const segments =
+    by.length > 0
+      ? { years: [], months: [], days: [[filter.from, filter.to] as [string, string]] }
+      : periodSegments(filter.from, filter.to);
   const states = rollup.measures.map(stateColumn);
   const parts: string[] = [];
   const readGrain = (grain: Grain, periodCondition: string) => {

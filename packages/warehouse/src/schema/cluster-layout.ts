@@ -92,7 +92,8 @@ export function clusterLayout(options: DdlOptions, types: readonly EventTypeDefi
     );
   }
   const { database } = options;
-  if (!database) throw new Error(`cluster ${cluster}: set the database (CLICKHOUSE_DATABASE); each shard runs backfills with names qualified by it`);
+  if (!database)
+    throw new Error(`cluster ${cluster}: set the database (CLICKHOUSE_DATABASE); each shard runs backfills with names qualified by it`);
   const sharded = shardedTablesOf(types);
   return {
     cluster: quoteIdentifier(cluster),

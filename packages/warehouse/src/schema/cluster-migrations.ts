@@ -11,7 +11,11 @@ import type { Migration } from './migration.ts';
  * text (what applied migrations' checksums were taken of) cannot change. The cluster text is
  * checksummed the same way once a cluster has applied it: packages/warehouse/test/golden pins it.
  */
-export function clusterMigrations(migrations: Migration[], options: DdlOptions, types: readonly EventTypeDefinition[] = EVENT_TYPES): Migration[] {
+export function clusterMigrations(
+  migrations: Migration[],
+  options: DdlOptions,
+  types: readonly EventTypeDefinition[] = EVENT_TYPES,
+): Migration[] {
   const layout = clusterLayout(options, types);
   return migrations.map((migration) => {
     try {

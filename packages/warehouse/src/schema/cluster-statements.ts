@@ -60,7 +60,8 @@ function replicatedPerShard(rest: string, statement: string): string {
 }
 
 function requireReplicated(rest: string, statement: string): string {
-  if (!rest.includes(quoteString(EVERY_NODE_REPLICATION_PATH))) throw new Error(`cluster layout: a table kept on every node must be Replicated*:\n${statement}`);
+  if (!rest.includes(quoteString(EVERY_NODE_REPLICATION_PATH)))
+    throw new Error(`cluster layout: a table kept on every node must be Replicated*:\n${statement}`);
   return rest;
 }
 
@@ -71,7 +72,8 @@ const RULES: Rule[] = [
     render([statement, create, table, cluster, rest], layout) {
       checkCluster(cluster!, layout, statement);
       const placement = layout.placement(table!);
-      if (placement.kind === 'every-node') return [`${create}${table} ON CLUSTER ${layout.everyNodeCluster}${requireReplicated(rest!, statement)}`];
+      if (placement.kind === 'every-node')
+        return [`${create}${table} ON CLUSTER ${layout.everyNodeCluster}${requireReplicated(rest!, statement)}`];
       return [
         `${create}${localTableName(table!)} ON CLUSTER ${cluster}${replicatedPerShard(rest!, statement)}`,
         distributedTableDdl(table!, placement.shardingKey, layout, 'create'),
@@ -115,7 +117,9 @@ const RULES: Rule[] = [
   {
     // Views exist on every node; plain views read the Distributed tables, unchanged.
     name: 'drop or create view',
-    pattern: new RegExp(`^(?:DROP VIEW (?:IF EXISTS )?|CREATE (?:OR REPLACE )?VIEW (?:IF NOT EXISTS )?)${NAME} ON CLUSTER ${NAME}\\b[\\s\\S]*$`),
+    pattern: new RegExp(
+      `^(?:DROP VIEW (?:IF EXISTS )?|CREATE (?:OR REPLACE )?VIEW (?:IF NOT EXISTS )?)${NAME} ON CLUSTER ${NAME}\\b[\\s\\S]*$`,
+    ),
     render([statement, , cluster], layout) {
       checkCluster(cluster!, layout, statement);
       return [statement];

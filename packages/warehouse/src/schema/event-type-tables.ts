@@ -6,7 +6,17 @@ import type { Migration } from './migration.ts';
 import { writeDeadlineColumnSql, writeLeaseConstraintSql } from './write-lease.ts';
 import { baselineMigration, checkBaseline } from './baseline.ts';
 import { SUBJECT_COLUMN_COMMENT, rawColumnDdl } from './raw-columns.ts';
-import { grainAggregateSql, grainKeys, grainViewDdl, grainViewName, levelAggregateSql, levelViewName, measuresAt, rollupGrain, type RollupGrain } from './rollup-grains.ts';
+import {
+  grainAggregateSql,
+  grainKeys,
+  grainViewDdl,
+  grainViewName,
+  levelAggregateSql,
+  levelViewName,
+  measuresAt,
+  rollupGrain,
+  type RollupGrain,
+} from './rollup-grains.ts';
 
 /**
  * Readable view names: <x>_rollup → <x>_daily / <x>_monthly (by day or month,
@@ -199,7 +209,9 @@ SELECT event_id, '${type.name}' AS event_type, ingested_at FROM ${raw}`;
         id: `${type.name}/0004_rollup_one_view_per_grain`,
         description: `${type.title.en}: one rollup view per grain, fanning village aggregates out to every level`,
         statements: [
-          ...[day, month, year].flatMap((grain) => ROLLUP_LEVELS.map((level) => `DROP VIEW IF EXISTS ${levelViewName(grain, level)}${cluster}`)),
+          ...[day, month, year].flatMap((grain) =>
+            ROLLUP_LEVELS.map((level) => `DROP VIEW IF EXISTS ${levelViewName(grain, level)}${cluster}`),
+          ),
           ...[day, month, year].map((grain) => grainViewDdl(type, grain, options, 4)),
         ],
       },
@@ -252,7 +264,9 @@ LEFT JOIN ${names} AS d ON d.code = r.code
 GROUP BY level, code, place_name, ${periodKey}${dims.map((d) => `, ${d.name}`).join('')}`;
   };
 
-  const totals = (grain: RollupGrain) => `CREATE OR REPLACE VIEW ${viewName(type, grain.grain === 'month' ? 'month_totals' : 'year_totals')}${cluster} AS
+  const totals = (
+    grain: RollupGrain,
+  ) => `CREATE OR REPLACE VIEW ${viewName(type, grain.grain === 'month' ? 'month_totals' : 'year_totals')}${cluster} AS
 SELECT
   r.level AS level,
   r.code AS code,

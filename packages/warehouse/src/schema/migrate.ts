@@ -8,14 +8,20 @@ const log = createLogger('migrate');
 
 /** Ids of migrations not applied yet, or changed since (repeatable ones); [] when the schema is current. */
 export async function pendingMigrations(store: Store, migrations: Migration[]): Promise<string[]> {
-  const [tables] = await queryRows<{ n: number }>(store.client, "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'schema_migrations'");
+  const [tables] = await queryRows<{ n: number }>(
+    store.client,
+    "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'schema_migrations'",
+  );
   if (Number(tables?.n ?? 0) === 0) return migrations.map((m) => m.id);
   const applied = await appliedChecksums(store);
   return migrations.filter((m) => applied.get(m.id) !== migrationChecksum(m)).map((m) => m.id);
 }
 
 async function appliedChecksums(store: Store): Promise<Map<string, string>> {
-  const rows = await queryRows<{ id: string; checksum: string }>(store.client, 'SELECT id, argMax(checksum, applied_at) AS checksum FROM schema_migrations GROUP BY id');
+  const rows = await queryRows<{ id: string; checksum: string }>(
+    store.client,
+    'SELECT id, argMax(checksum, applied_at) AS checksum FROM schema_migrations GROUP BY id',
+  );
   return new Map(rows.map((row) => [row.id, row.checksum]));
 }
 

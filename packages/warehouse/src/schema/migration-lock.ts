@@ -34,7 +34,10 @@ TTL toDateTime(expires_at) + INTERVAL 1 DAY`,
 export async function migrationLockHolder(store: Store, options?: DdlOptions): Promise<(LockHolder & { token: string }) | undefined> {
   // On a cluster every run must see every claim, whichever node it asks.
   const settings = options ? settingsClause(bookkeepingSettings(options)) : '';
-  const exists = await queryRows<{ n: number }>(store.client, "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'schema_migration_lock'");
+  const exists = await queryRows<{ n: number }>(
+    store.client,
+    "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'schema_migration_lock'",
+  );
   if (Number(exists[0]?.n ?? 0) === 0) return undefined;
   const [row] = await queryRows<{ holder: string; token: string; acquired_at: string }>(
     store.client,
@@ -70,12 +73,19 @@ SELECT {holder:String}, {token:String}, now64(3), now64(3) + toIntervalMilliseco
         timeoutMs: WAIT_FOR_HOLDER_MS,
         intervalMs: 1_000,
         onWait: () => {
-          if (!said) log.info({ holder: current?.holder, since: current?.acquiredAt }, 'another migrate run holds the migration lock; waiting for it');
+          if (!said)
+            log.info(
+              { holder: current?.holder, since: current?.acquiredAt },
+              'another migrate run holds the migration lock; waiting for it',
+            );
           said = true;
         },
       },
     );
-    if (!ours) throw new Error(`another migrate run (${current?.holder}) has held the migration lock for over ${WAIT_FOR_HOLDER_MS / 60_000} minutes; check it, or wait for its lock to expire`);
+    if (!ours)
+      throw new Error(
+        `another migrate run (${current?.holder}) has held the migration lock for over ${WAIT_FOR_HOLDER_MS / 60_000} minutes; check it, or wait for its lock to expire`,
+      );
     return await work();
   } finally {
     await runCommand(store.client, 'DELETE FROM schema_migration_lock WHERE token = {token:String}', { token }).catch((error: unknown) =>

@@ -52,9 +52,21 @@ export function rollupGrain(type: EventTypeDefinition, grain: Grain): RollupGrai
     case 'day':
       return { grain, table: type.rollup.table, periodColumn: 'day', periodExpr: LOCAL_DAY, withDimensions: true };
     case 'month':
-      return { grain, table: `${type.rollup.table}_month`, periodColumn: 'period', periodExpr: `toStartOfMonth(${LOCAL_DAY})`, withDimensions: false };
+      return {
+        grain,
+        table: `${type.rollup.table}_month`,
+        periodColumn: 'period',
+        periodExpr: `toStartOfMonth(${LOCAL_DAY})`,
+        withDimensions: false,
+      };
     case 'year':
-      return { grain, table: `${type.rollup.table}_year`, periodColumn: 'period', periodExpr: `toStartOfYear(${LOCAL_DAY})`, withDimensions: false };
+      return {
+        grain,
+        table: `${type.rollup.table}_year`,
+        periodColumn: 'period',
+        periodExpr: `toStartOfYear(${LOCAL_DAY})`,
+        withDimensions: false,
+      };
   }
 }
 
@@ -84,7 +96,9 @@ export function levelAggregateSql(
   version = ROLLUP_VERSION,
 ): string {
   const dimensions = grain.withDimensions ? type.rollup.dimensions.map((d) => `${d.expr} AS ${d.name}`) : [];
-  const measures = measuresAt(type, version).map((m) => (output === 'states' ? `${stateExpr(m)} AS ${stateColumn(m)}` : `${rawExpr(m)} AS ${m.name}`));
+  const measures = measuresAt(type, version).map((m) =>
+    output === 'states' ? `${stateExpr(m)} AS ${stateColumn(m)}` : `${rawExpr(m)} AS ${m.name}`,
+  );
   // From version 5 an event counts only at its own level and above.
   const ownLevelAndAbove = version >= 5 ? `\nWHERE ${SUBJECT_DIGITS_SQL} >= ${PREFIX_LENGTH[level]}` : '';
   return `SELECT

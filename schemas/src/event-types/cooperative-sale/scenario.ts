@@ -5,7 +5,6 @@ import { ScenarioConflict, defineScenarioPart, filterKey, parseFilterKey, type S
 import { part, slice } from '../../core/scenario-calendar.ts';
 import { SALE_CHANNELS, SALE_UNITS } from './contract.ts';
 
-
 /** Quantities are targeted to 3 decimals and planned as integers in thousandths. */
 const QUANTITY_SCALE = 1000;
 
@@ -24,12 +23,20 @@ interface SaleStream {
 const productSchema = z.object({ name: z.string().min(1).max(64), unit: z.enum(SALE_UNITS), price_fen: z.int().positive() }).strict();
 type Product = z.output<typeof productSchema>;
 
-const DRAWN_CHANNELS: readonly (typeof SALE_CHANNELS)[number][] = ['wholesale', 'wholesale', 'e_commerce', 'retail', 'contract_purchase', 'livestream'];
+const DRAWN_CHANNELS: readonly (typeof SALE_CHANNELS)[number][] = [
+  'wholesale',
+  'wholesale',
+  'e_commerce',
+  'retail',
+  'contract_purchase',
+  'livestream',
+];
 const SALE_MEASURES = ['sales', 'revenue_fen', 'quantity'];
 
 /** Sales figures are targeted per product (optionally per unit and channel): the generator sells it exactly. */
 const byProduct = {
-  accepts: (filter: Record<string, string>) => filter.product !== undefined && Object.keys(filter).every((k) => ['product', 'unit', 'channel'].includes(k)),
+  accepts: (filter: Record<string, string>) =>
+    filter.product !== undefined && Object.keys(filter).every((k) => ['product', 'unit', 'channel'].includes(k)),
   described: 'product, with unit and channel optional',
 };
 
@@ -49,12 +56,25 @@ export const cooperativeSaleScenario = defineScenarioPart({
   activity: {
     cooperative_share: z.number().min(0).max(1).default(0.3).describe('share of villages with a cooperative'),
     sales_per_cooperative_per_month: z.number().nonnegative().default(4).describe('sales of each product per cooperative per month'),
-    default_products: z.array(productSchema).min(1).default([{ name: '核桃', unit: 'kg', price_fen: 2_000 }]).describe('what cooperatives not named in the scenario sell'),
+    default_products: z
+      .array(productSchema)
+      .min(1)
+      .default([{ name: '核桃', unit: 'kg', price_fen: 2_000 }])
+      .describe('what cooperatives not named in the scenario sell'),
   },
   settings: {
     /** Cooperatives of particular villages; other villages get plausible ones from `activity`. */
     cooperatives: z
-      .array(z.object({ village: divisionCode, id: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/), name: z.string().optional(), products: z.array(productSchema).min(1) }).strict())
+      .array(
+        z
+          .object({
+            village: divisionCode,
+            id: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/),
+            name: z.string().optional(),
+            products: z.array(productSchema).min(1),
+          })
+          .strict(),
+      )
       .default([])
       .describe('cooperatives of particular villages, with their products; other villages get plausible ones'),
   },
@@ -88,10 +108,19 @@ export const cooperativeSaleScenario = defineScenarioPart({
       revenueFen ??= quantityMilli !== undefined ? Math.round(quantityMilli * pricePerMilli) : (sales ?? 0) * price * 500;
       quantityMilli ??= Math.max(sales ?? 1, Math.round(revenueFen / pricePerMilli));
       sales ??= Math.max(revenueFen > 0 ? 1 : 0, Math.min(revenueFen, quantityMilli, Math.round(revenueFen / 5_000_000)));
-      if (sales > revenueFen || sales > quantityMilli) fail(`${sales} sales of ${name} cannot each have a positive amount and quantity`, SALE_MEASURES);
+      if (sales > revenueFen || sales > quantityMilli)
+        fail(`${sales} sales of ${name} cannot each have a positive amount and quantity`, SALE_MEASURES);
       if (sales === 0 && (revenueFen > 0 || quantityMilli > 0)) fail(`revenue or quantity of ${name} without any sale`, SALE_MEASURES);
       const cooperative = own.find((c) => c.products.some((p) => p.name === name)) ?? own[0];
-      streams.push({ cooperativeId: cooperative?.id ?? `${place.code}-COOP1`, product: name, unit, channel: fields.channel, sales, revenueFen, quantityMilli });
+      streams.push({
+        cooperativeId: cooperative?.id ?? `${place.code}-COOP1`,
+        product: name,
+        unit,
+        channel: fields.channel,
+        sales,
+        revenueFen,
+        quantityMilli,
+      });
     }
     // Plausible sales of products no target speaks about, so targeted figures stay exact.
     const hasCooperative = own.length > 0 || sells === 1 || random.chance(settings.cooperative_share);
@@ -102,10 +131,18 @@ export const cooperativeSaleScenario = defineScenarioPart({
         const sales = Math.max(sells === 1 && streams.length === 0 ? 1 : 0, Math.round(settings.sales_per_cooperative_per_month * months));
         if (sales === 0) continue;
         const lot = random.int(100, 2_000);
-        streams.push({ cooperativeId: cooperative.id, product: product.name, unit: product.unit, sales, revenueFen: sales * lot * product.price_fen, quantityMilli: sales * lot * QUANTITY_SCALE });
+        streams.push({
+          cooperativeId: cooperative.id,
+          product: product.name,
+          unit: product.unit,
+          sales,
+          revenueFen: sales * lot * product.price_fen,
+          quantityMilli: sales * lot * QUANTITY_SCALE,
+        });
       }
     }
-    if (sells === 1 && !streams.some((stream) => stream.sales > 0)) fail('counted as a selling village, but no product is left for it to sell', ['villages_selling']);
+    if (sells === 1 && !streams.some((stream) => stream.sales > 0))
+      fail('counted as a selling village, but no product is left for it to sell', ['villages_selling']);
     return streams;
   },
 

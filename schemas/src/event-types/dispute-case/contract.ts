@@ -31,9 +31,7 @@ export const disputeCaseV1 = z
     category: z.enum(DISPUTE_CATEGORIES),
     step: z.enum(DISPUTE_STEPS),
     handling_level: z.enum(HANDLING_LEVELS).describe('level handling the case at this step'),
-    received_at: eventTime
-      .optional()
-      .describe('when the case was received; required after the first step, to compute time to resolve'),
+    received_at: eventTime.optional().describe('when the case was received; required after the first step, to compute time to resolve'),
     mediator_id: pseudonymousId.optional().describe('mediator (调解员), pseudonymous'),
     parties: z.int().min(2).max(500).optional().describe('number of parties involved'),
   })

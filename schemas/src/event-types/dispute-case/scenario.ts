@@ -5,7 +5,6 @@ import { slice } from '../../core/scenario-calendar.ts';
 import { workingTime } from '../../core/sample-time.ts';
 import { DISPUTE_CATEGORIES } from './contract.ts';
 
-
 /** Exactly how many cases one village receives, resolves, and resolves without escalating. */
 interface DisputePlan {
   code: string;
@@ -20,7 +19,12 @@ export const disputeCaseScenario = defineScenarioPart({
   activity: {
     disputes_per_village_per_year: z.number().nonnegative().default(6).describe('disputes an average village receives in a year'),
     resolution_rate: z.number().min(0).max(1).default(0.93).describe('share of received disputes resolved'),
-    village_resolution_share: z.number().min(0).max(1).default(0.8).describe('share of resolutions made in the village (the rest go to the township)'),
+    village_resolution_share: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.8)
+      .describe('share of resolutions made in the village (the rest go to the township)'),
   },
   targets: [
     { measure: 'received' },
@@ -34,7 +38,8 @@ export const disputeCaseScenario = defineScenarioPart({
     const resolvedTarget = quota('resolved');
     const defaultReceived = Math.round(settings.disputes_per_village_per_year * (months / 12) * place.weight);
     const resolved = resolvedTarget ?? Math.round((receivedTarget ?? defaultReceived) * settings.resolution_rate);
-    const received = receivedTarget ?? Math.max(resolved, resolvedTarget !== undefined ? Math.ceil(resolved / settings.resolution_rate) : defaultReceived);
+    const received =
+      receivedTarget ?? Math.max(resolved, resolvedTarget !== undefined ? Math.ceil(resolved / settings.resolution_rate) : defaultReceived);
     const resolvedInVillage = quota('resolved_in_village') ?? Math.round(resolved * settings.village_resolution_share);
     if (resolved > received || resolvedInVillage > resolved) {
       fail('resolved exceeds received, or village resolutions exceed resolved', ['received', 'resolved', 'resolved_in_village']);

@@ -20,9 +20,7 @@ export const gridVisitV1 = z
   .object({
     grid_id: recordId.describe('grid (网格) the visit belongs to, unique within the village'),
     member_id: pseudonymousId.describe('grid member (网格员) who made the visit'),
-    household_id: pseudonymousId
-      .nullable()
-      .describe('household visited; null for patrols and publicity not aimed at one household'),
+    household_id: pseudonymousId.nullable().describe('household visited; null for patrols and publicity not aimed at one household'),
     kind: z.enum(VISIT_KINDS).describe('what the visit was for'),
     issues_found: z.int().min(0).max(100).describe('residents\u2019 problems or requests recorded'),
     hazards_found: z.int().min(0).max(100).describe('safety risks and hazards found (风险隐患)'),
@@ -54,11 +52,17 @@ export const gridVisitV2 = z
     hazards: z.array(z.object({ category: z.enum(HAZARD_CATEGORIES), handled: z.boolean() }).strict()).max(100),
   })
   .strict()
-  .refine((d) => d.kind !== 'household_visit' || d.household_id !== null, { message: 'a household_visit must name the household', path: ['household_id'] })
-  .refine((d) => {
-    const minutes = (Date.parse(d.ended_at) - Date.parse(d.started_at)) / 60_000;
-    return minutes > 0 && minutes <= 720;
-  }, { message: 'ended_at must be after started_at, at most 12 hours later', path: ['ended_at'] });
+  .refine((d) => d.kind !== 'household_visit' || d.household_id !== null, {
+    message: 'a household_visit must name the household',
+    path: ['household_id'],
+  })
+  .refine(
+    (d) => {
+      const minutes = (Date.parse(d.ended_at) - Date.parse(d.started_at)) / 60_000;
+      return minutes > 0 && minutes <= 720;
+    },
+    { message: 'ended_at must be after started_at, at most 12 hours later', path: ['ended_at'] },
+  );
 
 export type GridVisitV2 = z.output<typeof gridVisitV2>;
 

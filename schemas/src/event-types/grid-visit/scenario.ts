@@ -60,7 +60,8 @@ export const gridVisitScenario = defineScenarioPart({
     if (visits > 0 && (members === 0 || grids === 0)) fail('visits without a grid member or a grid', VISIT_MEASURES);
     if (visits < Math.max(members, grids)) fail(`${visits} visits cannot reach ${members} grid members and ${grids} grids`, VISIT_MEASURES);
     if (householdVisits + serviceVisits > visits) fail('more household and service visits than visits', VISIT_MEASURES);
-    if (householdVisits + serviceVisits < households) fail(`${householdVisits + serviceVisits} household visits cannot reach ${households} households`, VISIT_MEASURES);
+    if (householdVisits + serviceVisits < households)
+      fail(`${householdVisits + serviceVisits} household visits cannot reach ${households} households`, VISIT_MEASURES);
     const hazards = quota('hazards_found') ?? Math.round(visits * 0.03);
     if (hazards > visits * 100) fail('more than 100 hazards per visit', ['hazards_found', 'visits']);
     return { code: place.code, visits, householdVisits, serviceVisits, households, members, grids, hazards };
@@ -82,7 +83,8 @@ export const gridVisitScenario = defineScenarioPart({
         data: {
           grid_id: `G${(j < g.grids ? j : random.int(0, g.grids - 1)) + 1}`,
           member_id: `${g.code}-M${(j < g.members ? j : random.int(0, g.members - 1)) + 1}`,
-          household_id: service || household ? `${g.code}-H${(ordinal < g.households ? ordinal : random.int(0, g.households - 1)) + 1}` : null,
+          household_id:
+            service || household ? `${g.code}-H${(ordinal < g.households ? ordinal : random.int(0, g.households - 1)) + 1}` : null,
           kind,
           issues_found: random.chance(0.2) ? 1 : 0,
           hazards_found: part(g.hazards, g.visits, j),

@@ -4,7 +4,6 @@ import { PREFIX_LENGTH, ancestorCode, levelOfCode, type RollupLevel } from '../.
 import { defineScenarioPart, type Producer, type ScenarioPlace } from '../../core/scenario-part.ts';
 import { part, slice, spreadBefore } from '../../core/scenario-calendar.ts';
 
-
 /** Levels that can run training sessions: a village, or a township, county or city school. */
 export const ORGANISER_LEVELS = ['village', 'township', 'county', 'city'] as const;
 
@@ -21,7 +20,14 @@ interface TrainingPlan {
 }
 
 const MEASURES = ['sessions', 'attendances', 'attendees'];
-const COURSES = ['基层党组织建设专题培训', '网格化管理业务培训', '矛盾纠纷排查化解实务', '乡村振兴政策解读', '农村集体经济发展与合作社经营', '安全生产与风险隐患排查'];
+const COURSES = [
+  '基层党组织建设专题培训',
+  '网格化管理业务培训',
+  '矛盾纠纷排查化解实务',
+  '乡村振兴政策解读',
+  '农村集体经济发展与合作社经营',
+  '安全生产与风险隐患排查',
+];
 const OTHER_ROLES = ['party_member', 'village_cadre', 'resident', 'party_member', 'grid_member'];
 
 /**
@@ -58,7 +64,11 @@ function roleOf(person: number, named: [string, number][]): string {
 
 export const trainingAttendanceScenario = defineScenarioPart({
   activity: {
-    training_sessions_per_village_per_year: z.number().nonnegative().default(6).describe('sessions per village (or per village under a school) in a year'),
+    training_sessions_per_village_per_year: z
+      .number()
+      .nonnegative()
+      .default(6)
+      .describe('sessions per village (or per village under a school) in a year'),
     attendances_per_session: z.int().positive().default(25).describe('attendances of an average session'),
     /**
      * Who runs training sessions, as relative shares of the sessions: villages by default; a
@@ -77,7 +87,10 @@ export const trainingAttendanceScenario = defineScenarioPart({
     {
       measure: 'attendees',
       atMost: { measure: 'attendances', conflict: 'fewer attendances than distinct attendees' },
-      filters: { accepts: (filter) => Object.keys(filter).length === 0 || (Object.keys(filter).length === 1 && filter.role !== undefined), described: 'role=*' },
+      filters: {
+        accepts: (filter) => Object.keys(filter).length === 0 || (Object.keys(filter).length === 1 && filter.role !== undefined),
+        described: 'role=*',
+      },
     },
   ],
 
@@ -120,16 +133,28 @@ export const trainingAttendanceScenario = defineScenarioPart({
     const code = t.organiser.code;
     const ownPeople = t.organiser.level === 'village';
     const personId = (person: number) =>
-      ownPeople ? `${code}-P${person + 1}` : `${t.attendeeVillages[person % t.attendeeVillages.length]}-O${code.slice(0, PREFIX_LENGTH[t.organiser.level])}-${person + 1}`;
+      ownPeople
+        ? `${code}-P${person + 1}`
+        : `${t.attendeeVillages[person % t.attendeeVillages.length]}-O${code.slice(0, PREFIX_LENGTH[t.organiser.level])}-${person + 1}`;
     const [s0, s1] = slice(t.sessions, calendar.work, day);
     for (let s = s0; s < s1; s++) {
       const start = dayStart + 8 * HOUR_MS + Math.floor(random.next() * 7 * HOUR_MS);
       const organisingLevel = ownPeople ? random.pick(['village', 'township', 'county'] as const) : t.organiser.level;
-      const session = { session_id: `${code}-S${s + 1}`, course: random.pick(COURSES), organising_level: organisingLevel, mode: random.chance(0.3) ? 'online' : 'on_site', hours: random.pick([1, 1.5, 2, 3]) };
+      const session = {
+        session_id: `${code}-S${s + 1}`,
+        course: random.pick(COURSES),
+        organising_level: organisingLevel,
+        mode: random.chance(0.3) ? 'online' : 'on_site',
+        hours: random.pick([1, 1.5, 2, 3]),
+      };
       const first = spreadBefore(s, t.sessions, t.attendances);
       for (let a = 0; a < part(t.attendances, t.sessions, s); a++) {
         const person = (first + a) % t.attendees;
-        yield { key: `t${first + a}`, time: start, data: { ...session, attendee_id: personId(person), role: roleOf(person, t.roleAttendees) } };
+        yield {
+          key: `t${first + a}`,
+          time: start,
+          data: { ...session, attendee_id: personId(person), role: roleOf(person, t.roleAttendees) },
+        };
       }
     }
   },

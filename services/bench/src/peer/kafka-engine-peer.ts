@@ -116,7 +116,8 @@ function dataField(column: ColumnSpec): { tupleType: string; select: (value: str
   const type = column.type.replace(/^LowCardinality\((.*)\)$/, '$1');
   if (type === 'String') return { tupleType: 'Nullable(String)', select: (v) => `ifNull(${v}, '')` };
   if (type.startsWith('Decimal')) return { tupleType: 'Nullable(Float64)', select: (v) => `CAST(ifNull(${v}, 0) AS ${type})` };
-  if (type.startsWith('DateTime64')) return { tupleType: 'Nullable(String)', select: (v) => `ifNull(parseDateTime64BestEffortOrNull(${v}, 3, 'UTC'), event_time)` };
+  if (type.startsWith('DateTime64'))
+    return { tupleType: 'Nullable(String)', select: (v) => `ifNull(parseDateTime64BestEffortOrNull(${v}, 3, 'UTC'), event_time)` };
   return { tupleType: `Nullable(${type})`, select: (v) => `CAST(ifNull(${v}, 0) AS ${type})` };
 }
 
@@ -165,7 +166,10 @@ function createKafkaTableSql(options: KafkaEnginePeerOptions): string {
 
 async function countRows(store: Store, tables: string[], distinctIds = false): Promise<number> {
   const count = distinctIds ? 'uniqExact(event_id)' : 'count()';
-  const [row] = await queryRows<{ n: string | number }>(store.client, `SELECT ${tables.map((t) => `(SELECT ${count} FROM ${t})`).join(' + ')} AS n`);
+  const [row] = await queryRows<{ n: string | number }>(
+    store.client,
+    `SELECT ${tables.map((t) => `(SELECT ${count} FROM ${t})`).join(' + ')} AS n`,
+  );
   return Number(row?.n ?? 0);
 }
 
@@ -182,7 +186,11 @@ async function consumerStats(store: Store): Promise<ConsumerStats> {
      FROM system.kafka_consumers WHERE database = currentDatabase() AND table = '${KAFKA_TABLE}'`,
   ).catch(() => []);
   return rows.reduce<ConsumerStats>(
-    (sum, r) => ({ read: sum.read + Number(r.read), commits: sum.commits + Number(r.commits), exceptions: [...sum.exceptions, ...r.exceptions] }),
+    (sum, r) => ({
+      read: sum.read + Number(r.read),
+      commits: sum.commits + Number(r.commits),
+      exceptions: [...sum.exceptions, ...r.exceptions],
+    }),
     { read: 0, commits: 0, exceptions: [] },
   );
 }
@@ -216,7 +224,10 @@ export async function runKafkaEnginePeer(options: KafkaEnginePeerOptions): Promi
   try {
     await runCommand(store.client, createKafkaTableSql(options));
     for (const { eventType, topic } of feeds) {
-      await runCommand(store.client, `CREATE MATERIALIZED VIEW ${kafkaView(eventType)} TO ${eventType.rawTable.name} AS ${selectRows(eventType, topic)}`);
+      await runCommand(
+        store.client,
+        `CREATE MATERIALIZED VIEW ${kafkaView(eventType)} TO ${eventType.rawTable.name} AS ${selectRows(eventType, topic)}`,
+      );
     }
     await pollUntil(
       async () => {
@@ -241,7 +252,12 @@ export async function runKafkaEnginePeer(options: KafkaEnginePeerOptions): Promi
     await dropPeerObjects(store, types);
   }
   const events = loaded - baseline;
-  if (loaded < target) throw new Error(`native peer timed out after ${timeoutMs / 1000} s with ${events} of ${target - baseline} events; ${notes.join('; ')}`);
-  notes.unshift(`settings: ${Object.entries(KAFKA_ENGINE_SETTINGS).map(([k, v]) => `${k}=${v}`).join(', ')}, one Kafka table for all topics, a view per type`);
+  if (loaded < target)
+    throw new Error(`native peer timed out after ${timeoutMs / 1000} s with ${events} of ${target - baseline} events; ${notes.join('; ')}`);
+  notes.unshift(
+    `settings: ${Object.entries(KAFKA_ENGINE_SETTINGS)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}, one Kafka table for all topics, a view per type`,
+  );
   return { events, seconds, eventsPerSecond: events / seconds, notes: notes.join('; ') };
 }

@@ -23,7 +23,10 @@ export async function clickhouseInsertCeiling(store: Store, rows: SerializedRows
     const columns = rawColumnNames(eventType.rawTable);
     for (let start = 0; start < lines.length; start += CHUNK_ROWS) {
       const chunk = lines.slice(start, start + CHUNK_ROWS);
-      await insertSerialized(store.client, eventType.rawTable.name, `${chunk.join('\n')}\n`, { columns, deduplicationToken: `ceiling:${run}:${eventType.name}:${start}` });
+      await insertSerialized(store.client, eventType.rawTable.name, `${chunk.join('\n')}\n`, {
+        columns,
+        deduplicationToken: `ceiling:${run}:${eventType.name}:${start}`,
+      });
       inserted += chunk.length;
     }
   }

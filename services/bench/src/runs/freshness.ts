@@ -52,12 +52,22 @@ interface Sent {
 export async function measureFreshness(options: FreshnessOptions): Promise<FreshnessRun> {
   const topics = topicsFor(options.name);
   const typeTopics = EVENT_TYPES.map((t) => topics.forEventType(t.name));
-  await ensureTopics(options.kafka, [...typeTopics, topics.unrouted, topics.deadLetter], { partitions: options.partitions, replicationFactor: 1 });
+  await ensureTopics(options.kafka, [...typeTopics, topics.unrouted, topics.deadLetter], {
+    partitions: options.partitions,
+    replicationFactor: 1,
+  });
   const dataDir = mkdtempSync(join(tmpdir(), 'govstats-bench-fresh-'));
   const chdbPath = join(dataDir, 'chdb');
   const groupId = `${options.name}-ingest`;
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'services', 'cli', 'src', 'main.ts'), 'ingest'], {
-    env: { ...options.env, KAFKA_TOPIC_PREFIX: topics.prefix, CHDB_PATH: chdbPath, INGEST_GROUP_ID: groupId, INGEST_METRICS_PORT: '0', LOG_LEVEL: 'warn' },
+    env: {
+      ...options.env,
+      KAFKA_TOPIC_PREFIX: topics.prefix,
+      CHDB_PATH: chdbPath,
+      INGEST_GROUP_ID: groupId,
+      INGEST_METRICS_PORT: '0',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
     cwd: REPO_ROOT,
   });
@@ -73,7 +83,13 @@ export async function measureFreshness(options: FreshnessOptions): Promise<Fresh
     const batches = await waitForBatches(store, sent, 60_000);
     const latencies = sent.filter((s) => s.at >= sent[0]!.at + WARM_UP_MS).map((s) => batchFinishedAt(batches, s) - s.at);
     if (latencies.length === 0) throw new Error('freshness run published nothing after the warm-up: raise the rate or the duration');
-    return { ratePerSecond: options.ratePerSecond, events: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: Math.max(...latencies) };
+    return {
+      ratePerSecond: options.ratePerSecond,
+      events: latencies.length,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      maxMs: Math.max(...latencies),
+    };
   } finally {
     await producer.disconnect().catch(() => undefined);
     await store?.close();

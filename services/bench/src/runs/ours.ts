@@ -37,8 +37,20 @@ export async function runOurs(env: NodeJS.ProcessEnv, groupId: string): Promise<
   const seconds = (performance.now() - started) / 1000;
   rmSync(dataDir, { recursive: true, force: true });
   if (code !== 0) throw new Error(`govstats ingest failed (exit ${code}): ${stderr.slice(-2000)}`);
-  const report = JSON.parse(stdout.trim().split('\n').pop()!) as { loaded: number; messages: number; batches: number; consumingSince: number; lastBatchAt: number };
+  const report = JSON.parse(stdout.trim().split('\n').pop()!) as {
+    loaded: number;
+    messages: number;
+    batches: number;
+    consumingSince: number;
+    lastBatchAt: number;
+  };
   const rss = Number(/peak-rss-kb=(\d+)/.exec(stderr)?.[1] ?? 0) / 1024;
   const consuming = (report.lastBatchAt - report.consumingSince) / 1000;
-  return { endToEnd: report.messages / consuming, process: report.messages / seconds, peakRssMb: Math.round(rss), loaded: report.loaded, batches: report.batches };
+  return {
+    endToEnd: report.messages / consuming,
+    process: report.messages / seconds,
+    peakRssMb: Math.round(rss),
+    loaded: report.loaded,
+    batches: report.batches,
+  };
 }

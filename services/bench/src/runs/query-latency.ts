@@ -30,7 +30,15 @@ export interface QueryLatency {
 function exampleValues(type: EventTypeDefinition): Map<string, unknown[]> {
   const values = new Map<string, unknown[]>();
   for (const data of type.examples.valid) {
-    const event = { specversion: '1.0', id: 'x', source: 'urn:govstats:bench', type: cloudEventType(type, type.versions[0]!.version), time: '2024-03-02T10:00:00+08:00', subject: '411224104201', data };
+    const event = {
+      specversion: '1.0',
+      id: 'x',
+      source: 'urn:govstats:bench',
+      type: cloudEventType(type, type.versions[0]!.version),
+      time: '2024-03-02T10:00:00+08:00',
+      subject: '411224104201',
+      data,
+    };
     const result = validateEvent(event);
     if (!result.ok) throw new Error(`${type.name} example is not valid: ${result.detail}`);
     for (const [column, value] of Object.entries(result.columns)) values.set(column, [...new Set([...(values.get(column) ?? []), value])]);

@@ -95,7 +95,9 @@ export function barChart(options: BarChartOptions): string {
     const value = row.value !== null && Number.isFinite(row.value) ? Math.max(0, row.value) : 0;
     const barWidth = max > 0 ? (value / max) * barSpace : 0;
     parts.push(`<g>`);
-    parts.push(`<text x="${barX - 8}" y="${fixed(textY)}" text-anchor="end" font-size="${FONT_SIZE}" fill="${TEXT_COLOUR}">${escapeHtml(row.label)}</text>`);
+    parts.push(
+      `<text x="${barX - 8}" y="${fixed(textY)}" text-anchor="end" font-size="${FONT_SIZE}" fill="${TEXT_COLOUR}">${escapeHtml(row.label)}</text>`,
+    );
     if (barWidth > 0) {
       parts.push(`<rect x="${fixed(barX)}" y="${fixed(barY)}" width="${fixed(barWidth)}" height="${BAR_HEIGHT}" fill="${BAR_COLOUR}"/>`);
     }
@@ -105,7 +107,9 @@ export function barChart(options: BarChartOptions): string {
     parts.push(`</g>`);
   });
   const axisBottom = TITLE_BLOCK + shown.length * ROW_HEIGHT;
-  parts.push(`<line x1="${fixed(barX)}" y1="${TITLE_BLOCK}" x2="${fixed(barX)}" y2="${axisBottom}" stroke="${AXIS_COLOUR}" stroke-width="1"/>`);
+  parts.push(
+    `<line x1="${fixed(barX)}" y1="${TITLE_BLOCK}" x2="${fixed(barX)}" y2="${axisBottom}" stroke="${AXIS_COLOUR}" stroke-width="1"/>`,
+  );
   parts.push(`</svg>`);
   return parts.join('');
 }

@@ -171,7 +171,10 @@ export function qualityBlocks(quality: DataQuality): Block[] {
   const silent = quality.silentVillages.length;
   const reporting = Math.max(0, quality.villagesTotal - silent);
   if (silent === 0) {
-    blocks.push({ kind: 'paragraph', text: `全市${groupDigits(quality.villagesTotal, 0)}个村（社区）本期均有上报，上报覆盖率${share(reporting, quality.villagesTotal)}。` });
+    blocks.push({
+      kind: 'paragraph',
+      text: `全市${groupDigits(quality.villagesTotal, 0)}个村（社区）本期均有上报，上报覆盖率${share(reporting, quality.villagesTotal)}。`,
+    });
   } else {
     blocks.push({
       kind: 'paragraph',
@@ -201,7 +204,12 @@ const GENERAL_DEFINITIONS: Record<string, string> = {
 
 export function notes(doc: BulletinDocument): string[] {
   const columns = new Set(doc.breakdowns.flatMap((b) => b.columns.map((c) => c.key)));
-  const definitions = [...doc.definitions, ...Object.entries(GENERAL_DEFINITIONS).filter(([key]) => columns.has(key)).map(([, text]) => text)];
+  const definitions = [
+    ...doc.definitions,
+    ...Object.entries(GENERAL_DEFINITIONS)
+      .filter(([key]) => columns.has(key))
+      .map(([, text]) => text),
+  ];
   const ranked = doc.tables
     .map((t) => t.columns.find((c) => c.key === t.rankBy)?.label)
     .filter((label): label is string => label !== undefined);

@@ -49,16 +49,29 @@ export function csvRecords(doc: BulletinDocument): CsvRecord[] {
   }
   for (const table of doc.tables) {
     for (const row of table.rows) {
-      for (const c of table.columns) records.push([table.title, row.code, row.name, c.key, c.label, c.unit, row.values[c.key] ?? null, null, null]);
+      for (const c of table.columns)
+        records.push([table.title, row.code, row.name, c.key, c.label, c.unit, row.values[c.key] ?? null, null, null]);
     }
-    for (const c of table.columns) records.push([table.title, cityCode, cityName, c.key, c.label, c.unit, table.total[c.key] ?? null, null, null]);
+    for (const c of table.columns)
+      records.push([table.title, cityCode, cityName, c.key, c.label, c.unit, table.total[c.key] ?? null, null, null]);
   }
   for (const breakdown of doc.breakdowns) {
     for (const row of breakdown.rows) {
       for (const c of breakdown.columns) {
         const value = row.values[c.key] ?? null;
         if (row.key === undefined) records.push([breakdown.title, '', row.name, c.key, c.label, c.unit, value, null, null]);
-        else records.push([breakdown.title, cityCode, cityName, `${row.key}.${c.key}`, `${row.name}（${c.label}）`, row.unit ?? c.unit, value, null, null]);
+        else
+          records.push([
+            breakdown.title,
+            cityCode,
+            cityName,
+            `${row.key}.${c.key}`,
+            `${row.name}（${c.label}）`,
+            row.unit ?? c.unit,
+            value,
+            null,
+            null,
+          ]);
       }
     }
   }
@@ -70,7 +83,8 @@ export function csvRecords(doc: BulletinDocument): CsvRecord[] {
     ['villages_total', '村（社区）总数', '个', q.villagesTotal],
     ['villages_silent', '无上报村（社区）', '个', q.silentVillages.length],
   ];
-  for (const [measure, label, unit, value] of quality) records.push(['数据质量', cityCode, cityName, measure, label, unit, value, null, null]);
+  for (const [measure, label, unit, value] of quality)
+    records.push(['数据质量', cityCode, cityName, measure, label, unit, value, null, null]);
   return records;
 }
 

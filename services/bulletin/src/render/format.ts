@@ -40,7 +40,7 @@ export function decimalsFor(unit: string, value?: number): number {
 /** Rounds half away from zero at `decimals`, without the binary artefacts of toFixed (1.005 → 1.01). */
 export function roundTo(value: number, decimals: number): number {
   const factor = 10 ** decimals;
-  const rounded = Math.sign(value) * Math.round(Number((Math.abs(value) * factor).toPrecision(15))) / factor;
+  const rounded = (Math.sign(value) * Math.round(Number((Math.abs(value) * factor).toPrecision(15)))) / factor;
   return Object.is(rounded, -0) ? 0 : rounded;
 }
 

@@ -9,15 +9,17 @@ import { buildContent, type Block, type TableBlock } from './content.ts';
 
 /** Escapes text so Markdown shows it literally and renders no HTML from it (place names are data). */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r?\n/g, ' ')
-    // Line starts that would make a heading or a list item.
-    .replace(/^([#+-])(?=\s|$)/u, '\\$1')
-    .replace(/^(\d+)([.)])(?=\s|$)/u, '$1\\$2');
+  return (
+    text
+      .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/\r?\n/g, ' ')
+      // Line starts that would make a heading or a list item.
+      .replace(/^([#+-])(?=\s|$)/u, '\\$1')
+      .replace(/^(\d+)([.)])(?=\s|$)/u, '$1\\$2')
+  );
 }
 
 function renderTable(table: TableBlock): string {
@@ -55,7 +57,9 @@ export function renderMarkdown(doc: BulletinDocument): string {
   parts.push(`# ${escapeMarkdown(content.title)}`);
   parts.push(`${escapeMarkdown(content.issuer)}  \n${escapeMarkdown(content.period)}`);
   if (content.revision) {
-    parts.push(`> **${escapeMarkdown(content.revision.heading)}**  \n> ${escapeMarkdown(content.revision.intro)}\n>\n${content.revision.items.map((item, i) => `> ${i + 1}. ${escapeMarkdown(item)}`).join('\n')}`);
+    parts.push(
+      `> **${escapeMarkdown(content.revision.heading)}**  \n> ${escapeMarkdown(content.revision.intro)}\n>\n${content.revision.items.map((item, i) => `> ${i + 1}. ${escapeMarkdown(item)}`).join('\n')}`,
+    );
   }
   for (const section of content.sections) {
     parts.push(`## ${escapeMarkdown(`${section.number}、${section.title}`)}`);

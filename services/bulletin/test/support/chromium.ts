@@ -34,7 +34,9 @@ export function ensureChromium(): string {
     throw new Error(`Chromium or a CJK font is missing and this is not root, so it cannot be installed here. Install it with: sudo ${how}`);
   }
   if (spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' }).status !== 0) {
-    throw new Error(`Chromium (${CHROMIUM_PATH}) or a CJK font is missing and there is no apt-get to install it; install the equivalent of: ${how}`);
+    throw new Error(
+      `Chromium (${CHROMIUM_PATH}) or a CJK font is missing and there is no apt-get to install it; install the equivalent of: ${how}`,
+    );
   }
   const started = Date.now();
   const result = spawnSync('sh', ['-c', how], {
@@ -46,7 +48,9 @@ export function ensureChromium(): string {
   });
   if (result.error || result.status !== 0) {
     const reason = result.error ? result.error.message : `exit status ${result.status}`;
-    throw new Error(`Installing Chromium failed (${reason}) after ${Math.round((Date.now() - started) / 1000)} s: ${how}\n${tail(result.stderr) || tail(result.stdout)}`);
+    throw new Error(
+      `Installing Chromium failed (${reason}) after ${Math.round((Date.now() - started) / 1000)} s: ${how}\n${tail(result.stderr) || tail(result.stdout)}`,
+    );
   }
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`apt-get reported success but ${CHROMIUM_PATH} does not exist:\n${tail(result.stdout)}`);
   if (!hasCjkFont()) throw new Error('fonts-noto-cjk was installed but fontconfig lists no Chinese font (fc-list :lang=zh)');

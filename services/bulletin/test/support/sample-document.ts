@@ -186,9 +186,19 @@ export function sampleUrbanRural(): Breakdown {
     ],
     rows: [
       { name: '走访巡查', key: 'visits', unit: '次', values: { urban: 30_120, rural: 54_300, above_village: 0, total: 84_420 } },
-      { name: '开展工作的网格员', key: 'grid_members_active', unit: '人', values: { urban: 512, rural: 1_040, above_village: null, total: 1_540 } },
+      {
+        name: '开展工作的网格员',
+        key: 'grid_members_active',
+        unit: '人',
+        values: { urban: 512, rural: 1_040, above_village: null, total: 1_540 },
+      },
       { name: '参训', key: 'attendances', unit: '人次', values: { urban: 4_100, rural: 11_554, above_village: 3_000, total: 18_654 } },
-      { name: '合作社销售收入', key: 'revenue_yuan', unit: '万元', values: { urban: 1_203.5, rural: 2_452.92, above_village: 200, total: 3_856.42 } },
+      {
+        name: '合作社销售收入',
+        key: 'revenue_yuan',
+        unit: '万元',
+        values: { urban: 1_203.5, rural: 2_452.92, above_village: 200, total: 3_856.42 },
+      },
     ],
   };
 }

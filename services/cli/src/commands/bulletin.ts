@@ -15,11 +15,18 @@ govstats bulletin --serve
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { city: { type: 'string' }, period: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, serve: { type: 'boolean' } },
+    options: {
+      city: { type: 'string' },
+      period: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      serve: { type: 'boolean' },
+    },
   });
   const cfg = config();
   if (values.serve) return serve(cfg);
-  if (!values.city || !/^\d{4}0{8}$/.test(values.city)) throw new UsageError(`--city must be a 12-digit city code such as 411200000000\n${usage}`);
+  if (!values.city || !/^\d{4}0{8}$/.test(values.city))
+    throw new UsageError(`--city must be a 12-digit city code such as 411200000000\n${usage}`);
   let period;
   try {
     period = parsePeriod(values.period ?? '');
@@ -27,12 +34,12 @@ export async function run(args: string[]): Promise<number> {
     throw new UsageError(`--${(error as Error).message}`);
   }
   const city = values.city;
-  const result = await withStore(cfg, (store) => issueBulletin(store, { cityCode: city, period, outDir: values.out ?? cfg.bulletin.outDir, now: Date.now() })).catch(
-    (error: unknown) => {
-      // Exit code 2 with the reason, as for any other wrong argument; nothing was written.
-      throw error instanceof UnknownCityError ? new UsageError(error.message) : error;
-    },
-  );
+  const result = await withStore(cfg, (store) =>
+    issueBulletin(store, { cityCode: city, period, outDir: values.out ?? cfg.bulletin.outDir, now: Date.now() }),
+  ).catch((error: unknown) => {
+    // Exit code 2 with the reason, as for any other wrong argument; nothing was written.
+    throw error instanceof UnknownCityError ? new UsageError(error.message) : error;
+  });
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ status: result.status, files: result.files, document: result.document }, null, 2)}\n`);
   } else {

@@ -51,7 +51,9 @@ export async function run(): Promise<number> {
       ingest: { ...base.ingest, groupId: `govstats-demo-${runId}` },
       topics: topicsFor(`govstats-demo-${runId}`),
     };
-    say(`    Kafka: ${infra.origin.kafka} ${infra.kafkaBrokers.join(', ')} · ClickHouse: ${infra.origin.clickhouse}${infra.clickhouseUrl ? ` ${infra.clickhouseUrl}` : ` (${cfg.clickhouse.dataDir})`}`);
+    say(
+      `    Kafka: ${infra.origin.kafka} ${infra.kafkaBrokers.join(', ')} · ClickHouse: ${infra.origin.clickhouse}${infra.clickhouseUrl ? ` ${infra.clickhouseUrl}` : ` (${cfg.clickhouse.dataDir})`}`,
+    );
     const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: cfg.kafka.clientId });
     const store = await openStore({ ...cfg.clickhouse, host: true });
     try {
@@ -61,27 +63,50 @@ export async function run(): Promise<number> {
 
       say('3/7 scenario: 三门峡市, 2024-01-01 – 2024-09-27, reproducing its published figures');
       say('4/7 produce (with 0.2% broken and 0.2% repeated events injected)');
-      const { report: produced, counts } = await produceScenario(cfg, kafka, prepareScenarioFile(SCENARIO, { inject: { invalid: 0.002, duplicates: 0.002 } }), {
-        onProgress: (r) => progress(`published ${formatNumber(r.accepted)}`),
-      });
+      const { report: produced, counts } = await produceScenario(
+        cfg,
+        kafka,
+        prepareScenarioFile(SCENARIO, { inject: { invalid: 0.002, duplicates: 0.002 } }),
+        {
+          onProgress: (r) => progress(`published ${formatNumber(r.accepted)}`),
+        },
+      );
       progress('', true);
-      say(`    ${formatNumber(produced.accepted)} of ${formatNumber(counts.lines)} lines acknowledged: ${formatNumber(counts.events)} events, ${counts.invalid} broken, ${counts.duplicates} repeated`);
+      say(
+        `    ${formatNumber(produced.accepted)} of ${formatNumber(counts.lines)} lines acknowledged: ${formatNumber(counts.events)} events, ${counts.invalid} broken, ${counts.duplicates} repeated`,
+      );
 
       say('5/7 ingest');
       const { stats, seconds } = await drainTopics(cfg, kafka, store, (s) =>
-        progress(`${formatNumber(s.messages)} read · ${formatNumber(s.loaded)} loaded · ${s.duplicates} duplicates skipped · ${s.deadLettered} dead-lettered`),
+        progress(
+          `${formatNumber(s.messages)} read · ${formatNumber(s.loaded)} loaded · ${s.duplicates} duplicates skipped · ${s.deadLettered} dead-lettered`,
+        ),
       );
       progress('', true);
-      say(`    ${formatNumber(stats.loaded)} loaded, ${stats.duplicates} duplicates skipped, ${stats.deadLettered} dead-lettered in ${seconds.toFixed(1)} s (${formatNumber(Math.round(stats.messages / seconds))} events/s)`);
+      say(
+        `    ${formatNumber(stats.loaded)} loaded, ${stats.duplicates} duplicates skipped, ${stats.deadLettered} dead-lettered in ${seconds.toFixed(1)} s (${formatNumber(Math.round(stats.messages / seconds))} events/s)`,
+      );
 
       say(`6/7 rollups, ${FROM} – ${TO}\n`);
       say(await rollupTable(store));
       const dead = await deadLetterSummary(store);
-      say(`\ndead letters (${dead.reduce((n, r) => n + r.count, 0)})\n${renderTable(['reason', 'topic', 'count'], dead.map((r) => [r.reason, r.topic, r.count]))}`);
+      say(
+        `\ndead letters (${dead.reduce((n, r) => n + r.count, 0)})\n${renderTable(
+          ['reason', 'topic', 'count'],
+          dead.map((r) => [r.reason, r.topic, r.count]),
+        )}`,
+      );
       say(`\n7/7 bulletin ${BULLETIN_PERIOD}`);
-      const bulletin = await issueBulletin(store, { cityCode: CITY, period: parsePeriod(BULLETIN_PERIOD), outDir: join(demoHome, 'bulletins'), now: Date.now() });
+      const bulletin = await issueBulletin(store, {
+        cityCode: CITY,
+        period: parsePeriod(BULLETIN_PERIOD),
+        outDir: join(demoHome, 'bulletins'),
+        now: Date.now(),
+      });
       for (const file of bulletin.files) say(`    ${file}`);
-      say(`\nExplore: CHDB_PATH=${cfg.clickhouse.dataDir} npm run govstats -- rollup --level county --code 411224000000 --from ${FROM} --to ${TO}`);
+      say(
+        `\nExplore: CHDB_PATH=${cfg.clickhouse.dataDir} npm run govstats -- rollup --level county --code 411224000000 --from ${FROM} --to ${TO}`,
+      );
     } finally {
       await store.close();
       await deleteTopics(kafka, allTopics({ ...base, topics: topicsFor(`govstats-demo-${runId}`) }));
@@ -122,5 +147,8 @@ async function rollupTable(store: Store): Promise<string> {
   }
   // Codes sort into the hierarchy: each county is followed by its townships.
   rows.sort((a, b) => a.code.localeCompare(b.code));
-  return renderTable(['地区', ...COLUMNS.map((c) => c.header)], rows.map((r) => r.cells));
+  return renderTable(
+    ['地区', ...COLUMNS.map((c) => c.header)],
+    rows.map((r) => r.cells),
+  );
 }

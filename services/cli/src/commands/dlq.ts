@@ -33,7 +33,12 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   process.stdout.write(`${total} dead-lettered messages, ${resolved} of them since loaded by a replay\n\n`);
-  process.stdout.write(`${renderTable(['reason', 'topic', 'count', 'resolved'], summary.map((r) => [r.reason, r.topic, r.count, r.resolved]))}\n`);
+  process.stdout.write(
+    `${renderTable(
+      ['reason', 'topic', 'count', 'resolved'],
+      summary.map((r) => [r.reason, r.topic, r.count, r.resolved]),
+    )}\n`,
+  );
   if (deadLetters.length > 0) {
     const rows = deadLetters.map((d) => [`${d.topic}[${d.partition}]@${d.offset}`, d.reason, d.eventId || '–', d.detail.slice(0, 100)]);
     process.stdout.write(`\nlatest ${deadLetters.length}\n${renderTable(['message', 'reason', 'event id', 'detail'], rows)}\n`);
@@ -42,21 +47,37 @@ export async function run(args: string[]): Promise<number> {
 }
 
 async function replay(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { reason: { type: 'string' }, since: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args,
+    options: { reason: { type: 'string' }, since: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  });
   const since = values.since === undefined ? undefined : parseChinaTime(values.since);
-  if (values.since !== undefined && since === undefined) throw new UsageError(`--since must be a time such as 2024-07-01 or 2024-07-01T08:00:00+08:00 (got ${values.since})`);
+  if (values.since !== undefined && since === undefined)
+    throw new UsageError(`--since must be a time such as 2024-07-01 or 2024-07-01T08:00:00+08:00 (got ${values.since})`);
   const cfg = config();
-  const open = await withStore(cfg, (store) => openDeadLetters(store, { reason: values.reason, since: since === undefined ? undefined : new Date(since).toISOString() }));
+  const open = await withStore(cfg, (store) =>
+    openDeadLetters(store, { reason: values.reason, since: since === undefined ? undefined : new Date(since).toISOString() }),
+  );
   const byReason = new Map<string, number>();
   for (const d of open) byReason.set(d.reason, (byReason.get(d.reason) ?? 0) + 1);
-  process.stdout.write(`${open.length} open dead letters${values.reason ? ` refused as ${values.reason}` : ''}${values.since ? ` since ${values.since}` : ''}\n`);
-  if (byReason.size > 0) process.stdout.write(`${renderTable(['reason', 'messages'], [...byReason].map(([reason, n]) => [reason, n]))}\n`);
+  process.stdout.write(
+    `${open.length} open dead letters${values.reason ? ` refused as ${values.reason}` : ''}${values.since ? ` since ${values.since}` : ''}\n`,
+  );
+  if (byReason.size > 0)
+    process.stdout.write(
+      `${renderTable(
+        ['reason', 'messages'],
+        [...byReason].map(([reason, n]) => [reason, n]),
+      )}\n`,
+    );
   if (values['dry-run'] || open.length === 0) {
     if (values['dry-run'] && open.length > 0) process.stdout.write('dry run: nothing sent\n');
     return 0;
   }
   const sent = await publishReplays(cfg, open);
-  process.stdout.write(`${sent} messages sent through ingest again; \`govstats dlq\` shows what is still refused once ingest has read them\n`);
+  process.stdout.write(
+    `${sent} messages sent through ingest again; \`govstats dlq\` shows what is still refused once ingest has read them\n`,
+  );
   return 0;
 }
 
@@ -66,7 +87,11 @@ export function replayMessages(cfg: Config, open: OpenDeadLetter[]): Map<string,
   for (const d of open) {
     const value = Buffer.from(d.payloadBase64, 'base64');
     const route = routeLine(value.toString('utf8'), cfg.topics);
-    const message: OutgoingMessage = { key: d.key || route.key, value, headers: { [REPLAY_HEADER]: `${d.origin.topic}/${d.origin.partition}/${d.origin.offset}` } };
+    const message: OutgoingMessage = {
+      key: d.key || route.key,
+      value,
+      headers: { [REPLAY_HEADER]: `${d.origin.topic}/${d.origin.partition}/${d.origin.offset}` },
+    };
     byTopic.set(route.topic, [...(byTopic.get(route.topic) ?? []), message]);
   }
   return byTopic;

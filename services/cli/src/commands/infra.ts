@@ -25,14 +25,20 @@ export async function run(args: string[]): Promise<number> {
       const topicConfig = withClusterReplication(cfg, infra);
       const created = await createTopics(topicConfig, createKafka({ brokers: infra.kafkaBrokers, clientId: cfg.kafka.clientId }));
       const replication = topicConfig.kafka.replicationFactor > 1 ? ` (replication factor ${topicConfig.kafka.replicationFactor})` : '';
-      process.stdout.write(`Kafka ${infra.origin.kafka} at ${infra.kafkaBrokers.join(', ')}; ${created.length} topics created${replication}\n`);
-      process.stdout.write(`ClickHouse ${infra.origin.clickhouse}${infra.clickhouseUrl ? ` at ${infra.clickhouseUrl}` : ` in ${cfg.clickhouse.dataDir}`}\n`);
+      process.stdout.write(
+        `Kafka ${infra.origin.kafka} at ${infra.kafkaBrokers.join(', ')}; ${created.length} topics created${replication}\n`,
+      );
+      process.stdout.write(
+        `ClickHouse ${infra.origin.clickhouse}${infra.clickhouseUrl ? ` at ${infra.clickhouseUrl}` : ` in ${cfg.clickhouse.dataDir}`}\n`,
+      );
       return 0;
     }
     case 'down': {
       const result = await stopKafka();
       const nodes = result.stoppedNodeIds.length > 1 ? ` (nodes ${result.stoppedNodeIds.join(', ')})` : '';
-      process.stdout.write(result.wasRunning ? `Kafka stopped${nodes}${result.forced ? ' (forced after timeout)' : ''}\n` : 'Kafka was not running\n');
+      process.stdout.write(
+        result.wasRunning ? `Kafka stopped${nodes}${result.forced ? ' (forced after timeout)' : ''}\n` : 'Kafka was not running\n',
+      );
       return 0;
     }
     case 'status': {

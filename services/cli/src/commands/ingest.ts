@@ -15,10 +15,21 @@ export const usage = `govstats ingest [--until-idle]
 
 const log = createLogger('cli.ingest');
 
-export async function drainTopics(cfg: Config, kafka: Kafka, store: Store, onBatch?: (s: IngestStats) => void): Promise<{ stats: IngestStats; seconds: number }> {
+export async function drainTopics(
+  cfg: Config,
+  kafka: Kafka,
+  store: Store,
+  onBatch?: (s: IngestStats) => void,
+): Promise<{ stats: IngestStats; seconds: number }> {
   await createTopics(cfg, kafka);
   const started = performance.now();
-  const stats = await createIngestService({ config: cfg, kafka, store, onBatch, expectedMigrations: allMigrations(ddlOptions(cfg)) }).drain();
+  const stats = await createIngestService({
+    config: cfg,
+    kafka,
+    store,
+    onBatch,
+    expectedMigrations: allMigrations(ddlOptions(cfg)),
+  }).drain();
   return { stats, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -31,13 +42,22 @@ export async function run(args: string[]): Promise<number> {
   try {
     if (values['until-idle']) {
       const { stats, seconds } = await drainTopics(cfg, kafka, store);
-      process.stdout.write(`${JSON.stringify({ ...stats, seconds: Number(seconds.toFixed(2)), eventsPerSecond: Math.round(stats.messages / seconds) })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ ...stats, seconds: Number(seconds.toFixed(2)), eventsPerSecond: Math.round(stats.messages / seconds) })}\n`,
+      );
       return 0;
     }
     await createTopics(cfg, kafka);
     const service = createIngestService({ config: cfg, kafka, store, expectedMigrations: allMigrations(ddlOptions(cfg)) });
     await service.start();
-    const endpoint = cfg.ingest.metricsPort > 0 ? await startHealthServer(cfg.ingest.metricsPort, () => service.metrics.text(), () => service.health()) : undefined;
+    const endpoint =
+      cfg.ingest.metricsPort > 0
+        ? await startHealthServer(
+            cfg.ingest.metricsPort,
+            () => service.metrics.text(),
+            () => service.health(),
+          )
+        : undefined;
     if (endpoint) log.info({ metrics: `${endpoint.url}/metrics`, health: `${endpoint.url}/healthz` }, 'metrics and health endpoint up');
     const report = setInterval(() => log.info(service.stats(), 'ingest progress'), 10_000);
     // On SIGTERM/SIGINT: stop fetching, let the batch in flight finish (or abandon it uncommitted

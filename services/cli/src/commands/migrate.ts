@@ -16,6 +16,11 @@ export function migrateStore(cfg: Config, store: Store): Promise<MigrationOutcom
 export async function run(): Promise<number> {
   const cfg = config();
   const outcomes = await withStore(cfg, (store) => migrateStore(cfg, store));
-  process.stdout.write(`${renderTable(['migration', 'action'], outcomes.map((o) => [o.id, o.action]))}\n`);
+  process.stdout.write(
+    `${renderTable(
+      ['migration', 'action'],
+      outcomes.map((o) => [o.id, o.action]),
+    )}\n`,
+  );
   return 0;
 }

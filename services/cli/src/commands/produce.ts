@@ -2,7 +2,19 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { createKafkaSink } from '@govstats/kafka';
-import { emptyScenarioCounts, loadScenario, prepareScenario, publishFile, publishLines, scenarioLines, ScenarioConflict, type PreparedScenario, type PublishReport, type Scenario, type ScenarioCounts } from '@govstats/producer';
+import {
+  emptyScenarioCounts,
+  loadScenario,
+  prepareScenario,
+  publishFile,
+  publishLines,
+  scenarioLines,
+  ScenarioConflict,
+  type PreparedScenario,
+  type PublishReport,
+  type Scenario,
+  type ScenarioCounts,
+} from '@govstats/producer';
 import type { Config } from '@govstats/config';
 import type { Kafka } from 'kafkajs';
 import { formatNumber, renderTable } from '../output/table.ts';
@@ -15,7 +27,12 @@ govstats produce --scenario FILE [--seed N] [--rate EVENTS_PER_S] [--dry-run --o
   dead-letters them. A scenario (services/producer/scenarios/) is generated as it streams: the
   same seed gives the same events; --dry-run writes them to --out instead of Kafka.`;
 
-export async function produceFile(cfg: Config, kafka: Kafka, file: string, options: { rate?: number; onProgress?: (r: PublishReport) => void } = {}): Promise<PublishReport> {
+export async function produceFile(
+  cfg: Config,
+  kafka: Kafka,
+  file: string,
+  options: { rate?: number; onProgress?: (r: PublishReport) => void } = {},
+): Promise<PublishReport> {
   await createTopics(cfg, kafka);
   const sink = await createKafkaSink(kafka);
   try {
@@ -42,7 +59,11 @@ export async function produceScenario(
   const sink = await createKafkaSink(kafka);
   const counts = emptyScenarioCounts();
   try {
-    const report = await publishLines(scenarioLines(prepared, counts), sink, { topics: cfg.topics, rate: options.rate, onProgress: options.onProgress });
+    const report = await publishLines(scenarioLines(prepared, counts), sink, {
+      topics: cfg.topics,
+      rate: options.rate,
+      onProgress: options.onProgress,
+    });
     return { report, counts };
   } finally {
     await sink.close();
@@ -57,7 +78,14 @@ const progress = (r: PublishReport) => {
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { file: { type: 'string' }, scenario: { type: 'string' }, seed: { type: 'string' }, rate: { type: 'string' }, 'dry-run': { type: 'boolean' }, out: { type: 'string' } },
+    options: {
+      file: { type: 'string' },
+      scenario: { type: 'string' },
+      seed: { type: 'string' },
+      rate: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      out: { type: 'string' },
+    },
   });
   const rate = values.rate === undefined ? undefined : Number(values.rate);
   if (rate !== undefined && !(rate > 0)) throw new UsageError('--rate must be a positive number of events per second');
@@ -93,6 +121,11 @@ export async function run(args: string[]): Promise<number> {
   const cfg = config();
   const report = await produceFile(cfg, await connectKafka(cfg), path, { rate, onProgress: progress });
   process.stdout.write(`published ${report.accepted} of ${report.lines} lines (acknowledged by all in-sync replicas)\n`);
-  process.stdout.write(`${renderTable(['topic', 'messages'], Object.entries(report.byTopic).map(([t, n]) => [t, n]))}\n`);
+  process.stdout.write(
+    `${renderTable(
+      ['topic', 'messages'],
+      Object.entries(report.byTopic).map(([t, n]) => [t, n]),
+    )}\n`,
+  );
   return report.accepted === report.lines ? 0 : 1;
 }

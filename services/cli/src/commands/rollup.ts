@@ -23,17 +23,26 @@ export interface RollupReport {
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { level: { type: 'string' }, code: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, area: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      level: { type: 'string' },
+      code: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      area: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
   const level = values.level as RollupLevel;
   if (!ROLLUP_LEVELS.includes(level)) throw new UsageError(`--level must be one of ${ROLLUP_LEVELS.join(', ')}\n${usage}`);
   const code = values.code ?? '';
-  if (!codeMatchesLevel(code, level)) throw new UsageError(`--code ${code || '(missing)'} is not the 12-digit code of a ${level}, e.g. 411200000000 for a city`);
+  if (!codeMatchesLevel(code, level))
+    throw new UsageError(`--code ${code || '(missing)'} is not the 12-digit code of a ${level}, e.g. 411200000000 for a city`);
   const from = checkDate('--from', values.from);
   const to = checkDate('--to', values.to);
   if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
   const area = values.area === undefined ? undefined : (values.area as Area);
-  if (area !== undefined && area !== 'urban' && area !== 'rural') throw new UsageError(`--area must be urban or rural (got ${values.area})`);
+  if (area !== undefined && area !== 'urban' && area !== 'rural')
+    throw new UsageError(`--area must be urban or rural (got ${values.area})`);
 
   const report = await withStore(config(), async (store) => {
     const figures: RollupReport['figures'] = {};

@@ -1,7 +1,8 @@
 /** Display width in a terminal: CJK characters take two columns. */
 export function displayWidth(text: string): number {
   let width = 0;
-  for (const char of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(char) ? 2 : 1;
+  for (const char of text)
+    width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(char) ? 2 : 1;
   return width;
 }
 
@@ -15,7 +16,11 @@ export function renderTable(headers: string[], rows: (string | number | null)[][
   const cells = rows.map((row) => row.map((c) => (c === null ? '–' : typeof c === 'number' ? formatNumber(c) : c)));
   const numeric = headers.map((_, i) => rows.every((row) => typeof row[i] === 'number' || row[i] === null));
   const widths = headers.map((h, i) => Math.max(displayWidth(h), ...cells.map((row) => displayWidth(row[i] ?? ''))));
-  const line = (values: string[]) => values.map((v, i) => pad(v, widths[i]!, numeric[i]!)).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => pad(v, widths[i]!, numeric[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 

@@ -22,7 +22,9 @@ const boundOf = (measure: string): string | undefined => {
 /** The places a target covers: those under its place that produce its measure, of its scope. */
 function placesOf(target: Target, places: ScenarioPlace[]): ScenarioPlace[] {
   const prefix = target.code.slice(0, PREFIX_DIGITS[target.level]);
-  return places.filter((p) => p.code.startsWith(prefix) && (target.scope === 'all' || (p.urban !== undefined && (target.scope === 'urban') === p.urban)));
+  return places.filter(
+    (p) => p.code.startsWith(prefix) && (target.scope === 'all' || (p.urban !== undefined && (target.scope === 'urban') === p.urban)),
+  );
 }
 
 /**
@@ -68,13 +70,23 @@ function capsFor(measure: string, allocation: Allocation, boundKey: string | und
   return caps;
 }
 
-function allocateGroup(group: Target[], places: ScenarioPlace[], noun: string, caps: Map<string, number> | undefined, boundTargets: Target[]): Map<string, number> {
+function allocateGroup(
+  group: Target[],
+  places: ScenarioPlace[],
+  noun: string,
+  caps: Map<string, number> | undefined,
+  boundTargets: Target[],
+): Map<string, number> {
   const measure = group[0]!.measure;
   const { scale = 1, minimumPerPlace = 0, countsVillages } = declared(measure);
   const covered = group.map((target) => ({ target, set: placesOf(target, places) }));
   for (const { target, set } of covered) {
-    if (set.length === 0) throw new ScenarioConflict(`no ${noun} of the scenario lies in ${target.code}${target.scope === 'all' ? '' : ` (${target.scope})`}`, [target]);
-    if (!Number.isInteger(Math.round(target.value * scale * 1e6) / 1e6)) throw new ScenarioConflict('value must be a whole number (quantities: at most 3 decimals)', [target]);
+    if (set.length === 0)
+      throw new ScenarioConflict(`no ${noun} of the scenario lies in ${target.code}${target.scope === 'all' ? '' : ` (${target.scope})`}`, [
+        target,
+      ]);
+    if (!Number.isInteger(Math.round(target.value * scale * 1e6) / 1e6))
+      throw new ScenarioConflict('value must be a whole number (quantities: at most 3 decimals)', [target]);
   }
   // Laminar: any two targets of one measure cover nested or disjoint sets of places.
   for (const a of covered) {
@@ -85,7 +97,12 @@ function allocateGroup(group: Target[], places: ScenarioPlace[], noun: string, c
       if (shared > 0 && shared < a.set.length && shared < b.set.length) {
         throw new ScenarioConflict('targets overlap without one containing the other', [a.target, b.target]);
       }
-      if (shared === a.set.length && shared === b.set.length && a.target.value !== b.target.value && covered.indexOf(a) < covered.indexOf(b)) {
+      if (
+        shared === a.set.length &&
+        shared === b.set.length &&
+        a.target.value !== b.target.value &&
+        covered.indexOf(a) < covered.indexOf(b)
+      ) {
         throw new ScenarioConflict('two targets cover the same places with different values', [a.target, b.target]);
       }
     }
@@ -102,13 +119,21 @@ function allocateGroup(group: Target[], places: ScenarioPlace[], noun: string, c
     }
     const free = set.filter((v) => !quotas.has(v.code));
     if (free.length === 0) {
-      if (fixedSum !== total) throw new ScenarioConflict('the places inside a target add up to a different total', [target, ...new Set(fixed.map((v) => setBy.get(v.code)!))]);
+      if (fixedSum !== total)
+        throw new ScenarioConflict('the places inside a target add up to a different total', [
+          target,
+          ...new Set(fixed.map((v) => setBy.get(v.code)!)),
+        ]);
       continue;
     }
     const minimum = total - fixedSum >= minimumPerPlace * free.length ? minimumPerPlace : 0;
     const shares = distribute(total - fixedSum, free, caps, minimum);
     if (!shares) {
-      const why = countsVillages ? `more ${noun}s than there are` : boundOf(measure) ? `within its bound ${boundOf(measure)}` : `only in the ${noun}s that are in`;
+      const why = countsVillages
+        ? `more ${noun}s than there are`
+        : boundOf(measure)
+          ? `within its bound ${boundOf(measure)}`
+          : `only in the ${noun}s that are in`;
       throw new ScenarioConflict(`cannot place ${measure} ${why}`, [target, ...boundTargets]);
     }
     for (const [code, value] of shares) {
@@ -120,7 +145,12 @@ function allocateGroup(group: Target[], places: ScenarioPlace[], noun: string, c
 }
 
 /** Largest-remainder split of `total` by weight, never above a place's cap; undefined if impossible. */
-export function distribute(total: number, places: ScenarioPlace[], caps?: Map<string, number>, minimum = 0): Map<string, number> | undefined {
+export function distribute(
+  total: number,
+  places: ScenarioPlace[],
+  caps?: Map<string, number>,
+  minimum = 0,
+): Map<string, number> | undefined {
   const cap = (v: ScenarioPlace) => caps?.get(v.code) ?? Number.POSITIVE_INFINITY;
   const open = places.filter((v) => cap(v) > 0);
   const weightSum = open.reduce((n, v) => n + v.weight, 0);

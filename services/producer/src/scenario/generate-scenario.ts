@@ -42,7 +42,8 @@ function checkFilters(targets: Target[]): void {
     const { filters } = TARGET_MEASURES.get(target.measure)!.target;
     const filter = target.filter as Record<string, string>;
     const ok = filters ? filters.accepts(filter) : Object.keys(filter).length === 0;
-    if (!ok) throw new ScenarioConflict(`filter not supported for ${target.measure} (supported: ${filters?.described ?? 'none'})`, [target]);
+    if (!ok)
+      throw new ScenarioConflict(`filter not supported for ${target.measure} (supported: ${filters?.described ?? 'none'})`, [target]);
   }
 }
 
@@ -59,7 +60,10 @@ function targetsOf(type: EventTypeDefinition, targets: Target[]): Target[] {
 export function prepareScenario(scenario: Scenario, seed = scenario.seed): PreparedScenario {
   const catalogue = nationalCatalogue();
   for (const code of scenario.places) {
-    if (!catalogue.has(code)) throw new Error(`place ${code} is not in the division catalogue (${NATIONAL_EDITION.title}); find codes with \`govstats divisions search NAME\``);
+    if (!catalogue.has(code))
+      throw new Error(
+        `place ${code} is not in the division catalogue (${NATIONAL_EDITION.title}); find codes with \`govstats divisions search NAME\``,
+      );
   }
   const random = new Random(seed);
   const villages: ScenarioPlace[] = [...new Set(scenario.places)]

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { EVENT_TYPES, describeIssues, divisionCode, measureKey, type EventTypeDefinition, type ScenarioTarget, type TargetMeasure } from '@govstats/schemas';
+import {
+  EVENT_TYPES,
+  describeIssues,
+  divisionCode,
+  measureKey,
+  type EventTypeDefinition,
+  type ScenarioTarget,
+  type TargetMeasure,
+} from '@govstats/schemas';
 
 /**
  * A scenario: places, a period and target totals for rollup measures. Whatever the targets do
@@ -37,29 +45,33 @@ export const targetSchema = z
   })
   .strict();
 
-const typeShapes = <K extends 'activity' | 'settings'>(key: K): z.ZodRawShape => Object.assign({}, ...EVENT_TYPES.map((t) => t.scenario[key]));
+const typeShapes = <K extends 'activity' | 'settings'>(key: K): z.ZodRawShape =>
+  Object.assign({}, ...EVENT_TYPES.map((t) => t.scenario[key]));
 
 const baseSchema = z.object({
-    name: z.string().min(1),
-    description: z.string().optional(),
-    period: z.object({ from: isoDate, to: isoDate }).strict().refine((p) => p.from <= p.to, 'from must not be after to'),
-    seed: z.int().default(1),
-    /** Roots of the places: every village and community under these codes in the division catalogue. */
-    places: z.array(divisionCode).min(1),
-    targets: z.array(targetSchema).default([]),
-    /** How busy places are where no target speaks: each type's keys, with defaults. */
-    activity: z.object(typeShapes('activity')).strict().prefault({}),
-    /** Shares of the stream made faulty on purpose, for testing consumers (0 = clean). */
-    inject: z
-      .object({
-        invalid: z.number().min(0).max(0.5).default(0),
-        duplicates: z.number().min(0).max(0.5).default(0),
-        out_of_order: z.number().min(0).max(0.5).default(0),
-        late: z.number().min(0).max(0.5).default(0),
-      })
-      .strict()
-      .prefault({}),
-  });
+  name: z.string().min(1),
+  description: z.string().optional(),
+  period: z
+    .object({ from: isoDate, to: isoDate })
+    .strict()
+    .refine((p) => p.from <= p.to, 'from must not be after to'),
+  seed: z.int().default(1),
+  /** Roots of the places: every village and community under these codes in the division catalogue. */
+  places: z.array(divisionCode).min(1),
+  targets: z.array(targetSchema).default([]),
+  /** How busy places are where no target speaks: each type's keys, with defaults. */
+  activity: z.object(typeShapes('activity')).strict().prefault({}),
+  /** Shares of the stream made faulty on purpose, for testing consumers (0 = clean). */
+  inject: z
+    .object({
+      invalid: z.number().min(0).max(0.5).default(0),
+      duplicates: z.number().min(0).max(0.5).default(0),
+      out_of_order: z.number().min(0).max(0.5).default(0),
+      late: z.number().min(0).max(0.5).default(0),
+    })
+    .strict()
+    .prefault({}),
+});
 
 /**
  * The whole scenario: the keys above and the top-level keys of the types, e.g. named cooperatives.
