@@ -76,14 +76,14 @@ describe('a city no shipped scenario covers, end to end', () => {
   });
 
   it('shows the targets in the annual bulletin', () => {
-    const figure = (measure: string) => bulletin.headline.flatMap((s) => s.figures).find((f) => f.key === measure)?.value;
+    const figure = (key: string) => bulletin.headline.flatMap((s) => s.figures).find((f) => f.key === key)?.value;
     expect(bulletin.city.name).toBe('衢州市');
-    expect(figure('sessions')).toBe(320);
-    expect(figure('attendances')).toBe(16_000);
-    expect(figure('attendees')).toBe(9_000);
-    expect(figure('grids_active')).toBe(5_000);
-    expect(figure('grid_members_active')).toBe(5_600);
-    expect(figure('villages_selling')).toBe(610);
+    expect(figure('training-attendance.sessions')).toBe(320);
+    expect(figure('training-attendance.attendances')).toBe(16_000);
+    expect(figure('training-attendance.attendees')).toBe(9_000);
+    expect(figure('grid-visit.grids_active')).toBe(5_000);
+    expect(figure('grid-visit.grid_members_active')).toBe(5_600);
+    expect(figure('cooperative-sale.villages_selling')).toBe(610);
     expect(bulletin.quality.villagesTotal).toBe(1_664);
   });
 });
