@@ -1,3 +1,4 @@
+export * from './core/bulletin-part.ts';
 export * from './core/china-time.ts';
 export * from './core/division-code.ts';
 export * from './core/envelope.ts';
@@ -5,11 +6,9 @@ export * from './core/event-type.ts';
 export * from './core/random.ts';
 export * from './core/raw-table.ts';
 export * from './core/rollup-spec.ts';
-export * from './core/sample-time.ts';
+export * from './core/scenario-calendar.ts';
+export * from './core/scenario-part.ts';
 export * from './registry.ts';
 export * from './validate-event.ts';
 export { renderJsonSchemas } from './json-schema.ts';
 export { renderReference } from './reference.ts';
-export * from './core/bulletin-part.ts';
-export * from './core/scenario-calendar.ts';
-export * from './core/scenario-part.ts';

@@ -1,4 +1,5 @@
-import { DAY_MS, chinaDayStart, chinaMonth, chinaWeekday } from './china-time.ts';
+import { DAY_MS, HOUR_MS, chinaDayStart, chinaMonth, chinaWeekday } from './china-time.ts';
+import type { Random } from './random.ts';
 
 /**
  * The days of a period with cumulative activity weights. A count spread with `slice` lands on
@@ -53,4 +54,9 @@ export function spreadBefore(i: number, total: number, count: number): number {
 export function part(total: number, parts: number, i: number): number {
   if (parts <= 0) return 0;
   return Math.floor(((i + 1) * total) / parts) - Math.floor((i * total) / parts);
+}
+
+/** A random moment on the given day between two local (Asia/Shanghai) hours. */
+export function workingTime(random: Random, dayStart: number, fromHour = 8, toHour = 18): number {
+  return dayStart + fromHour * HOUR_MS + Math.floor(random.next() * (toHour - fromHour) * HOUR_MS);
 }

@@ -168,8 +168,17 @@ export function defineScenarioPart<
   const settings = (spec.settings ?? {}) as Settings;
   const activitySchema = z.object(spec.activity);
   const settingsSchema = z.object(settings);
-  const typed = (scenario: ParsedScenarioSettings) =>
-    ({ ...activitySchema.parse(scenario.activity), ...settingsSchema.parse(scenario) }) as ScenarioSettings<Activity, Settings>;
+  type Typed = ScenarioSettings<Activity, Settings>;
+  // Parsed once per scenario, not once per place: plan() runs for every village.
+  const parsed = new WeakMap<ParsedScenarioSettings, Typed>();
+  const typed = (scenario: ParsedScenarioSettings): Typed => {
+    let typedSettings = parsed.get(scenario);
+    if (!typedSettings) {
+      typedSettings = { ...activitySchema.parse(scenario.activity), ...settingsSchema.parse(scenario) } as Typed;
+      parsed.set(scenario, typedSettings);
+    }
+    return typedSettings;
+  };
   return {
     activity: spec.activity,
     settings,

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { HOUR_MS } from '../../core/china-time.ts';
 import { defineScenarioPart } from '../../core/scenario-part.ts';
-import { slice } from '../../core/scenario-calendar.ts';
-import { workingTime } from '../../core/sample-time.ts';
+import { slice, workingTime } from '../../core/scenario-calendar.ts';
 import { DISPUTE_CATEGORIES } from './contract.ts';
 
 /** Exactly how many cases one village receives, resolves, and resolves without escalating. */

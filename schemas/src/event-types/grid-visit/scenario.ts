@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineScenarioPart } from '../../core/scenario-part.ts';
-import { part, slice, spreadBefore, spreadHit } from '../../core/scenario-calendar.ts';
-import { workingTime } from '../../core/sample-time.ts';
+import { part, slice, spreadBefore, spreadHit, workingTime } from '../../core/scenario-calendar.ts';
 
 /** Exactly what one village's grid members will do over the period. */
 interface GridPlan {
