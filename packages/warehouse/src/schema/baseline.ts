@@ -1,5 +1,5 @@
-import { COMMON_COLUMNS, columnsAt, type ColumnSpec, type EventTypeDefinition, type Measure } from '@govstats/schemas';
-import { STATS_TIMEZONE, dedupSettings, engine, onCluster, quoteString, type DdlOptions } from './ddl-options.ts';
+import { CHINA_TIME_ZONE, COMMON_COLUMNS, columnsAt, type ColumnSpec, type EventTypeDefinition, type Measure } from '@govstats/schemas';
+import { dedupSettings, engine, onCluster, quoteString, type DdlOptions } from './ddl-options.ts';
 import { stateColumn, stateType } from './measure-sql.ts';
 import type { Migration } from './migration.ts';
 import { SUBJECT_COLUMN_COMMENT, rawColumnDdl } from './raw-columns.ts';
@@ -67,7 +67,7 @@ function rawTableDdl(type: EventTypeDefinition, options: DdlOptions, version: nu
   return `CREATE TABLE IF NOT EXISTS ${type.rawTable.name}${onCluster(options)} (
   ${[...columns.map(columnDdl), `CONSTRAINT ${writeLeaseConstraintDdl()}`].join(',\n  ')}
 ) ENGINE = ${engine('MergeTree', options)}
-PARTITION BY toYYYYMM(event_time, '${STATS_TIMEZONE}')
+PARTITION BY toYYYYMM(event_time, '${CHINA_TIME_ZONE}')
 ORDER BY (village_code, event_time, event_id)
 SETTINGS ${dedupSettings(options)}`;
 }

@@ -1,5 +1,3 @@
-import { CHINA_TIME_ZONE } from '@govstats/schemas';
-
 /**
  * How DDL is rendered: a single node, or a cluster of shards and replicas. Every CREATE goes
  * through these helpers, so moving to Replicated* engines with ON CLUSTER is a change of options,
@@ -25,9 +23,6 @@ export interface DdlOptions {
 }
 
 export const SINGLE_NODE: DdlOptions = { replicated: false, dedupWindow: 10_000 };
-
-/** Statistics are bucketed by the local day in China, whatever the server's own time zone. */
-export const STATS_TIMEZONE = CHINA_TIME_ZONE;
 
 type EngineKind = 'MergeTree' | 'ReplacingMergeTree' | 'AggregatingMergeTree';
 

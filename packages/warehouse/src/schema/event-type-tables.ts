@@ -1,5 +1,5 @@
-import { COMMON_COLUMNS, ROLLUP_LEVELS, columnsAt, type EventTypeDefinition } from '@govstats/schemas';
-import { STATS_TIMEZONE, dedupSettings, engine, onCluster, quoteString, type DdlOptions } from './ddl-options.ts';
+import { CHINA_TIME_ZONE, COMMON_COLUMNS, ROLLUP_LEVELS, columnsAt, type EventTypeDefinition } from '@govstats/schemas';
+import { dedupSettings, engine, onCluster, quoteString, type DdlOptions } from './ddl-options.ts';
 import { LEVEL_FANOUT } from './levels.ts';
 import { measureSelectList, stateColumn, stateExpr, stateType } from './measure-sql.ts';
 import type { Migration } from './migration.ts';
@@ -133,7 +133,7 @@ function replayedMigrations(type: EventTypeDefinition, options: DdlOptions): Num
   const rawTable = `CREATE TABLE IF NOT EXISTS ${raw}${cluster} (
   ${columns.map((c) => `${c.name} ${c.type} COMMENT '${c.description.replace(/'/g, "\\'")}'`).join(',\n  ')}
 ) ENGINE = ${engine('MergeTree', options)}
-PARTITION BY toYYYYMM(event_time, '${STATS_TIMEZONE}')
+PARTITION BY toYYYYMM(event_time, '${CHINA_TIME_ZONE}')
 ORDER BY (village_code, event_time, event_id)
 SETTINGS ${dedupSettings(options)}`;
 
@@ -151,7 +151,7 @@ SETTINGS ${dedupSettings(options)}`;
 SELECT
   level_prefix.1 AS level,
   toFixedString(rpad(substring(village_code, 1, level_prefix.2), 12, '0'), 12) AS code,
-  toDate(event_time, '${STATS_TIMEZONE}') AS day,
+  toDate(event_time, '${CHINA_TIME_ZONE}') AS day,
   ${[...dims.map((d) => `${d.expr} AS ${d.name}`), ...firstMeasures.map((m) => `${stateExpr(m)} AS ${stateColumn(m)}`)].join(',\n  ')}
 FROM ${raw}
 ARRAY JOIN ${LEVEL_FANOUT} AS level_prefix

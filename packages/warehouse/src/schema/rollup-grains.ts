@@ -1,6 +1,6 @@
-import { PREFIX_LENGTH, columnsAt, type EventTypeDefinition, type Measure, type RollupLevel } from '@govstats/schemas';
+import { CHINA_TIME_ZONE, PREFIX_LENGTH, columnsAt, type EventTypeDefinition, type Measure, type RollupLevel } from '@govstats/schemas';
 import { LEVEL_FANOUT } from './levels.ts';
-import { STATS_TIMEZONE, onCluster, type DdlOptions } from './ddl-options.ts';
+import { onCluster, type DdlOptions } from './ddl-options.ts';
 import { rawExpr, restateExpr, stateColumn, stateExpr } from './measure-sql.ts';
 
 /**
@@ -45,7 +45,7 @@ export interface RollupGrain {
   withDimensions: boolean;
 }
 
-const LOCAL_DAY = `toDate(event_time, '${STATS_TIMEZONE}')`;
+const LOCAL_DAY = `toDate(event_time, '${CHINA_TIME_ZONE}')`;
 
 export function rollupGrain(type: EventTypeDefinition, grain: Grain): RollupGrain {
   switch (grain) {
