@@ -10,6 +10,8 @@ import { placeCode } from './division-code.ts';
 export const EVENT_TYPE_PATTERN = /^govstats\.([a-z][a-z0-9-]{1,40})\.v([1-9][0-9]{0,2})$/;
 
 const EARLIEST_EVENT_TIME = Date.parse('2000-01-01T00:00:00Z');
+/** No event is dated before this China day: a state figure sums every change from it on. */
+export const EARLIEST_EVENT_DAY = '2000-01-01';
 const LATEST_EVENT_TIME = Date.parse('2100-01-01T00:00:00Z');
 
 export const eventTime = z.iso.datetime({ offset: true, precision: undefined }).refine((t) => {

@@ -22,13 +22,19 @@ export function checkRegistry(types: readonly EventTypeDefinition[]): void {
     claim(`table ${rollup.table}`, name);
     for (const key of Object.keys(scenario.activity)) claim(`scenario activity.${key}`, name);
     for (const key of Object.keys(scenario.settings)) claim(`scenario key ${key}`, name);
-    const names = [...rollup.measures, ...rollup.derived].map((m) => m.name);
+    const names = [...rollup.measures, ...rollup.derived, ...(rollup.thresholds ?? [])].map((m) => m.name);
     for (const duplicate of names.filter((m, i) => names.indexOf(m) !== i))
       problems.push(`${name}: measure ${duplicate} is declared twice`);
     const refer = (where: string, measures: readonly string[]) => {
       for (const measure of measures)
         if (!measureNamed(rollup, measure)) problems.push(`${name}: ${where} names ${measure}, which is not a measure of ${rollup.table}`);
     };
+    for (const threshold of rollup.thresholds ?? []) {
+      const counted = rollup.measures.find((m) => m.name === threshold.measure);
+      if (!counted || (counted.kind !== 'count' && counted.kind !== 'sum'))
+        problems.push(`${name}: threshold ${threshold.name} is over ${threshold.measure}, which is not a count or sum of ${rollup.table}`);
+      if (!(threshold.atLeast > 0)) problems.push(`${name}: threshold ${threshold.name} must be above zero (villages without rows count as 0)`);
+    }
     refer('eventsCountedBy', rollup.eventsCountedBy);
     for (const measure of rollup.eventsCountedBy) {
       const found = rollup.measures.find((m) => m.name === measure);

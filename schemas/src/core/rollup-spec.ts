@@ -28,7 +28,29 @@ type MeasureKind =
   /** Exact number of distinct values (people, households, sessions), mergeable across days. */
   | { kind: 'distinct'; name: string; description: string; expr: string; where?: string }
   /** Exact median (midpoint of the two middle values for an even count), mergeable across days. */
-  | { kind: 'median'; name: string; description: string; expr: string; where?: string };
+  | { kind: 'median'; name: string; description: string; expr: string; where?: string }
+  /**
+   * A state: how many entities (or how much of a quantity) are in place at the END of the period,
+   * whatever period is asked. Each event carries its signed change, `delta` (+1 a grid created,
+   * −1 retired; new households − previous households), the rollups store each day's, month's and
+   * year's net change, and a figure is the sum of every change up to the period's last day, so it
+   * is exact at every level and grain like a count. Stored as Int64.
+   */
+  | { kind: 'state'; name: string; description: string; delta: string; where?: string };
+
+/**
+ * The number of villages (and communities) under a place whose own total of `measure` over the
+ * period reaches `atLeast` (collective income ≥ 500,000 yuan; `atLeast: 1` on a count: villages
+ * with any activity). Computed from the village rows of the rollup when asked, never stored; adds
+ * up across places like a count.
+ */
+export interface PlaceThreshold extends MeasureLabel {
+  name: string;
+  description: string;
+  /** A count or sum measure of the same rollup, in its stored unit (fen for money). */
+  measure: string;
+  atLeast: number;
+}
 
 /** A measure computed from other merged measures, e.g. a rate. Never stored. */
 export interface DerivedMeasure extends MeasureLabel {
@@ -54,16 +76,31 @@ export interface RollupSpec {
   dimensions: RollupDimension[];
   measures: Measure[];
   derived: DerivedMeasure[];
+  /** Counts of villages reaching a level of one of the measures. */
+  thresholds?: PlaceThreshold[];
   /** Count measures that together count every event exactly once (the bulletin's "events ingested"). */
   eventsCountedBy: string[];
 }
 
-/** A measure or derived measure of a rollup by name. */
-export function measureNamed(rollup: RollupSpec, name: string): (Measure | DerivedMeasure) | undefined {
-  return rollup.measures.find((m) => m.name === name) ?? rollup.derived.find((m) => m.name === name);
+/** Any figure a rollup yields: stored, derived, or a count of villages over a threshold. */
+export type AnyMeasure = Measure | DerivedMeasure | PlaceThreshold;
+
+/** A measure, derived measure or threshold of a rollup by name. */
+export function measureNamed(rollup: RollupSpec, name: string): AnyMeasure | undefined {
+  return (
+    rollup.measures.find((m) => m.name === name) ??
+    rollup.derived.find((m) => m.name === name) ??
+    rollup.thresholds?.find((m) => m.name === name)
+  );
 }
 
-/** Counts and sums add up across places and areas; distinct counts and medians do not. */
-export function isAdditive(measure: Measure | DerivedMeasure): boolean {
-  return 'kind' in measure ? measure.kind === 'count' || measure.kind === 'sum' : measure.linear === true;
+/** Counts, sums, states and counts of villages add up across places and areas; distinct counts and medians do not. */
+export function isAdditive(measure: AnyMeasure): boolean {
+  if ('atLeast' in measure) return true;
+  return 'kind' in measure ? measure.kind === 'count' || measure.kind === 'sum' || measure.kind === 'state' : measure.linear === true;
+}
+
+/** A state figure is what is in place at the end of the period, not what happened in it. */
+export function isState(measure: AnyMeasure): boolean {
+  return 'kind' in measure && measure.kind === 'state';
 }

@@ -77,6 +77,11 @@ export interface TargetMeasure {
    * type's other targets are then placed only in villages that are in.
    */
   countsVillages?: boolean;
+  /**
+   * It counts villages reaching a threshold (a PlaceThreshold): each village is in (1) or out (0),
+   * and the plan keeps a village that is out below the threshold. Other targets are not gated.
+   */
+  countsVillagesReaching?: boolean;
   /** Allocated in whole steps of 1/scale: quantities are targeted to 3 decimals with 1000. */
   scale?: number;
   /** Each place gets at least this much when the total allows (a village with grid work has a grid). */

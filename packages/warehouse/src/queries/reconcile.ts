@@ -1,12 +1,34 @@
-import { CHINA_TIME_ZONE, EVENT_TYPES, ROLLUP_LEVELS, type EventTypeDefinition } from '@govstats/schemas';
+import {
+  CHINA_TIME_ZONE,
+  EARLIEST_EVENT_DAY,
+  EVENT_TYPES,
+  PREFIX_LENGTH,
+  ROLLUP_LEVELS,
+  VILLAGE_SUBJECT_SQL,
+  type EventTypeDefinition,
+  type RollupLevel,
+} from '@govstats/schemas';
 import { queryRows, type Store } from '@govstats/store';
-import { mergeExpr } from '../schema/measure-sql.ts';
-import { GRAINS, grainKeys, levelAggregateSql, rollupGrain, type Grain, type RollupGrain } from '../schema/rollup-grains.ts';
+import { mergeExpr, rawExpr } from '../schema/measure-sql.ts';
+import {
+  GRAINS,
+  SUBJECT_DIGITS_SQL,
+  grainKeys,
+  levelAggregateSql,
+  levelCodeExpr,
+  rollupGrain,
+  type Grain,
+  type RollupGrain,
+} from '../schema/rollup-grains.ts';
+import { queryRollup } from './rollup-query.ts';
 
 export interface RollupDifference {
   eventType: string;
-  /** Which rollup table differs: the day grain (with dimensions) or the month or year totals. */
-  grain: Grain;
+  /**
+   * Which rollup table differs: the day grain (with dimensions) or the month or year totals; or
+   * `figure` for a state or threshold figure of the whole window, as `govstats rollup` answers it.
+   */
+  grain: Grain | 'figure';
   level: string;
   code: string;
   /** The day, or the first day of the month or year. */
@@ -23,7 +45,9 @@ export interface RollupDifference {
  * Recomputes every rollup row of the period from the raw tables — each event (source and id) counted once —
  * and returns every figure where a materialized rollup differs: a lost or double-counted event
  * shows up here at each level and grain it reached. Month and year totals are checked for every
- * month and year the period touches, over the whole month or year.
+ * month and year the period touches, over the whole month or year. State figures at the period's
+ * end and threshold counts over it are then checked for every place as figures, since they are
+ * not rows: a state sums every change before the period too.
  */
 export async function reconcile(
   store: Store,
@@ -33,6 +57,79 @@ export async function reconcile(
   const differences: RollupDifference[] = [];
   for (const type of types) {
     for (const grain of GRAINS) differences.push(...(await reconcileGrain(store, type, rollupGrain(type, grain), window)));
+    for (const level of ROLLUP_LEVELS) differences.push(...(await reconcileFigures(store, type, level, window)));
+  }
+  return differences;
+}
+
+/**
+ * State figures at the window's end and threshold counts over it, for every place of a level, as
+ * the rollup query answers them and as the raw table gives them: a state sums every change up to
+ * the end, a threshold totals each village's own rows of the window.
+ */
+async function reconcileFigures(
+  store: Store,
+  type: EventTypeDefinition,
+  level: RollupLevel,
+  window: { from: string; to: string },
+): Promise<RollupDifference[]> {
+  const states = type.rollup.measures.filter((m) => m.kind === 'state');
+  const thresholds = type.rollup.thresholds ?? [];
+  if (states.length === 0 && thresholds.length === 0) return [];
+  const deduplicated = (from: string, where: string) => `(SELECT * FROM ${type.rawTable.name}
+    WHERE toDate(event_time, '${CHINA_TIME_ZONE}') BETWEEN ${from} AND {to:Date} AND ${where}
+    ORDER BY ingested_at LIMIT 1 BY source, event_id)`;
+  const fromRaw = new Map<string, Record<string, number>>();
+  const collect = (rows: Record<string, string | number>[]) => {
+    for (const { code, ...figures } of rows) {
+      const place = fromRaw.get(String(code)) ?? {};
+      for (const [name, value] of Object.entries(figures)) place[name] = Number(value);
+      fromRaw.set(String(code), place);
+    }
+  };
+  if (states.length > 0) {
+    collect(
+      await queryRows(
+        store.client,
+        `SELECT ${levelCodeExpr(level)} AS code, ${states.map((m) => `${rawExpr(m)} AS ${m.name}`).join(', ')}
+FROM ${deduplicated('{earliest:Date}', `${SUBJECT_DIGITS_SQL} >= ${PREFIX_LENGTH[level]}`)}
+GROUP BY code`,
+        { ...window, earliest: EARLIEST_EVENT_DAY },
+      ),
+    );
+  }
+  if (thresholds.length > 0) {
+    const counted = [...new Set(thresholds.map((t) => t.measure))].map((name) => type.rollup.measures.find((m) => m.name === name)!);
+    collect(
+      await queryRows(
+        store.client,
+        `SELECT ${levelCodeExpr(level)} AS code, ${thresholds.map((t) => `countIf(${t.measure} >= ${t.atLeast}) AS ${t.name}`).join(', ')}
+FROM (SELECT village_code, ${counted.map((m) => `${rawExpr(m)} AS ${m.name}`).join(', ')}
+      FROM ${deduplicated('{from:Date}', VILLAGE_SUBJECT_SQL)} GROUP BY village_code)
+GROUP BY code`,
+        window,
+      ),
+    );
+  }
+  const inRollup = new Map((await queryRollup(store, type, { level, ...window })).map((row) => [row.code, row.figures]));
+  const differences: RollupDifference[] = [];
+  for (const code of new Set([...fromRaw.keys(), ...inRollup.keys()])) {
+    for (const measure of [...states, ...thresholds].map((m) => m.name)) {
+      const raw = fromRaw.get(code)?.[measure] ?? 0;
+      const rolled = inRollup.get(code)?.[measure] ?? 0;
+      if (raw === rolled) continue;
+      differences.push({
+        eventType: type.name,
+        grain: 'figure',
+        level,
+        code,
+        day: window.to,
+        dimensions: {},
+        measure,
+        fromRaw: raw,
+        inRollup: rolled,
+      });
+    }
   }
   return differences;
 }

@@ -1,7 +1,17 @@
 import type { Area } from '@govstats/divisions';
-import { CHINA_TIME_ZONE, PREFIX_LENGTH, type EventTypeDefinition, type RollupLevel } from '@govstats/schemas';
+import {
+  CHINA_TIME_ZONE,
+  EARLIEST_EVENT_DAY,
+  PREFIX_LENGTH,
+  measureNamed,
+  type EventTypeDefinition,
+  type Measure,
+  type PlaceThreshold,
+  type RollupLevel,
+  VILLAGE_SUBJECT_SQL,
+} from '@govstats/schemas';
 import { queryRows, type Store } from '@govstats/store';
-import { measureNames, measureSelectList, rawExpr, stateColumn } from '../schema/measure-sql.ts';
+import { measureNames, measureSelectList, mergeExpr, rawExpr, stateColumn } from '../schema/measure-sql.ts';
 import { rollupGrain, type Grain } from '../schema/rollup-grains.ts';
 import { toFigures } from './numbers.ts';
 import { periodSegments } from './period-segments.ts';
@@ -30,6 +40,12 @@ export interface RollupRow {
  * Without `by`, whole years and months of the period are read from the year and month grains and
  * only the days left over from the day grain, so a year for a whole city merges one set per
  * measure rather than 365 × dimensions of them. With `by`, the day grain (the one with dimensions).
+ *
+ * Three reads are joined by place (and dimensions):
+ * - flows: what happened in the period;
+ * - states: every change from the first day there can be events up to the period's last day, so a
+ *   place whose grids did not change all year still has them at its end;
+ * - thresholds: the village rows of the period, totalled per village and counted per place.
  */
 export async function queryRollup(
   store: Store,
@@ -44,60 +60,70 @@ export async function queryRollup(
       throw new Error(`${type.name} has no dimension '${dimension}' (known: ${known})`);
     }
   }
+  const params: Record<string, unknown> = { level: filter.level };
   // Filters go inside the subqueries: the primary key (level, code, period) prunes before the join.
   const placeConditions = ['level = {level:String}'];
-  const params: Record<string, unknown> = { level: filter.level };
+  // Thresholds read the villages under the same places.
+  const villageConditions = ["level = 'village'"];
   if (filter.code) {
     placeConditions.push('code = {code:String}');
     params.code = filter.code;
+    villageConditions.push('startsWith(code, {codePrefix:String})');
+    params.codePrefix = filter.code.slice(0, PREFIX_LENGTH[filter.level]);
   }
   if (filter.area) {
-    placeConditions.push('area = {area:String}');
+    for (const conditions of [placeConditions, villageConditions]) conditions.push('area = {area:String}');
     params.area = filter.area;
   }
   if (filter.within) {
     const significant = filter.within.replace(/0+$/, '');
-    const prefix = filter.within.slice(0, Math.max(significant.length, 2));
-    placeConditions.push('startsWith(code, {prefix:String})');
-    params.prefix = prefix;
+    params.prefix = filter.within.slice(0, Math.max(significant.length, 2));
+    for (const conditions of [placeConditions, villageConditions]) conditions.push('startsWith(code, {prefix:String})');
   }
-  const segments =
-    by.length > 0
-      ? { years: [], months: [], days: [[filter.from, filter.to] as [string, string]] }
-      : periodSegments(filter.from, filter.to);
-  const states = rollup.measures.map(stateColumn);
-  const parts: string[] = [];
-  const readGrain = (grain: Grain, periodCondition: string) => {
-    const { table } = rollupGrain(type, grain);
-    parts.push(`SELECT code, ${[...by, ...states].join(', ')} FROM ${table} WHERE ${[...placeConditions, periodCondition].join(' AND ')}`);
-  };
-  const dateList = (name: string, dates: string[]) =>
-    dates.map((date, i) => {
-      params[`${name}${i}`] = date;
-      return `{${name}${i}:Date}`;
-    });
-  if (segments.years.length > 0) readGrain('year', `period IN (${dateList('year', segments.years).join(', ')})`);
-  if (segments.months.length > 0) readGrain('month', `period IN (${dateList('month', segments.months).join(', ')})`);
-  if (segments.days.length > 0) {
-    const runs = segments.days.map(([from, to], i) => {
-      params[`from${i}`] = from;
-      params[`to${i}`] = to;
-      return `day BETWEEN {from${i}:Date} AND {to${i}:Date}`;
-    });
-    readGrain('day', `(${runs.join(' OR ')})`);
+  const reader = new GrainReader(type, by, params);
+  const flows = rollup.measures.filter((m) => m.kind !== 'state');
+  const states = rollup.measures.filter((m) => m.kind === 'state');
+  const thresholds = rollup.thresholds ?? [];
+  const keys = ['code', ...by];
+
+  const flowParts = reader.read('flow', flows.map(stateColumn), placeConditions, filter.from, filter.to);
+  if (flowParts === undefined) return [];
+  const reads = [
+    `SELECT ${[...keys, ...flows.map((m) => `${mergeExpr(m)} AS ${m.name}`)].join(', ')}
+FROM (${flowParts}) GROUP BY ${keys.join(', ')}`,
+  ];
+  if (states.length > 0) {
+    const stateParts = reader.read('state', states.map(stateColumn), placeConditions, EARLIEST_EVENT_DAY, filter.to)!;
+    reads.push(`SELECT ${[...keys, ...states.map((m) => `${mergeExpr(m)} AS ${m.name}`)].join(', ')}
+FROM (${stateParts}) GROUP BY ${keys.join(', ')}`);
   }
-  if (parts.length === 0) return [];
-  const dimensionColumns = by.map((d) => `r.${d} AS ${d}`);
+  const counted = [...new Set(thresholds.map((t) => measureNamed(rollup, t.measure) as Measure))];
+  if (counted.length > 0) {
+    const villageParts = reader.read('village', counted.map(stateColumn), villageConditions, filter.from, filter.to)!;
+    const placeCode = `toFixedString(concat(substring(village, 1, ${PREFIX_LENGTH[filter.level]}), '${'0'.repeat(12 - PREFIX_LENGTH[filter.level])}'), 12)`;
+    reads.push(`SELECT ${[
+      `${placeCode} AS code`,
+      ...by,
+      ...thresholds.map((t) => `toUInt64(countIf(${t.measure} >= ${t.atLeast})) AS ${t.name}`),
+    ].join(', ')}
+FROM (SELECT code AS village, ${[...by, ...counted.map((m) => `${mergeExpr(m)} AS ${m.name}`)].join(', ')}
+      FROM (${villageParts}) GROUP BY village${by.map((d) => `, ${d}`).join('')})
+GROUP BY ${keys.join(', ')}`);
+  }
+  // A place may appear in any of the reads: the figures it lacks from the others are zero.
+  const joined = reads
+    .map((read, i) => (i === 0 ? `(${read}) AS q0` : `FULL OUTER JOIN (${read}) AS q${i} USING (${keys.join(', ')})`))
+    .join('\n');
+  const figure = (m: Measure | PlaceThreshold) => ('kind' in m && m.kind === 'median' ? `j.${m.name}` : `ifNull(j.${m.name}, 0)`);
+  const columns = [...flows, ...states, ...thresholds].map((m) => `${figure(m)} AS ${m.name}`);
   const rows = await queryRows<Record<string, unknown>>(
     store.client,
     `SELECT
-  r.code AS code,
-  any(d.place_name) AS place,
-  ${[...dimensionColumns, measureSelectList(rollup, 'r.')].join(',\n  ')}
-FROM (${parts.join('\nUNION ALL\n')}) AS r
-LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
-GROUP BY code${by.map((d) => `, ${d}`).join('')}
-ORDER BY code${by.map((d) => `, ${d}`).join('')}`,
+  ${[...keys.map((k) => `j.${k} AS ${k}`), "ifNull(d.place_name, '') AS place", ...columns, ...rollup.derived.map((d) => `${d.expr} AS ${d.name}`)].join(',\n  ')}
+FROM (SELECT * FROM ${joined}) AS j
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = j.code
+ORDER BY ${keys.join(', ')}
+SETTINGS join_use_nulls = 1`,
     params,
   );
   return rows.map((row) => ({
@@ -106,6 +132,48 @@ ORDER BY code${by.map((d) => `, ${d}`).join('')}`,
     dimensions: Object.fromEntries(by.map((d) => [d, String(row[d])])),
     figures: toFigures(row, measureNames(rollup)),
   }));
+}
+
+/**
+ * Reads state columns of one type's grains for a date range: whole years and months from the
+ * year and month grains and the rest from the day grain, or all from the day grain when split by
+ * dimensions. Each call names its parameters with its own prefix so reads can share a query.
+ */
+class GrainReader {
+  constructor(
+    private readonly type: EventTypeDefinition,
+    private readonly by: string[],
+    private readonly params: Record<string, unknown>,
+  ) {}
+
+  /** A UNION ALL of the reads, or undefined when the range is empty. */
+  read(name: string, columns: string[], conditions: string[], from: string, to: string): string | undefined {
+    const segments =
+      this.by.length > 0 ? { years: [], months: [], days: from <= to ? [[from, to] as [string, string]] : [] } : periodSegments(from, to);
+    const parts: string[] = [];
+    const select = (grain: Grain, periodCondition: string) => {
+      const { table } = rollupGrain(this.type, grain);
+      parts.push(
+        `SELECT code, ${[...this.by, ...columns].join(', ')} FROM ${table} WHERE ${[...conditions, periodCondition].join(' AND ')}`,
+      );
+    };
+    const dateList = (kind: string, dates: string[]) =>
+      dates.map((date, i) => {
+        this.params[`${name}_${kind}${i}`] = date;
+        return `{${name}_${kind}${i}:Date}`;
+      });
+    if (segments.years.length > 0) select('year', `period IN (${dateList('year', segments.years).join(', ')})`);
+    if (segments.months.length > 0) select('month', `period IN (${dateList('month', segments.months).join(', ')})`);
+    if (segments.days.length > 0) {
+      const runs = segments.days.map(([runFrom, runTo], i) => {
+        this.params[`${name}_from${i}`] = runFrom;
+        this.params[`${name}_to${i}`] = runTo;
+        return `day BETWEEN {${name}_from${i}:Date} AND {${name}_to${i}:Date}`;
+      });
+      select('day', `(${runs.join(' OR ')})`);
+    }
+    return parts.length > 0 ? parts.join('\nUNION ALL\n') : undefined;
+  }
 }
 
 /** Figures of one place for a period, zeros when nothing was reported. */
@@ -118,7 +186,7 @@ export async function queryPlaceFigures(
   if (row) return row.figures;
   const [empty] = await queryRows<Record<string, unknown>>(
     store.client,
-    `SELECT ${measureSelectList(type.rollup)} FROM ${type.rollup.table} WHERE 0`,
+    `SELECT ${[measureSelectList(type.rollup), ...(type.rollup.thresholds ?? []).map((t) => `toUInt64(0) AS ${t.name}`)].join(', ')} FROM ${type.rollup.table} WHERE 0`,
   );
   return toFigures(empty ?? {}, measureNames(type.rollup));
 }
@@ -148,17 +216,35 @@ export async function queryPlaceFiguresFromRaw(
   type: EventTypeDefinition,
   filter: RollupFilter & { code: string },
 ): Promise<Record<string, number | null>> {
-  const prefix = filter.code.slice(0, PREFIX_LENGTH[filter.level]);
-  const measures = type.rollup.measures.map((m) => `${rawExpr(m)} AS ${m.name}`);
+  const { rollup } = type;
+  const raw = (from: string, where = '') => `(SELECT * FROM ${type.rawTable.name}
+      WHERE startsWith(village_code, {prefix:String}) AND toDate(event_time, '${CHINA_TIME_ZONE}') BETWEEN ${from} AND {to:Date}${area}${where}
+      LIMIT 1 BY source, event_id)`;
   const area = filter.area ? ' AND area = {area:String}' : '';
-  const derived = type.rollup.derived.map((d) => `${d.expr} AS ${d.name}`);
+  const flows = rollup.measures.filter((m) => m.kind !== 'state');
+  const states = rollup.measures.filter((m) => m.kind === 'state');
+  const thresholds = rollup.thresholds ?? [];
+  const reads = [`(SELECT ${flows.map((m) => `${rawExpr(m)} AS ${m.name}`).join(', ')} FROM ${raw('{from:Date}')}) AS f`];
+  // A state is every change up to the period's last day.
+  if (states.length > 0)
+    reads.push(`(SELECT ${states.map((m) => `${rawExpr(m)} AS ${m.name}`).join(', ')} FROM ${raw('{earliest:Date}')}) AS s`);
+  if (thresholds.length > 0) {
+    const counted = [...new Set(thresholds.map((t) => measureNamed(rollup, t.measure) as Measure))];
+    reads.push(`(SELECT ${thresholds.map((t) => `toUInt64(countIf(${t.measure} >= ${t.atLeast})) AS ${t.name}`).join(', ')}
+  FROM (SELECT village_code, ${counted.map((m) => `${rawExpr(m)} AS ${m.name}`).join(', ')}
+        FROM ${raw('{from:Date}', ` AND ${VILLAGE_SUBJECT_SQL}`)} GROUP BY village_code)) AS t`);
+  }
   const [row] = await queryRows<Record<string, unknown>>(
     store.client,
-    `SELECT ${[...measures, ...derived].join(', ')}
-FROM (SELECT * FROM ${type.rawTable.name}
-      WHERE startsWith(village_code, {prefix:String}) AND toDate(event_time, '${CHINA_TIME_ZONE}') BETWEEN {from:Date} AND {to:Date}${area}
-      LIMIT 1 BY source, event_id)`,
-    { prefix, from: filter.from, to: filter.to, area: filter.area ?? '' },
+    `SELECT ${['*', ...rollup.derived.map((d) => `${d.expr} AS ${d.name}`)].join(', ')}
+FROM ${reads.join('\nCROSS JOIN ')}`,
+    {
+      prefix: filter.code.slice(0, PREFIX_LENGTH[filter.level]),
+      from: filter.from,
+      to: filter.to,
+      earliest: EARLIEST_EVENT_DAY,
+      area: filter.area ?? '',
+    },
   );
-  return toFigures(row ?? {}, measureNames(type.rollup));
+  return toFigures(row ?? {}, measureNames(rollup));
 }

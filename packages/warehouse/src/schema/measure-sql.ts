@@ -16,6 +16,8 @@ export function stateType(measure: Measure): string {
       return 'SimpleAggregateFunction(sum, UInt64)';
     case 'sum':
       return `SimpleAggregateFunction(sum, ${measure.type})`;
+    case 'state':
+      return 'SimpleAggregateFunction(sum, Int64)';
     case 'distinct':
       return 'AggregateFunction(uniqExactIf, String, UInt8)';
     case 'median':
@@ -30,6 +32,8 @@ export function stateExpr(measure: Measure): string {
       return measure.where ? `toUInt64(countIf(${measure.where}))` : 'toUInt64(count())';
     case 'sum':
       return `CAST(sumIf(${measure.expr}, ${where}) AS ${measure.type})`;
+    case 'state':
+      return `CAST(sumIf(toInt64(${measure.delta}), ${where}) AS Int64)`;
     case 'distinct':
       return `uniqExactIfState(toString(${measure.expr}), ${where})`;
     case 'median':
@@ -43,6 +47,7 @@ export function restateExpr(measure: Measure): string {
   switch (measure.kind) {
     case 'count':
     case 'sum':
+    case 'state':
       return `sum(${column})`;
     case 'distinct':
       return `uniqExactIfMergeState(${column})`;
@@ -56,6 +61,7 @@ export function mergeExpr(measure: Measure, tableAlias = ''): string {
   switch (measure.kind) {
     case 'count':
     case 'sum':
+    case 'state':
       return `sum(${column})`;
     case 'distinct':
       return `uniqExactIfMerge(${column})`;
@@ -72,6 +78,7 @@ export function rawExpr(measure: Measure): string {
   switch (measure.kind) {
     case 'count':
     case 'sum':
+    case 'state':
       return stateExpr(measure); // a simple aggregate's state is its value
     case 'distinct':
       return `uniqExactIf(toString(${measure.expr}), ${where})`;
@@ -90,7 +97,7 @@ export function measureSelectList(rollup: RollupSpec, tableAlias = ''): string {
   ].join(',\n  ');
 }
 
-/** Names of all figures a rollup yields, stored and derived, in output order. */
+/** Names of all figures a rollup yields, stored, thresholds and derived. */
 export function measureNames(rollup: RollupSpec): string[] {
-  return [...rollup.measures.map((m) => m.name), ...rollup.derived.map((d) => d.name)];
+  return [...rollup.measures.map((m) => m.name), ...(rollup.thresholds ?? []).map((t) => t.name), ...rollup.derived.map((d) => d.name)];
 }

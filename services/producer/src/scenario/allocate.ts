@@ -46,7 +46,9 @@ export function allocateTargets(targets: Target[], placesFor: (measure: string) 
     const bound = boundOf(measure);
     const boundKey = bound ? `${bound}|${key.split('|')[1]}` : undefined;
     const { places, noun } = placesFor(measure);
-    const caps = declared(measure).countsVillages ? new Map(places.map((p) => [p.code, 1])) : capsFor(measure, allocation, boundKey);
+    const { countsVillages, countsVillagesReaching } = declared(measure);
+    const caps =
+      countsVillages || countsVillagesReaching ? new Map(places.map((p) => [p.code, 1])) : capsFor(measure, allocation, boundKey);
     allocation.set(key, allocateGroup(group, places, noun, caps, boundKey ? (groups.get(boundKey) ?? []) : []));
   }
   return allocation;
@@ -78,7 +80,7 @@ function allocateGroup(
   boundTargets: Target[],
 ): Map<string, number> {
   const measure = group[0]!.measure;
-  const { scale = 1, minimumPerPlace = 0, countsVillages } = declared(measure);
+  const { scale = 1, minimumPerPlace = 0, countsVillages, countsVillagesReaching } = declared(measure);
   const covered = group.map((target) => ({ target, set: placesOf(target, places) }));
   for (const { target, set } of covered) {
     if (set.length === 0)
@@ -129,11 +131,12 @@ function allocateGroup(
     const minimum = total - fixedSum >= minimumPerPlace * free.length ? minimumPerPlace : 0;
     const shares = distribute(total - fixedSum, free, caps, minimum);
     if (!shares) {
-      const why = countsVillages
-        ? `more ${noun}s than there are`
-        : boundOf(measure)
-          ? `within its bound ${boundOf(measure)}`
-          : `only in the ${noun}s that are in`;
+      const why =
+        countsVillages || countsVillagesReaching
+          ? `more ${noun}s than there are`
+          : boundOf(measure)
+            ? `within its bound ${boundOf(measure)}`
+            : `only in the ${noun}s that are in`;
       throw new ScenarioConflict(`cannot place ${measure} ${why}`, [target, ...boundTargets]);
     }
     for (const [code, value] of shares) {
