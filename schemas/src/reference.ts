@@ -48,9 +48,24 @@ function dataFields(type: EventTypeDefinition): string[] {
 }
 
 function measureRows(type: EventTypeDefinition): unknown[][] {
-  const stored = type.rollup.measures.map((m: Measure) => [code(m.name), m.kind, m.label, m.unit, m.description, m.since ?? 1]);
+  const stored = type.rollup.measures.map((m: Measure) => [
+    code(m.name),
+    m.kind === 'state' ? 'state, at period end' : m.kind,
+    m.label,
+    m.unit,
+    m.description,
+    m.since ?? 1,
+  ]);
+  const thresholds = (type.rollup.thresholds ?? []).map((t) => [
+    code(t.name),
+    `villages with ${code(t.measure)} ≥ ${t.atLeast}`,
+    t.label,
+    t.unit,
+    t.description,
+    '',
+  ]);
   const derived = type.rollup.derived.map((m) => [code(m.name), `derived: ${code(m.expr)}`, m.label, m.unit, m.description, '']);
-  return [...stored, ...derived];
+  return [...stored, ...thresholds, ...derived];
 }
 
 function scenarioPart(type: EventTypeDefinition): string {

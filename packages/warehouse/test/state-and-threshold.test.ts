@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES, ROLLUP_LEVELS, type EventTypeDefinition } from '@govstats/schemas';
-import { insertRows, openStore, type Store } from '@govstats/store';
+import { insertRows, openStore, queryRows, type Store } from '@govstats/store';
 import { SINGLE_NODE, allMigrations, migrate, queryPlaceFigures, queryPlaceFiguresFromRaw, queryRollup, reconcile } from '../src/index.ts';
 
 /*
@@ -190,6 +190,28 @@ describe('state figures and threshold counts on the real ClickHouse engine', () 
     expect(byRole.map((r) => [r.dimensions.role, r.figures.in_post, r.figures.villages_income_500])).toEqual([
       ['clerk', 2, 1],
       ['officer', 2, 1],
+    ]);
+  });
+
+  it('shows in the readable views what was in place at the end of each listed period', async () => {
+    const years = await queryRows<{ year: string; in_post: string; income_per_person: number | null }>(
+      store.client,
+      "SELECT year, in_post, income_per_person FROM test_posting_year_totals WHERE level = 'city' ORDER BY year",
+    );
+    expect(years.map((r) => [r.year, Number(r.in_post), r.income_per_person])).toEqual([
+      ['2023-01-01', 4, 0],
+      ['2024-01-01', 4, 312.5], // (300 + 300 + 600 + 100 − 50) ÷ 4,
+      ['2025-01-01', 3, 0],
+    ]);
+    const days = await queryRows<{ day: string; role: string; in_post: string }>(
+      store.client,
+      `SELECT day, role, in_post FROM test_posting_daily WHERE level = 'village' AND code = '${B}' ORDER BY role, day`,
+    );
+    expect(days.map((r) => [r.day, r.role, Number(r.in_post)])).toEqual([
+      ['2024-02-04', 'clerk', 1],
+      ['2023-06-12', 'officer', 1],
+      ['2024-05-05', 'officer', 1],
+      ['2025-01-20', 'officer', 0],
     ]);
   });
 

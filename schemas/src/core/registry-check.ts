@@ -33,7 +33,8 @@ export function checkRegistry(types: readonly EventTypeDefinition[]): void {
       const counted = rollup.measures.find((m) => m.name === threshold.measure);
       if (!counted || (counted.kind !== 'count' && counted.kind !== 'sum'))
         problems.push(`${name}: threshold ${threshold.name} is over ${threshold.measure}, which is not a count or sum of ${rollup.table}`);
-      if (!(threshold.atLeast > 0)) problems.push(`${name}: threshold ${threshold.name} must be above zero (villages without rows count as 0)`);
+      if (!(threshold.atLeast > 0))
+        problems.push(`${name}: threshold ${threshold.name} must be above zero (villages without rows count as 0)`);
     }
     refer('eventsCountedBy', rollup.eventsCountedBy);
     for (const measure of rollup.eventsCountedBy) {

@@ -104,3 +104,8 @@ export function isAdditive(measure: AnyMeasure): boolean {
 export function isState(measure: AnyMeasure): boolean {
   return 'kind' in measure && measure.kind === 'state';
 }
+
+/** The label people read: a state says it is the figure at the period's end (期末在岗…). */
+export function displayLabel(measure: AnyMeasure): string {
+  return isState(measure) && !measure.label.startsWith('期末') ? `期末${measure.label}` : measure.label;
+}

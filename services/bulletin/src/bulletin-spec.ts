@@ -1,4 +1,12 @@
-import { EVENT_TYPES, isAdditive, measureKey, measureNamed, type BreakdownSpec, type EventTypeDefinition } from '@govstats/schemas';
+import {
+  EVENT_TYPES,
+  displayLabel,
+  isAdditive,
+  measureKey,
+  measureNamed,
+  type BreakdownSpec,
+  type EventTypeDefinition,
+} from '@govstats/schemas';
 
 /*
  * Which figures a bulletin shows, gathered from the bulletin part of every event type in the
@@ -25,7 +33,7 @@ export function figureSpec(type: EventTypeDefinition, measure: string): FigureSp
     type,
     measure,
     key: measureKey(type, measure),
-    label: declared.label,
+    label: displayLabel(declared),
     unit: declared.unit,
     scale: declared.scale,
     additive: isAdditive(declared),

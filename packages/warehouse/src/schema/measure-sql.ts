@@ -89,12 +89,17 @@ export function rawExpr(measure: Measure): string {
   }
 }
 
-/** `merged AS name, …, derived AS name` — the select list every rollup reader uses. */
-export function measureSelectList(rollup: RollupSpec, tableAlias = ''): string {
-  return [
-    ...rollup.measures.map((m) => `${mergeExpr(m, tableAlias)} AS ${m.name}`),
-    ...rollup.derived.map((d) => `${d.expr} AS ${d.name}`),
-  ].join(',\n  ');
+/**
+ * `merged AS name, …, derived AS name` — the select list of the readable views. A state is the
+ * running total of its changes over the view's periods (`running`: the window partition and
+ * order), so each row shows what was in place at the end of its period.
+ */
+export function measureSelectList(rollup: RollupSpec, tableAlias = '', running?: { partitionBy: string; orderBy: string }): string {
+  const merged = (m: Measure) =>
+    m.kind === 'state' && running
+      ? `sum(${mergeExpr(m, tableAlias)}) OVER (PARTITION BY ${running.partitionBy} ORDER BY ${running.orderBy})`
+      : mergeExpr(m, tableAlias);
+  return [...rollup.measures.map((m) => `${merged(m)} AS ${m.name}`), ...rollup.derived.map((d) => `${d.expr} AS ${d.name}`)].join(',\n  ');
 }
 
 /** Names of all figures a rollup yields, stored, thresholds and derived. */

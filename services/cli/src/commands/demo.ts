@@ -4,7 +4,7 @@ import { issueBulletin, parsePeriod } from '@govstats/bulletin';
 import { REPO_ROOT, topicsFor, type Config } from '@govstats/config';
 import { createKafka, deleteTopics } from '@govstats/kafka';
 import { resolveInfrastructure } from '@govstats/local-infra';
-import { EVENT_TYPES, measureNamed, type RollupLevel } from '@govstats/schemas';
+import { EVENT_TYPES, displayLabel, measureNamed, type RollupLevel } from '@govstats/schemas';
 import { openStore, type Store } from '@govstats/store';
 import { deadLetterSummary, queryRollup } from '@govstats/warehouse';
 import { formatNumber, renderTable } from '../output/table.ts';
@@ -120,7 +120,9 @@ export async function run(): Promise<number> {
 /** Each type's demo columns, headed by the measure's label and display unit. */
 const COLUMNS = EVENT_TYPES.flatMap((type) =>
   type.demoColumns.map((measure) => {
-    const { label, unit, scale } = measureNamed(type.rollup, measure)!;
+    const declared = measureNamed(type.rollup, measure)!;
+    const { unit, scale } = declared;
+    const label = displayLabel(declared);
     // `%` measures are ratios; the table shows them as percentages.
     return { type: type.name, measure, header: unit ? `${label}(${unit})` : label, scale: unit === '%' ? 100 : (scale ?? 1) };
   }),
