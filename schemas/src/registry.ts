@@ -1,12 +1,31 @@
 import type { ContractVersion, EventTypeDefinition } from './core/event-type.ts';
 import { checkRegistry } from './core/registry-check.ts';
+import { cadresInPost } from './event-types/cadres-in-post/index.ts';
+import { collectiveIncome } from './event-types/collective-income/index.ts';
 import { cooperativeSale } from './event-types/cooperative-sale/index.ts';
 import { disputeCase } from './event-types/dispute-case/index.ts';
+import { gridRegister } from './event-types/grid-register/index.ts';
 import { gridVisit } from './event-types/grid-visit/index.ts';
+import { hazard } from './event-types/hazard/index.ts';
+import { partyPoints } from './event-types/party-points/index.ts';
+import { serviceRequest } from './event-types/service-request/index.ts';
+import { starRating } from './event-types/star-rating/index.ts';
 import { trainingAttendance } from './event-types/training-attendance/index.ts';
 
-/** Every event type govstats ingests. A new type is a new folder under event-types/ plus one line here. */
-export const EVENT_TYPES: readonly EventTypeDefinition[] = [gridVisit, disputeCase, trainingAttendance, cooperativeSale];
+/** Every event type govstats ingests, in bulletin order. A new type is a new folder under event-types/, its import and its entry here. */
+export const EVENT_TYPES: readonly EventTypeDefinition[] = [
+  gridVisit,
+  gridRegister,
+  cadresInPost,
+  serviceRequest,
+  disputeCase,
+  hazard,
+  starRating,
+  partyPoints,
+  trainingAttendance,
+  collectiveIncome,
+  cooperativeSale,
+];
 
 checkRegistry(EVENT_TYPES);
 

@@ -32,7 +32,7 @@ export class Random {
     return items[Math.floor(this.next() * items.length)]!;
   }
 
-  /** Picks by relative weight, e.g. { patrol: 3, hazard_check: 1 }. */
+  /** Picks by relative weight, e.g. { patrol: 3, policy_publicity: 1 }. */
   weighted<K extends string>(weights: Record<K, number>): K {
     const entries = Object.entries(weights) as [K, number][];
     const total = entries.reduce((sum, [, w]) => sum + w, 0);

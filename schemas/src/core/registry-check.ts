@@ -1,4 +1,5 @@
 import type { EventTypeDefinition } from './event-type.ts';
+import { COMMON_COLUMNS } from './raw-table.ts';
 import { measureNamed } from './rollup-spec.ts';
 
 /**
@@ -35,6 +36,12 @@ export function checkRegistry(types: readonly EventTypeDefinition[]): void {
         problems.push(`${name}: threshold ${threshold.name} is over ${threshold.measure}, which is not a count or sum of ${rollup.table}`);
       if (!(threshold.atLeast > 0))
         problems.push(`${name}: threshold ${threshold.name} must be above zero (villages without rows count as 0)`);
+    }
+    // `expr AS name` hides a raw column of that name from every other expression of the rollup's SELECT.
+    const rawColumns = new Set([...COMMON_COLUMNS, ...type.rawTable.columns].map((c) => c.name));
+    for (const dimension of rollup.dimensions) {
+      if (rawColumns.has(dimension.name) && dimension.expr !== dimension.name)
+        problems.push(`${name}: dimension ${dimension.name} is computed but named like a raw column; give it a name of its own`);
     }
     refer('eventsCountedBy', rollup.eventsCountedBy);
     for (const measure of rollup.eventsCountedBy) {

@@ -68,6 +68,11 @@ export interface RollupDimension {
   expr: string;
   type: string;
   description: string;
+  /**
+   * An entity moves between its values (a branch from 3 to 4 stars), so one event cannot say what
+   * leaves one value and enters the other: split by it, flows are exact and states are empty.
+   */
+  flowsOnly?: boolean;
 }
 
 export interface RollupSpec {

@@ -92,7 +92,9 @@ export async function queryRollup(
     `SELECT ${[...keys, ...flows.map((m) => `${mergeExpr(m)} AS ${m.name}`)].join(', ')}
 FROM (${flowParts}) GROUP BY ${keys.join(', ')}`,
   ];
-  if (states.length > 0) {
+  // A dimension entities move along (stars) cannot split a state.
+  const statesSplit = !by.some((name) => rollup.dimensions.find((d) => d.name === name)?.flowsOnly);
+  if (states.length > 0 && statesSplit) {
     const stateParts = reader.read('state', states.map(stateColumn), placeConditions, EARLIEST_EVENT_DAY, filter.to)!;
     reads.push(`SELECT ${[...keys, ...states.map((m) => `${mergeExpr(m)} AS ${m.name}`)].join(', ')}
 FROM (${stateParts}) GROUP BY ${keys.join(', ')}`);
@@ -115,7 +117,9 @@ GROUP BY ${keys.join(', ')}`);
     .map((read, i) => (i === 0 ? `(${read}) AS q0` : `FULL OUTER JOIN (${read}) AS q${i} USING (${keys.join(', ')})`))
     .join('\n');
   const figure = (m: Measure | PlaceThreshold) => ('kind' in m && m.kind === 'median' ? `j.${m.name}` : `ifNull(j.${m.name}, 0)`);
-  const columns = [...flows, ...states, ...thresholds].map((m) => `${figure(m)} AS ${m.name}`);
+  const columns = [...flows, ...thresholds].map((m) => `${figure(m)} AS ${m.name}`);
+  if (statesSplit) columns.push(...states.map((m) => `${figure(m)} AS ${m.name}`));
+  else columns.push(...states.map((m) => `CAST(NULL AS Nullable(Int64)) AS ${m.name}`));
   const rows = await queryRows<Record<string, unknown>>(
     store.client,
     `SELECT

@@ -258,7 +258,7 @@ SELECT
   r.code AS code,
   d.place_name AS place_name,
   ${period},
-  ${[...dims.map((d) => `r.${d.name} AS ${d.name}`), measureSelectList(rollup, 'r.', { partitionBy: ['level', 'code', ...dims.map((d) => d.name)].join(', '), orderBy: periodKey })].join(',\n  ')}
+  ${[...dims.map((d) => `r.${d.name} AS ${d.name}`), measureSelectList(rollup, 'r.', { partitionBy: ['level', 'code', ...dims.map((d) => d.name)].join(', '), orderBy: periodKey, byDimensions: true })].join(',\n  ')}
 FROM ${rollup.table} AS r
 LEFT JOIN ${names} AS d ON d.code = r.code
 GROUP BY level, code, place_name, ${periodKey}${dims.map((d) => `, ${d.name}`).join('')}`;
@@ -272,7 +272,7 @@ SELECT
   r.code AS code,
   d.place_name AS place_name,
   r.period AS ${grain.grain},
-  ${measureSelectList(rollup, 'r.', { partitionBy: 'level, code', orderBy: grain.grain })}
+  ${measureSelectList(rollup, 'r.', { partitionBy: 'level, code', orderBy: grain.grain, byDimensions: false })}
 FROM ${grain.table} AS r
 LEFT JOIN ${names} AS d ON d.code = r.code
 GROUP BY level, code, place_name, ${grain.grain}`;

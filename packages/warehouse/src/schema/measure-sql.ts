@@ -94,11 +94,19 @@ export function rawExpr(measure: Measure): string {
  * running total of its changes over the view's periods (`running`: the window partition and
  * order), so each row shows what was in place at the end of its period.
  */
-export function measureSelectList(rollup: RollupSpec, tableAlias = '', running?: { partitionBy: string; orderBy: string }): string {
+export function measureSelectList(
+  rollup: RollupSpec,
+  tableAlias = '',
+  running?: { partitionBy: string; orderBy: string; byDimensions: boolean },
+): string {
+  // Rows split by a dimension entities move along (stars) cannot carry a state.
+  const splittable = !running?.byDimensions || !rollup.dimensions.some((d) => d.flowsOnly);
   const merged = (m: Measure) =>
-    m.kind === 'state' && running
-      ? `sum(${mergeExpr(m, tableAlias)}) OVER (PARTITION BY ${running.partitionBy} ORDER BY ${running.orderBy})`
-      : mergeExpr(m, tableAlias);
+    m.kind !== 'state' || !running
+      ? mergeExpr(m, tableAlias)
+      : splittable
+        ? `sum(${mergeExpr(m, tableAlias)}) OVER (PARTITION BY ${running.partitionBy} ORDER BY ${running.orderBy})`
+        : 'CAST(NULL AS Nullable(Int64))';
   return [...rollup.measures.map((m) => `${merged(m)} AS ${m.name}`), ...rollup.derived.map((d) => `${d.expr} AS ${d.name}`)].join(',\n  ');
 }
 

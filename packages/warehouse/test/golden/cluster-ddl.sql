@@ -1101,6 +1101,1031 @@ FROM grid_visit_rollup_year AS r
 LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
 GROUP BY level, code, place_name, year;
 
+-- grid-register/0006_baseline
+CREATE TABLE IF NOT EXISTS grid_register_events_local ON CLUSTER govstats (
+  event_id String COMMENT 'CloudEvents id, unique per event',
+  contract_version UInt16 COMMENT 'version of the contract the event was validated against',
+  source String COMMENT 'CloudEvents source: the producing system',
+  village_code FixedString(12) COMMENT 'the place the event counts under: a village or community, or a township, county or city for activity above the village; a retired code is replaced by its current place',
+  original_code FixedString(12) DEFAULT village_code COMMENT 'the subject as sent; differs from village_code when a retired code was counted under its current place',
+  area LowCardinality(String) DEFAULT multiIf(toUInt16(substring(village_code, 10, 3)) = 0, '', toUInt16(substring(village_code, 10, 3)) < 200 OR (toUInt16(substring(village_code, 10, 3)) >= 400 AND toUInt16(substring(village_code, 10, 3)) < 500), 'urban', 'rural') COMMENT 'urban or rural for a village-level place (NBS 城乡分类代码, else derived from its code); empty above the village level',
+  event_time DateTime64(3, 'UTC') COMMENT 'when the event happened (bucketed in Asia/Shanghai)',
+  ingested_at DateTime64(3, 'UTC') COMMENT 'when the consumer loaded it',
+  kafka_topic LowCardinality(String) COMMENT 'topic it was read from',
+  kafka_partition UInt32 COMMENT 'partition it was read from',
+  kafka_offset UInt64 COMMENT 'offset it was read from',
+  write_deadline DateTime64(3, 'UTC') DEFAULT toDateTime64('2299-12-31 00:00:00', 3, 'UTC') COMMENT 'end of the writer''s lease on its Kafka partition; rows arriving later are refused' CODEC(Delta, ZSTD),
+  grid_id String COMMENT 'grid id, unique within the village or community',
+  parent_grid_id String COMMENT 'grid or area (片区) this grid subdivides; empty if none',
+  kind LowCardinality(String) COMMENT 'villager_group (村民小组网格), urban (城市社区网格), area (片区), micro (微网格) or street_station (街巷服务站)',
+  step LowCardinality(String) COMMENT 'created, changed or retired',
+  households UInt32 COMMENT 'households covered: after the step for created and changed, what the grid had for retired',
+  members UInt16 COMMENT 'grid members assigned: after the step for created and changed, what the grid had for retired',
+  previous_households UInt32 COMMENT 'changed: households covered before the change; 0 for other steps',
+  previous_members UInt16 COMMENT 'changed: grid members assigned before the change; 0 for other steps',
+  CONSTRAINT within_write_lease CHECK write_deadline >= now64(3)
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(event_time, 'Asia/Shanghai')
+ORDER BY (village_code, event_time, event_id)
+SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS grid_register_events ON CLUSTER govstats AS grid_register_events_local
+ENGINE = Distributed('govstats', currentDatabase(), 'grid_register_events_local', cityHash64(village_code));
+
+CREATE TABLE IF NOT EXISTS grid_register_rollup_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  day Date,
+  kind LowCardinality(String),
+  created_state SimpleAggregateFunction(sum, UInt64),
+  changed_state SimpleAggregateFunction(sum, UInt64),
+  retired_state SimpleAggregateFunction(sum, UInt64),
+  grids_in_place_state SimpleAggregateFunction(sum, Int64),
+  villager_group_grids_state SimpleAggregateFunction(sum, Int64),
+  urban_grids_state SimpleAggregateFunction(sum, Int64),
+  area_grids_state SimpleAggregateFunction(sum, Int64),
+  micro_grids_state SimpleAggregateFunction(sum, Int64),
+  street_stations_state SimpleAggregateFunction(sum, Int64),
+  households_covered_state SimpleAggregateFunction(sum, Int64),
+  members_assigned_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(day)
+PRIMARY KEY (level, code, day, kind)
+ORDER BY (level, code, day, kind, area)
+SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS grid_register_rollup ON CLUSTER govstats AS grid_register_rollup_local
+ENGINE = Distributed('govstats', currentDatabase(), 'grid_register_rollup_local', rand());
+
+CREATE TABLE IF NOT EXISTS grid_register_rollup_month_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  period Date,
+  created_state SimpleAggregateFunction(sum, UInt64),
+  changed_state SimpleAggregateFunction(sum, UInt64),
+  retired_state SimpleAggregateFunction(sum, UInt64),
+  grids_in_place_state SimpleAggregateFunction(sum, Int64),
+  villager_group_grids_state SimpleAggregateFunction(sum, Int64),
+  urban_grids_state SimpleAggregateFunction(sum, Int64),
+  area_grids_state SimpleAggregateFunction(sum, Int64),
+  micro_grids_state SimpleAggregateFunction(sum, Int64),
+  street_stations_state SimpleAggregateFunction(sum, Int64),
+  households_covered_state SimpleAggregateFunction(sum, Int64),
+  members_assigned_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYear(period)
+PRIMARY KEY (level, code, period)
+ORDER BY (level, code, period, area)
+SETTINGS replicated_deduplication_window = 10000, index_granularity = 1;
+
+CREATE TABLE IF NOT EXISTS grid_register_rollup_month ON CLUSTER govstats AS grid_register_rollup_month_local
+ENGINE = Distributed('govstats', currentDatabase(), 'grid_register_rollup_month_local', rand());
+
+CREATE TABLE IF NOT EXISTS grid_register_rollup_year_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  period Date,
+  created_state SimpleAggregateFunction(sum, UInt64),
+  changed_state SimpleAggregateFunction(sum, UInt64),
+  retired_state SimpleAggregateFunction(sum, UInt64),
+  grids_in_place_state SimpleAggregateFunction(sum, Int64),
+  villager_group_grids_state SimpleAggregateFunction(sum, Int64),
+  urban_grids_state SimpleAggregateFunction(sum, Int64),
+  area_grids_state SimpleAggregateFunction(sum, Int64),
+  micro_grids_state SimpleAggregateFunction(sum, Int64),
+  street_stations_state SimpleAggregateFunction(sum, Int64),
+  households_covered_state SimpleAggregateFunction(sum, Int64),
+  members_assigned_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYear(period)
+PRIMARY KEY (level, code, period)
+ORDER BY (level, code, period, area)
+SETTINGS replicated_deduplication_window = 10000, index_granularity = 1;
+
+CREATE TABLE IF NOT EXISTS grid_register_rollup_year ON CLUSTER govstats AS grid_register_rollup_year_local
+ENGINE = Distributed('govstats', currentDatabase(), 'grid_register_rollup_year_local', rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS grid_register_rollup_levels_mv ON CLUSTER govstats TO grid_register_rollup_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  day,
+  kind,
+  area,
+  sum(created_state) AS created_state,
+  sum(changed_state) AS changed_state,
+  sum(retired_state) AS retired_state,
+  sum(grids_in_place_state) AS grids_in_place_state,
+  sum(villager_group_grids_state) AS villager_group_grids_state,
+  sum(urban_grids_state) AS urban_grids_state,
+  sum(area_grids_state) AS area_grids_state,
+  sum(micro_grids_state) AS micro_grids_state,
+  sum(street_stations_state) AS street_stations_state,
+  sum(households_covered_state) AS households_covered_state,
+  sum(members_assigned_state) AS members_assigned_state
+FROM (
+  SELECT
+    village_code,
+    toDate(event_time, 'Asia/Shanghai') AS day,
+    kind AS kind,
+    area,
+    toUInt64(countIf(step = 'created')) AS created_state,
+    toUInt64(countIf(step = 'changed')) AS changed_state,
+    toUInt64(countIf(step = 'retired')) AS retired_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(1)) AS Int64) AS grids_in_place_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(kind = 'villager_group')) AS Int64) AS villager_group_grids_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(kind = 'urban')) AS Int64) AS urban_grids_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(kind = 'area')) AS Int64) AS area_grids_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(kind = 'micro')) AS Int64) AS micro_grids_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(kind = 'street_station')) AS Int64) AS street_stations_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', toInt64(households), step = 'retired', -toInt64(households), step = 'changed', toInt64(households) - toInt64(previous_households), 0)), toUInt8(kind IN ('villager_group', 'urban'))) AS Int64) AS households_covered_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', toInt64(members), step = 'retired', -toInt64(members), step = 'changed', toInt64(members) - toInt64(previous_members), 0)), toUInt8(1)) AS Int64) AS members_assigned_state
+  FROM grid_register_events_local
+  GROUP BY village_code, day, kind, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, day, kind, area;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS grid_register_rollup_month_levels_mv ON CLUSTER govstats TO grid_register_rollup_month_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  period,
+  area,
+  sum(created_state) AS created_state,
+  sum(changed_state) AS changed_state,
+  sum(retired_state) AS retired_state,
+  sum(grids_in_place_state) AS grids_in_place_state,
+  sum(villager_group_grids_state) AS villager_group_grids_state,
+  sum(urban_grids_state) AS urban_grids_state,
+  sum(area_grids_state) AS area_grids_state,
+  sum(micro_grids_state) AS micro_grids_state,
+  sum(street_stations_state) AS street_stations_state,
+  sum(households_covered_state) AS households_covered_state,
+  sum(members_assigned_state) AS members_assigned_state
+FROM (
+  SELECT
+    village_code,
+    toStartOfMonth(toDate(event_time, 'Asia/Shanghai')) AS period,
+    area,
+    toUInt64(countIf(step = 'created')) AS created_state,
+    toUInt64(countIf(step = 'changed')) AS changed_state,
+    toUInt64(countIf(step = 'retired')) AS retired_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(1)) AS Int64) AS grids_in_place_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(kind = 'villager_group')) AS Int64) AS villager_group_grids_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(kind = 'urban')) AS Int64) AS urban_grids_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(kind = 'area')) AS Int64) AS area_grids_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(kind = 'micro')) AS Int64) AS micro_grids_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(kind = 'street_station')) AS Int64) AS street_stations_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', toInt64(households), step = 'retired', -toInt64(households), step = 'changed', toInt64(households) - toInt64(previous_households), 0)), toUInt8(kind IN ('villager_group', 'urban'))) AS Int64) AS households_covered_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', toInt64(members), step = 'retired', -toInt64(members), step = 'changed', toInt64(members) - toInt64(previous_members), 0)), toUInt8(1)) AS Int64) AS members_assigned_state
+  FROM grid_register_events_local
+  GROUP BY village_code, period, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, period, area;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS grid_register_rollup_year_levels_mv ON CLUSTER govstats TO grid_register_rollup_year_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  period,
+  area,
+  sum(created_state) AS created_state,
+  sum(changed_state) AS changed_state,
+  sum(retired_state) AS retired_state,
+  sum(grids_in_place_state) AS grids_in_place_state,
+  sum(villager_group_grids_state) AS villager_group_grids_state,
+  sum(urban_grids_state) AS urban_grids_state,
+  sum(area_grids_state) AS area_grids_state,
+  sum(micro_grids_state) AS micro_grids_state,
+  sum(street_stations_state) AS street_stations_state,
+  sum(households_covered_state) AS households_covered_state,
+  sum(members_assigned_state) AS members_assigned_state
+FROM (
+  SELECT
+    village_code,
+    toStartOfYear(toDate(event_time, 'Asia/Shanghai')) AS period,
+    area,
+    toUInt64(countIf(step = 'created')) AS created_state,
+    toUInt64(countIf(step = 'changed')) AS changed_state,
+    toUInt64(countIf(step = 'retired')) AS retired_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(1)) AS Int64) AS grids_in_place_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(kind = 'villager_group')) AS Int64) AS villager_group_grids_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(kind = 'urban')) AS Int64) AS urban_grids_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(kind = 'area')) AS Int64) AS area_grids_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(kind = 'micro')) AS Int64) AS micro_grids_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', 1, step = 'retired', -1, 0)), toUInt8(kind = 'street_station')) AS Int64) AS street_stations_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', toInt64(households), step = 'retired', -toInt64(households), step = 'changed', toInt64(households) - toInt64(previous_households), 0)), toUInt8(kind IN ('villager_group', 'urban'))) AS Int64) AS households_covered_state,
+    CAST(sumIf(toInt64(multiIf(step = 'created', toInt64(members), step = 'retired', -toInt64(members), step = 'changed', toInt64(members) - toInt64(previous_members), 0)), toUInt8(1)) AS Int64) AS members_assigned_state
+  FROM grid_register_events_local
+  GROUP BY village_code, period, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, period, area;
+
+-- grid-register/views (repeatable)
+CREATE OR REPLACE VIEW grid_register_daily ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.day AS day,
+  r.kind AS kind,
+  sum(r.created_state) AS created,
+  sum(r.changed_state) AS changed,
+  sum(r.retired_state) AS retired,
+  sum(sum(r.grids_in_place_state)) OVER (PARTITION BY level, code, kind ORDER BY day) AS grids_in_place,
+  sum(sum(r.villager_group_grids_state)) OVER (PARTITION BY level, code, kind ORDER BY day) AS villager_group_grids,
+  sum(sum(r.urban_grids_state)) OVER (PARTITION BY level, code, kind ORDER BY day) AS urban_grids,
+  sum(sum(r.area_grids_state)) OVER (PARTITION BY level, code, kind ORDER BY day) AS area_grids,
+  sum(sum(r.micro_grids_state)) OVER (PARTITION BY level, code, kind ORDER BY day) AS micro_grids,
+  sum(sum(r.street_stations_state)) OVER (PARTITION BY level, code, kind ORDER BY day) AS street_stations,
+  sum(sum(r.households_covered_state)) OVER (PARTITION BY level, code, kind ORDER BY day) AS households_covered,
+  sum(sum(r.members_assigned_state)) OVER (PARTITION BY level, code, kind ORDER BY day) AS members_assigned,
+  round(members_assigned / nullIf(grids_in_place, 0), 2) AS members_per_grid,
+  round(households_covered / nullIf(villager_group_grids + urban_grids, 0), 1) AS households_per_grid
+FROM grid_register_rollup AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, day, kind;
+
+CREATE OR REPLACE VIEW grid_register_monthly ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  toStartOfMonth(r.day) AS month,
+  r.kind AS kind,
+  sum(r.created_state) AS created,
+  sum(r.changed_state) AS changed,
+  sum(r.retired_state) AS retired,
+  sum(sum(r.grids_in_place_state)) OVER (PARTITION BY level, code, kind ORDER BY month) AS grids_in_place,
+  sum(sum(r.villager_group_grids_state)) OVER (PARTITION BY level, code, kind ORDER BY month) AS villager_group_grids,
+  sum(sum(r.urban_grids_state)) OVER (PARTITION BY level, code, kind ORDER BY month) AS urban_grids,
+  sum(sum(r.area_grids_state)) OVER (PARTITION BY level, code, kind ORDER BY month) AS area_grids,
+  sum(sum(r.micro_grids_state)) OVER (PARTITION BY level, code, kind ORDER BY month) AS micro_grids,
+  sum(sum(r.street_stations_state)) OVER (PARTITION BY level, code, kind ORDER BY month) AS street_stations,
+  sum(sum(r.households_covered_state)) OVER (PARTITION BY level, code, kind ORDER BY month) AS households_covered,
+  sum(sum(r.members_assigned_state)) OVER (PARTITION BY level, code, kind ORDER BY month) AS members_assigned,
+  round(members_assigned / nullIf(grids_in_place, 0), 2) AS members_per_grid,
+  round(households_covered / nullIf(villager_group_grids + urban_grids, 0), 1) AS households_per_grid
+FROM grid_register_rollup AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, month, kind;
+
+CREATE OR REPLACE VIEW grid_register_month_totals ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.period AS month,
+  sum(r.created_state) AS created,
+  sum(r.changed_state) AS changed,
+  sum(r.retired_state) AS retired,
+  sum(sum(r.grids_in_place_state)) OVER (PARTITION BY level, code ORDER BY month) AS grids_in_place,
+  sum(sum(r.villager_group_grids_state)) OVER (PARTITION BY level, code ORDER BY month) AS villager_group_grids,
+  sum(sum(r.urban_grids_state)) OVER (PARTITION BY level, code ORDER BY month) AS urban_grids,
+  sum(sum(r.area_grids_state)) OVER (PARTITION BY level, code ORDER BY month) AS area_grids,
+  sum(sum(r.micro_grids_state)) OVER (PARTITION BY level, code ORDER BY month) AS micro_grids,
+  sum(sum(r.street_stations_state)) OVER (PARTITION BY level, code ORDER BY month) AS street_stations,
+  sum(sum(r.households_covered_state)) OVER (PARTITION BY level, code ORDER BY month) AS households_covered,
+  sum(sum(r.members_assigned_state)) OVER (PARTITION BY level, code ORDER BY month) AS members_assigned,
+  round(members_assigned / nullIf(grids_in_place, 0), 2) AS members_per_grid,
+  round(households_covered / nullIf(villager_group_grids + urban_grids, 0), 1) AS households_per_grid
+FROM grid_register_rollup_month AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, month;
+
+CREATE OR REPLACE VIEW grid_register_year_totals ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.period AS year,
+  sum(r.created_state) AS created,
+  sum(r.changed_state) AS changed,
+  sum(r.retired_state) AS retired,
+  sum(sum(r.grids_in_place_state)) OVER (PARTITION BY level, code ORDER BY year) AS grids_in_place,
+  sum(sum(r.villager_group_grids_state)) OVER (PARTITION BY level, code ORDER BY year) AS villager_group_grids,
+  sum(sum(r.urban_grids_state)) OVER (PARTITION BY level, code ORDER BY year) AS urban_grids,
+  sum(sum(r.area_grids_state)) OVER (PARTITION BY level, code ORDER BY year) AS area_grids,
+  sum(sum(r.micro_grids_state)) OVER (PARTITION BY level, code ORDER BY year) AS micro_grids,
+  sum(sum(r.street_stations_state)) OVER (PARTITION BY level, code ORDER BY year) AS street_stations,
+  sum(sum(r.households_covered_state)) OVER (PARTITION BY level, code ORDER BY year) AS households_covered,
+  sum(sum(r.members_assigned_state)) OVER (PARTITION BY level, code ORDER BY year) AS members_assigned,
+  round(members_assigned / nullIf(grids_in_place, 0), 2) AS members_per_grid,
+  round(households_covered / nullIf(villager_group_grids + urban_grids, 0), 1) AS households_per_grid
+FROM grid_register_rollup_year AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, year;
+
+-- cadres-in-post/0006_baseline
+CREATE TABLE IF NOT EXISTS cadre_posting_events_local ON CLUSTER govstats (
+  event_id String COMMENT 'CloudEvents id, unique per event',
+  contract_version UInt16 COMMENT 'version of the contract the event was validated against',
+  source String COMMENT 'CloudEvents source: the producing system',
+  village_code FixedString(12) COMMENT 'the place the event counts under: a village or community, or a township, county or city for activity above the village; a retired code is replaced by its current place',
+  original_code FixedString(12) DEFAULT village_code COMMENT 'the subject as sent; differs from village_code when a retired code was counted under its current place',
+  area LowCardinality(String) DEFAULT multiIf(toUInt16(substring(village_code, 10, 3)) = 0, '', toUInt16(substring(village_code, 10, 3)) < 200 OR (toUInt16(substring(village_code, 10, 3)) >= 400 AND toUInt16(substring(village_code, 10, 3)) < 500), 'urban', 'rural') COMMENT 'urban or rural for a village-level place (NBS 城乡分类代码, else derived from its code); empty above the village level',
+  event_time DateTime64(3, 'UTC') COMMENT 'when the event happened (bucketed in Asia/Shanghai)',
+  ingested_at DateTime64(3, 'UTC') COMMENT 'when the consumer loaded it',
+  kafka_topic LowCardinality(String) COMMENT 'topic it was read from',
+  kafka_partition UInt32 COMMENT 'partition it was read from',
+  kafka_offset UInt64 COMMENT 'offset it was read from',
+  write_deadline DateTime64(3, 'UTC') DEFAULT toDateTime64('2299-12-31 00:00:00', 3, 'UTC') COMMENT 'end of the writer''s lease on its Kafka partition; rows arriving later are refused' CODEC(Delta, ZSTD),
+  posting_id String COMMENT 'posting id',
+  person_id String COMMENT 'person posted, pseudonymous',
+  step LowCardinality(String) COMMENT 'posted or ended',
+  role LowCardinality(String) COMMENT 'role of the posting: first_secretary, grid_member, …',
+  employment LowCardinality(String) COMMENT 'full_time or part_time',
+  sending_unit LowCardinality(String) COMMENT 'level of the sending unit: province, city, county, township, village, …',
+  grid_id String COMMENT 'grid or micro-grid served; empty if none',
+  posted_at DateTime64(3, 'UTC') COMMENT 'when the posting began (the event time on `posted`)',
+  end_reason LowCardinality(String) COMMENT 'why the posting ended; empty on `posted`',
+  CONSTRAINT within_write_lease CHECK write_deadline >= now64(3)
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(event_time, 'Asia/Shanghai')
+ORDER BY (village_code, event_time, event_id)
+SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS cadre_posting_events ON CLUSTER govstats AS cadre_posting_events_local
+ENGINE = Distributed('govstats', currentDatabase(), 'cadre_posting_events_local', cityHash64(village_code));
+
+CREATE TABLE IF NOT EXISTS cadre_posting_rollup_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  day Date,
+  role LowCardinality(String),
+  employment LowCardinality(String),
+  sending_unit LowCardinality(String),
+  posted_state SimpleAggregateFunction(sum, UInt64),
+  ended_state SimpleAggregateFunction(sum, UInt64),
+  in_post_state SimpleAggregateFunction(sum, Int64),
+  first_secretaries_in_post_state SimpleAggregateFunction(sum, Int64),
+  work_team_members_in_post_state SimpleAggregateFunction(sum, Int64),
+  sunk_cadres_in_post_state SimpleAggregateFunction(sum, Int64),
+  grid_members_in_post_state SimpleAggregateFunction(sum, Int64),
+  full_time_grid_members_in_post_state SimpleAggregateFunction(sum, Int64),
+  micro_grid_members_in_post_state SimpleAggregateFunction(sum, Int64),
+  household_contacts_in_post_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(day)
+PRIMARY KEY (level, code, day, role, employment, sending_unit)
+ORDER BY (level, code, day, role, employment, sending_unit, area)
+SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS cadre_posting_rollup ON CLUSTER govstats AS cadre_posting_rollup_local
+ENGINE = Distributed('govstats', currentDatabase(), 'cadre_posting_rollup_local', rand());
+
+CREATE TABLE IF NOT EXISTS cadre_posting_rollup_month_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  period Date,
+  posted_state SimpleAggregateFunction(sum, UInt64),
+  ended_state SimpleAggregateFunction(sum, UInt64),
+  in_post_state SimpleAggregateFunction(sum, Int64),
+  first_secretaries_in_post_state SimpleAggregateFunction(sum, Int64),
+  work_team_members_in_post_state SimpleAggregateFunction(sum, Int64),
+  sunk_cadres_in_post_state SimpleAggregateFunction(sum, Int64),
+  grid_members_in_post_state SimpleAggregateFunction(sum, Int64),
+  full_time_grid_members_in_post_state SimpleAggregateFunction(sum, Int64),
+  micro_grid_members_in_post_state SimpleAggregateFunction(sum, Int64),
+  household_contacts_in_post_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYear(period)
+PRIMARY KEY (level, code, period)
+ORDER BY (level, code, period, area)
+SETTINGS replicated_deduplication_window = 10000, index_granularity = 1;
+
+CREATE TABLE IF NOT EXISTS cadre_posting_rollup_month ON CLUSTER govstats AS cadre_posting_rollup_month_local
+ENGINE = Distributed('govstats', currentDatabase(), 'cadre_posting_rollup_month_local', rand());
+
+CREATE TABLE IF NOT EXISTS cadre_posting_rollup_year_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  period Date,
+  posted_state SimpleAggregateFunction(sum, UInt64),
+  ended_state SimpleAggregateFunction(sum, UInt64),
+  in_post_state SimpleAggregateFunction(sum, Int64),
+  first_secretaries_in_post_state SimpleAggregateFunction(sum, Int64),
+  work_team_members_in_post_state SimpleAggregateFunction(sum, Int64),
+  sunk_cadres_in_post_state SimpleAggregateFunction(sum, Int64),
+  grid_members_in_post_state SimpleAggregateFunction(sum, Int64),
+  full_time_grid_members_in_post_state SimpleAggregateFunction(sum, Int64),
+  micro_grid_members_in_post_state SimpleAggregateFunction(sum, Int64),
+  household_contacts_in_post_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYear(period)
+PRIMARY KEY (level, code, period)
+ORDER BY (level, code, period, area)
+SETTINGS replicated_deduplication_window = 10000, index_granularity = 1;
+
+CREATE TABLE IF NOT EXISTS cadre_posting_rollup_year ON CLUSTER govstats AS cadre_posting_rollup_year_local
+ENGINE = Distributed('govstats', currentDatabase(), 'cadre_posting_rollup_year_local', rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cadre_posting_rollup_levels_mv ON CLUSTER govstats TO cadre_posting_rollup_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  day,
+  role,
+  employment,
+  sending_unit,
+  area,
+  sum(posted_state) AS posted_state,
+  sum(ended_state) AS ended_state,
+  sum(in_post_state) AS in_post_state,
+  sum(first_secretaries_in_post_state) AS first_secretaries_in_post_state,
+  sum(work_team_members_in_post_state) AS work_team_members_in_post_state,
+  sum(sunk_cadres_in_post_state) AS sunk_cadres_in_post_state,
+  sum(grid_members_in_post_state) AS grid_members_in_post_state,
+  sum(full_time_grid_members_in_post_state) AS full_time_grid_members_in_post_state,
+  sum(micro_grid_members_in_post_state) AS micro_grid_members_in_post_state,
+  sum(household_contacts_in_post_state) AS household_contacts_in_post_state
+FROM (
+  SELECT
+    village_code,
+    toDate(event_time, 'Asia/Shanghai') AS day,
+    role AS role,
+    employment AS employment,
+    sending_unit AS sending_unit,
+    area,
+    toUInt64(countIf(step = 'posted')) AS posted_state,
+    toUInt64(countIf(step = 'ended')) AS ended_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(1)) AS Int64) AS in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'first_secretary')) AS Int64) AS first_secretaries_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'work_team_member')) AS Int64) AS work_team_members_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'sunk_cadre')) AS Int64) AS sunk_cadres_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'grid_member')) AS Int64) AS grid_members_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'grid_member' AND employment = 'full_time')) AS Int64) AS full_time_grid_members_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'micro_grid_member')) AS Int64) AS micro_grid_members_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role IN ('contact_party_member', 'contact_cadre'))) AS Int64) AS household_contacts_in_post_state
+  FROM cadre_posting_events_local
+  GROUP BY village_code, day, role, employment, sending_unit, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, day, role, employment, sending_unit, area;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cadre_posting_rollup_month_levels_mv ON CLUSTER govstats TO cadre_posting_rollup_month_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  period,
+  area,
+  sum(posted_state) AS posted_state,
+  sum(ended_state) AS ended_state,
+  sum(in_post_state) AS in_post_state,
+  sum(first_secretaries_in_post_state) AS first_secretaries_in_post_state,
+  sum(work_team_members_in_post_state) AS work_team_members_in_post_state,
+  sum(sunk_cadres_in_post_state) AS sunk_cadres_in_post_state,
+  sum(grid_members_in_post_state) AS grid_members_in_post_state,
+  sum(full_time_grid_members_in_post_state) AS full_time_grid_members_in_post_state,
+  sum(micro_grid_members_in_post_state) AS micro_grid_members_in_post_state,
+  sum(household_contacts_in_post_state) AS household_contacts_in_post_state
+FROM (
+  SELECT
+    village_code,
+    toStartOfMonth(toDate(event_time, 'Asia/Shanghai')) AS period,
+    area,
+    toUInt64(countIf(step = 'posted')) AS posted_state,
+    toUInt64(countIf(step = 'ended')) AS ended_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(1)) AS Int64) AS in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'first_secretary')) AS Int64) AS first_secretaries_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'work_team_member')) AS Int64) AS work_team_members_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'sunk_cadre')) AS Int64) AS sunk_cadres_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'grid_member')) AS Int64) AS grid_members_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'grid_member' AND employment = 'full_time')) AS Int64) AS full_time_grid_members_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'micro_grid_member')) AS Int64) AS micro_grid_members_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role IN ('contact_party_member', 'contact_cadre'))) AS Int64) AS household_contacts_in_post_state
+  FROM cadre_posting_events_local
+  GROUP BY village_code, period, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, period, area;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cadre_posting_rollup_year_levels_mv ON CLUSTER govstats TO cadre_posting_rollup_year_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  period,
+  area,
+  sum(posted_state) AS posted_state,
+  sum(ended_state) AS ended_state,
+  sum(in_post_state) AS in_post_state,
+  sum(first_secretaries_in_post_state) AS first_secretaries_in_post_state,
+  sum(work_team_members_in_post_state) AS work_team_members_in_post_state,
+  sum(sunk_cadres_in_post_state) AS sunk_cadres_in_post_state,
+  sum(grid_members_in_post_state) AS grid_members_in_post_state,
+  sum(full_time_grid_members_in_post_state) AS full_time_grid_members_in_post_state,
+  sum(micro_grid_members_in_post_state) AS micro_grid_members_in_post_state,
+  sum(household_contacts_in_post_state) AS household_contacts_in_post_state
+FROM (
+  SELECT
+    village_code,
+    toStartOfYear(toDate(event_time, 'Asia/Shanghai')) AS period,
+    area,
+    toUInt64(countIf(step = 'posted')) AS posted_state,
+    toUInt64(countIf(step = 'ended')) AS ended_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(1)) AS Int64) AS in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'first_secretary')) AS Int64) AS first_secretaries_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'work_team_member')) AS Int64) AS work_team_members_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'sunk_cadre')) AS Int64) AS sunk_cadres_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'grid_member')) AS Int64) AS grid_members_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'grid_member' AND employment = 'full_time')) AS Int64) AS full_time_grid_members_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role = 'micro_grid_member')) AS Int64) AS micro_grid_members_in_post_state,
+    CAST(sumIf(toInt64(multiIf(step = 'posted', 1, step = 'ended', -1, 0)), toUInt8(role IN ('contact_party_member', 'contact_cadre'))) AS Int64) AS household_contacts_in_post_state
+  FROM cadre_posting_events_local
+  GROUP BY village_code, period, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, period, area;
+
+-- cadres-in-post/views (repeatable)
+CREATE OR REPLACE VIEW cadre_posting_daily ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.day AS day,
+  r.role AS role,
+  r.employment AS employment,
+  r.sending_unit AS sending_unit,
+  sum(r.posted_state) AS posted,
+  sum(r.ended_state) AS ended,
+  sum(sum(r.in_post_state)) OVER (PARTITION BY level, code, role, employment, sending_unit ORDER BY day) AS in_post,
+  sum(sum(r.first_secretaries_in_post_state)) OVER (PARTITION BY level, code, role, employment, sending_unit ORDER BY day) AS first_secretaries_in_post,
+  sum(sum(r.work_team_members_in_post_state)) OVER (PARTITION BY level, code, role, employment, sending_unit ORDER BY day) AS work_team_members_in_post,
+  sum(sum(r.sunk_cadres_in_post_state)) OVER (PARTITION BY level, code, role, employment, sending_unit ORDER BY day) AS sunk_cadres_in_post,
+  sum(sum(r.grid_members_in_post_state)) OVER (PARTITION BY level, code, role, employment, sending_unit ORDER BY day) AS grid_members_in_post,
+  sum(sum(r.full_time_grid_members_in_post_state)) OVER (PARTITION BY level, code, role, employment, sending_unit ORDER BY day) AS full_time_grid_members_in_post,
+  sum(sum(r.micro_grid_members_in_post_state)) OVER (PARTITION BY level, code, role, employment, sending_unit ORDER BY day) AS micro_grid_members_in_post,
+  sum(sum(r.household_contacts_in_post_state)) OVER (PARTITION BY level, code, role, employment, sending_unit ORDER BY day) AS household_contacts_in_post,
+  round(full_time_grid_members_in_post / nullIf(grid_members_in_post, 0), 4) AS full_time_grid_share
+FROM cadre_posting_rollup AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, day, role, employment, sending_unit;
+
+CREATE OR REPLACE VIEW cadre_posting_monthly ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  toStartOfMonth(r.day) AS month,
+  r.role AS role,
+  r.employment AS employment,
+  r.sending_unit AS sending_unit,
+  sum(r.posted_state) AS posted,
+  sum(r.ended_state) AS ended,
+  sum(sum(r.in_post_state)) OVER (PARTITION BY level, code, role, employment, sending_unit ORDER BY month) AS in_post,
+  sum(sum(r.first_secretaries_in_post_state)) OVER (PARTITION BY level, code, role, employment, sending_unit ORDER BY month) AS first_secretaries_in_post,
+  sum(sum(r.work_team_members_in_post_state)) OVER (PARTITION BY level, code, role, employment, sending_unit ORDER BY month) AS work_team_members_in_post,
+  sum(sum(r.sunk_cadres_in_post_state)) OVER (PARTITION BY level, code, role, employment, sending_unit ORDER BY month) AS sunk_cadres_in_post,
+  sum(sum(r.grid_members_in_post_state)) OVER (PARTITION BY level, code, role, employment, sending_unit ORDER BY month) AS grid_members_in_post,
+  sum(sum(r.full_time_grid_members_in_post_state)) OVER (PARTITION BY level, code, role, employment, sending_unit ORDER BY month) AS full_time_grid_members_in_post,
+  sum(sum(r.micro_grid_members_in_post_state)) OVER (PARTITION BY level, code, role, employment, sending_unit ORDER BY month) AS micro_grid_members_in_post,
+  sum(sum(r.household_contacts_in_post_state)) OVER (PARTITION BY level, code, role, employment, sending_unit ORDER BY month) AS household_contacts_in_post,
+  round(full_time_grid_members_in_post / nullIf(grid_members_in_post, 0), 4) AS full_time_grid_share
+FROM cadre_posting_rollup AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, month, role, employment, sending_unit;
+
+CREATE OR REPLACE VIEW cadre_posting_month_totals ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.period AS month,
+  sum(r.posted_state) AS posted,
+  sum(r.ended_state) AS ended,
+  sum(sum(r.in_post_state)) OVER (PARTITION BY level, code ORDER BY month) AS in_post,
+  sum(sum(r.first_secretaries_in_post_state)) OVER (PARTITION BY level, code ORDER BY month) AS first_secretaries_in_post,
+  sum(sum(r.work_team_members_in_post_state)) OVER (PARTITION BY level, code ORDER BY month) AS work_team_members_in_post,
+  sum(sum(r.sunk_cadres_in_post_state)) OVER (PARTITION BY level, code ORDER BY month) AS sunk_cadres_in_post,
+  sum(sum(r.grid_members_in_post_state)) OVER (PARTITION BY level, code ORDER BY month) AS grid_members_in_post,
+  sum(sum(r.full_time_grid_members_in_post_state)) OVER (PARTITION BY level, code ORDER BY month) AS full_time_grid_members_in_post,
+  sum(sum(r.micro_grid_members_in_post_state)) OVER (PARTITION BY level, code ORDER BY month) AS micro_grid_members_in_post,
+  sum(sum(r.household_contacts_in_post_state)) OVER (PARTITION BY level, code ORDER BY month) AS household_contacts_in_post,
+  round(full_time_grid_members_in_post / nullIf(grid_members_in_post, 0), 4) AS full_time_grid_share
+FROM cadre_posting_rollup_month AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, month;
+
+CREATE OR REPLACE VIEW cadre_posting_year_totals ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.period AS year,
+  sum(r.posted_state) AS posted,
+  sum(r.ended_state) AS ended,
+  sum(sum(r.in_post_state)) OVER (PARTITION BY level, code ORDER BY year) AS in_post,
+  sum(sum(r.first_secretaries_in_post_state)) OVER (PARTITION BY level, code ORDER BY year) AS first_secretaries_in_post,
+  sum(sum(r.work_team_members_in_post_state)) OVER (PARTITION BY level, code ORDER BY year) AS work_team_members_in_post,
+  sum(sum(r.sunk_cadres_in_post_state)) OVER (PARTITION BY level, code ORDER BY year) AS sunk_cadres_in_post,
+  sum(sum(r.grid_members_in_post_state)) OVER (PARTITION BY level, code ORDER BY year) AS grid_members_in_post,
+  sum(sum(r.full_time_grid_members_in_post_state)) OVER (PARTITION BY level, code ORDER BY year) AS full_time_grid_members_in_post,
+  sum(sum(r.micro_grid_members_in_post_state)) OVER (PARTITION BY level, code ORDER BY year) AS micro_grid_members_in_post,
+  sum(sum(r.household_contacts_in_post_state)) OVER (PARTITION BY level, code ORDER BY year) AS household_contacts_in_post,
+  round(full_time_grid_members_in_post / nullIf(grid_members_in_post, 0), 4) AS full_time_grid_share
+FROM cadre_posting_rollup_year AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, year;
+
+-- service-request/0006_baseline
+CREATE TABLE IF NOT EXISTS service_request_events_local ON CLUSTER govstats (
+  event_id String COMMENT 'CloudEvents id, unique per event',
+  contract_version UInt16 COMMENT 'version of the contract the event was validated against',
+  source String COMMENT 'CloudEvents source: the producing system',
+  village_code FixedString(12) COMMENT 'the place the event counts under: a village or community, or a township, county or city for activity above the village; a retired code is replaced by its current place',
+  original_code FixedString(12) DEFAULT village_code COMMENT 'the subject as sent; differs from village_code when a retired code was counted under its current place',
+  area LowCardinality(String) DEFAULT multiIf(toUInt16(substring(village_code, 10, 3)) = 0, '', toUInt16(substring(village_code, 10, 3)) < 200 OR (toUInt16(substring(village_code, 10, 3)) >= 400 AND toUInt16(substring(village_code, 10, 3)) < 500), 'urban', 'rural') COMMENT 'urban or rural for a village-level place (NBS 城乡分类代码, else derived from its code); empty above the village level',
+  event_time DateTime64(3, 'UTC') COMMENT 'when the event happened (bucketed in Asia/Shanghai)',
+  ingested_at DateTime64(3, 'UTC') COMMENT 'when the consumer loaded it',
+  kafka_topic LowCardinality(String) COMMENT 'topic it was read from',
+  kafka_partition UInt32 COMMENT 'partition it was read from',
+  kafka_offset UInt64 COMMENT 'offset it was read from',
+  write_deadline DateTime64(3, 'UTC') DEFAULT toDateTime64('2299-12-31 00:00:00', 3, 'UTC') COMMENT 'end of the writer''s lease on its Kafka partition; rows arriving later are refused' CODEC(Delta, ZSTD),
+  request_id String COMMENT 'request (work order) id',
+  channel LowCardinality(String) COMMENT 'how the request came in: hotline_12345, app, service_centre, …',
+  category LowCardinality(String) COMMENT 'kind of request',
+  step LowCardinality(String) COMMENT 'received, assigned, claimed, escalated, completed, closed_unresolved, reopened or rated',
+  handling_level LowCardinality(String) COMMENT 'village, township, county or city handling it at this step',
+  received_at DateTime64(3, 'UTC') COMMENT 'when the request was received',
+  due_at DateTime64(3, 'UTC') COMMENT 'deadline for completing it (办理时限); 1970-01-01 when the step carries none (completed steps always do)',
+  claimant_id String COMMENT 'claimed steps: who claimed the task, pseudonymous; empty otherwise',
+  previous_claimant_id String COMMENT 'claimed steps: who held the task before it was claimed again, pseudonymous; empty for a first claim',
+  after_reopen UInt8 COMMENT 'completed steps: 1 when completing a reopened request again, else 0',
+  satisfaction UInt8 COMMENT 'rated steps: satisfaction 1–5; 0 on other steps',
+  CONSTRAINT within_write_lease CHECK write_deadline >= now64(3)
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(event_time, 'Asia/Shanghai')
+ORDER BY (village_code, event_time, event_id)
+SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS service_request_events ON CLUSTER govstats AS service_request_events_local
+ENGINE = Distributed('govstats', currentDatabase(), 'service_request_events_local', cityHash64(village_code));
+
+CREATE TABLE IF NOT EXISTS service_request_rollup_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  day Date,
+  channel LowCardinality(String),
+  category LowCardinality(String),
+  received_state SimpleAggregateFunction(sum, UInt64),
+  assigned_state SimpleAggregateFunction(sum, UInt64),
+  claimed_state SimpleAggregateFunction(sum, UInt64),
+  escalated_state SimpleAggregateFunction(sum, UInt64),
+  completed_state SimpleAggregateFunction(sum, UInt64),
+  completed_on_time_state SimpleAggregateFunction(sum, UInt64),
+  completed_after_reopen_state SimpleAggregateFunction(sum, UInt64),
+  closed_unresolved_state SimpleAggregateFunction(sum, UInt64),
+  reopened_state SimpleAggregateFunction(sum, UInt64),
+  rated_state SimpleAggregateFunction(sum, UInt64),
+  satisfied_state SimpleAggregateFunction(sum, UInt64),
+  satisfaction_points_state SimpleAggregateFunction(sum, UInt64),
+  median_hours_to_complete_state AggregateFunction(quantileExactInclusiveIf(0.5), Float64, UInt8),
+  median_minutes_to_first_claim_state AggregateFunction(quantileExactInclusiveIf(0.5), Float64, UInt8),
+  pending_at_end_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(day)
+PRIMARY KEY (level, code, day, channel, category)
+ORDER BY (level, code, day, channel, category, area)
+SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS service_request_rollup ON CLUSTER govstats AS service_request_rollup_local
+ENGINE = Distributed('govstats', currentDatabase(), 'service_request_rollup_local', rand());
+
+CREATE TABLE IF NOT EXISTS service_request_rollup_month_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  period Date,
+  received_state SimpleAggregateFunction(sum, UInt64),
+  assigned_state SimpleAggregateFunction(sum, UInt64),
+  claimed_state SimpleAggregateFunction(sum, UInt64),
+  escalated_state SimpleAggregateFunction(sum, UInt64),
+  completed_state SimpleAggregateFunction(sum, UInt64),
+  completed_on_time_state SimpleAggregateFunction(sum, UInt64),
+  completed_after_reopen_state SimpleAggregateFunction(sum, UInt64),
+  closed_unresolved_state SimpleAggregateFunction(sum, UInt64),
+  reopened_state SimpleAggregateFunction(sum, UInt64),
+  rated_state SimpleAggregateFunction(sum, UInt64),
+  satisfied_state SimpleAggregateFunction(sum, UInt64),
+  satisfaction_points_state SimpleAggregateFunction(sum, UInt64),
+  median_hours_to_complete_state AggregateFunction(quantileExactInclusiveIf(0.5), Float64, UInt8),
+  median_minutes_to_first_claim_state AggregateFunction(quantileExactInclusiveIf(0.5), Float64, UInt8),
+  pending_at_end_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYear(period)
+PRIMARY KEY (level, code, period)
+ORDER BY (level, code, period, area)
+SETTINGS replicated_deduplication_window = 10000, index_granularity = 1;
+
+CREATE TABLE IF NOT EXISTS service_request_rollup_month ON CLUSTER govstats AS service_request_rollup_month_local
+ENGINE = Distributed('govstats', currentDatabase(), 'service_request_rollup_month_local', rand());
+
+CREATE TABLE IF NOT EXISTS service_request_rollup_year_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  period Date,
+  received_state SimpleAggregateFunction(sum, UInt64),
+  assigned_state SimpleAggregateFunction(sum, UInt64),
+  claimed_state SimpleAggregateFunction(sum, UInt64),
+  escalated_state SimpleAggregateFunction(sum, UInt64),
+  completed_state SimpleAggregateFunction(sum, UInt64),
+  completed_on_time_state SimpleAggregateFunction(sum, UInt64),
+  completed_after_reopen_state SimpleAggregateFunction(sum, UInt64),
+  closed_unresolved_state SimpleAggregateFunction(sum, UInt64),
+  reopened_state SimpleAggregateFunction(sum, UInt64),
+  rated_state SimpleAggregateFunction(sum, UInt64),
+  satisfied_state SimpleAggregateFunction(sum, UInt64),
+  satisfaction_points_state SimpleAggregateFunction(sum, UInt64),
+  median_hours_to_complete_state AggregateFunction(quantileExactInclusiveIf(0.5), Float64, UInt8),
+  median_minutes_to_first_claim_state AggregateFunction(quantileExactInclusiveIf(0.5), Float64, UInt8),
+  pending_at_end_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYear(period)
+PRIMARY KEY (level, code, period)
+ORDER BY (level, code, period, area)
+SETTINGS replicated_deduplication_window = 10000, index_granularity = 1;
+
+CREATE TABLE IF NOT EXISTS service_request_rollup_year ON CLUSTER govstats AS service_request_rollup_year_local
+ENGINE = Distributed('govstats', currentDatabase(), 'service_request_rollup_year_local', rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS service_request_rollup_levels_mv ON CLUSTER govstats TO service_request_rollup_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  day,
+  channel,
+  category,
+  area,
+  sum(received_state) AS received_state,
+  sum(assigned_state) AS assigned_state,
+  sum(claimed_state) AS claimed_state,
+  sum(escalated_state) AS escalated_state,
+  sum(completed_state) AS completed_state,
+  sum(completed_on_time_state) AS completed_on_time_state,
+  sum(completed_after_reopen_state) AS completed_after_reopen_state,
+  sum(closed_unresolved_state) AS closed_unresolved_state,
+  sum(reopened_state) AS reopened_state,
+  sum(rated_state) AS rated_state,
+  sum(satisfied_state) AS satisfied_state,
+  sum(satisfaction_points_state) AS satisfaction_points_state,
+  quantileExactInclusiveIfMergeState(0.5)(median_hours_to_complete_state) AS median_hours_to_complete_state,
+  quantileExactInclusiveIfMergeState(0.5)(median_minutes_to_first_claim_state) AS median_minutes_to_first_claim_state,
+  sum(pending_at_end_state) AS pending_at_end_state
+FROM (
+  SELECT
+    village_code,
+    toDate(event_time, 'Asia/Shanghai') AS day,
+    channel AS channel,
+    category AS category,
+    area,
+    toUInt64(countIf(step = 'received')) AS received_state,
+    toUInt64(countIf(step = 'assigned')) AS assigned_state,
+    toUInt64(countIf(step = 'claimed')) AS claimed_state,
+    toUInt64(countIf(step = 'escalated')) AS escalated_state,
+    toUInt64(countIf(step = 'completed' AND after_reopen = 0)) AS completed_state,
+    toUInt64(countIf(step = 'completed' AND after_reopen = 0 AND event_time <= due_at)) AS completed_on_time_state,
+    toUInt64(countIf(step = 'completed' AND after_reopen = 1)) AS completed_after_reopen_state,
+    toUInt64(countIf(step = 'closed_unresolved')) AS closed_unresolved_state,
+    toUInt64(countIf(step = 'reopened')) AS reopened_state,
+    toUInt64(countIf(step = 'rated')) AS rated_state,
+    toUInt64(countIf(step = 'rated' AND satisfaction >= 4)) AS satisfied_state,
+    CAST(sumIf(satisfaction, toUInt8(step = 'rated')) AS UInt64) AS satisfaction_points_state,
+    quantileExactInclusiveIfState(0.5)(toFloat64(dateDiff('second', received_at, event_time) / 3600), toUInt8(step = 'completed' AND after_reopen = 0)) AS median_hours_to_complete_state,
+    quantileExactInclusiveIfState(0.5)(toFloat64(dateDiff('second', received_at, event_time) / 60), toUInt8(step = 'claimed' AND previous_claimant_id = '')) AS median_minutes_to_first_claim_state,
+    CAST(sumIf(toInt64(multiIf(step IN ('received', 'reopened'), 1, step IN ('completed', 'closed_unresolved'), -1, 0)), toUInt8(1)) AS Int64) AS pending_at_end_state
+  FROM service_request_events_local
+  GROUP BY village_code, day, channel, category, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, day, channel, category, area;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS service_request_rollup_month_levels_mv ON CLUSTER govstats TO service_request_rollup_month_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  period,
+  area,
+  sum(received_state) AS received_state,
+  sum(assigned_state) AS assigned_state,
+  sum(claimed_state) AS claimed_state,
+  sum(escalated_state) AS escalated_state,
+  sum(completed_state) AS completed_state,
+  sum(completed_on_time_state) AS completed_on_time_state,
+  sum(completed_after_reopen_state) AS completed_after_reopen_state,
+  sum(closed_unresolved_state) AS closed_unresolved_state,
+  sum(reopened_state) AS reopened_state,
+  sum(rated_state) AS rated_state,
+  sum(satisfied_state) AS satisfied_state,
+  sum(satisfaction_points_state) AS satisfaction_points_state,
+  quantileExactInclusiveIfMergeState(0.5)(median_hours_to_complete_state) AS median_hours_to_complete_state,
+  quantileExactInclusiveIfMergeState(0.5)(median_minutes_to_first_claim_state) AS median_minutes_to_first_claim_state,
+  sum(pending_at_end_state) AS pending_at_end_state
+FROM (
+  SELECT
+    village_code,
+    toStartOfMonth(toDate(event_time, 'Asia/Shanghai')) AS period,
+    area,
+    toUInt64(countIf(step = 'received')) AS received_state,
+    toUInt64(countIf(step = 'assigned')) AS assigned_state,
+    toUInt64(countIf(step = 'claimed')) AS claimed_state,
+    toUInt64(countIf(step = 'escalated')) AS escalated_state,
+    toUInt64(countIf(step = 'completed' AND after_reopen = 0)) AS completed_state,
+    toUInt64(countIf(step = 'completed' AND after_reopen = 0 AND event_time <= due_at)) AS completed_on_time_state,
+    toUInt64(countIf(step = 'completed' AND after_reopen = 1)) AS completed_after_reopen_state,
+    toUInt64(countIf(step = 'closed_unresolved')) AS closed_unresolved_state,
+    toUInt64(countIf(step = 'reopened')) AS reopened_state,
+    toUInt64(countIf(step = 'rated')) AS rated_state,
+    toUInt64(countIf(step = 'rated' AND satisfaction >= 4)) AS satisfied_state,
+    CAST(sumIf(satisfaction, toUInt8(step = 'rated')) AS UInt64) AS satisfaction_points_state,
+    quantileExactInclusiveIfState(0.5)(toFloat64(dateDiff('second', received_at, event_time) / 3600), toUInt8(step = 'completed' AND after_reopen = 0)) AS median_hours_to_complete_state,
+    quantileExactInclusiveIfState(0.5)(toFloat64(dateDiff('second', received_at, event_time) / 60), toUInt8(step = 'claimed' AND previous_claimant_id = '')) AS median_minutes_to_first_claim_state,
+    CAST(sumIf(toInt64(multiIf(step IN ('received', 'reopened'), 1, step IN ('completed', 'closed_unresolved'), -1, 0)), toUInt8(1)) AS Int64) AS pending_at_end_state
+  FROM service_request_events_local
+  GROUP BY village_code, period, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, period, area;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS service_request_rollup_year_levels_mv ON CLUSTER govstats TO service_request_rollup_year_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  period,
+  area,
+  sum(received_state) AS received_state,
+  sum(assigned_state) AS assigned_state,
+  sum(claimed_state) AS claimed_state,
+  sum(escalated_state) AS escalated_state,
+  sum(completed_state) AS completed_state,
+  sum(completed_on_time_state) AS completed_on_time_state,
+  sum(completed_after_reopen_state) AS completed_after_reopen_state,
+  sum(closed_unresolved_state) AS closed_unresolved_state,
+  sum(reopened_state) AS reopened_state,
+  sum(rated_state) AS rated_state,
+  sum(satisfied_state) AS satisfied_state,
+  sum(satisfaction_points_state) AS satisfaction_points_state,
+  quantileExactInclusiveIfMergeState(0.5)(median_hours_to_complete_state) AS median_hours_to_complete_state,
+  quantileExactInclusiveIfMergeState(0.5)(median_minutes_to_first_claim_state) AS median_minutes_to_first_claim_state,
+  sum(pending_at_end_state) AS pending_at_end_state
+FROM (
+  SELECT
+    village_code,
+    toStartOfYear(toDate(event_time, 'Asia/Shanghai')) AS period,
+    area,
+    toUInt64(countIf(step = 'received')) AS received_state,
+    toUInt64(countIf(step = 'assigned')) AS assigned_state,
+    toUInt64(countIf(step = 'claimed')) AS claimed_state,
+    toUInt64(countIf(step = 'escalated')) AS escalated_state,
+    toUInt64(countIf(step = 'completed' AND after_reopen = 0)) AS completed_state,
+    toUInt64(countIf(step = 'completed' AND after_reopen = 0 AND event_time <= due_at)) AS completed_on_time_state,
+    toUInt64(countIf(step = 'completed' AND after_reopen = 1)) AS completed_after_reopen_state,
+    toUInt64(countIf(step = 'closed_unresolved')) AS closed_unresolved_state,
+    toUInt64(countIf(step = 'reopened')) AS reopened_state,
+    toUInt64(countIf(step = 'rated')) AS rated_state,
+    toUInt64(countIf(step = 'rated' AND satisfaction >= 4)) AS satisfied_state,
+    CAST(sumIf(satisfaction, toUInt8(step = 'rated')) AS UInt64) AS satisfaction_points_state,
+    quantileExactInclusiveIfState(0.5)(toFloat64(dateDiff('second', received_at, event_time) / 3600), toUInt8(step = 'completed' AND after_reopen = 0)) AS median_hours_to_complete_state,
+    quantileExactInclusiveIfState(0.5)(toFloat64(dateDiff('second', received_at, event_time) / 60), toUInt8(step = 'claimed' AND previous_claimant_id = '')) AS median_minutes_to_first_claim_state,
+    CAST(sumIf(toInt64(multiIf(step IN ('received', 'reopened'), 1, step IN ('completed', 'closed_unresolved'), -1, 0)), toUInt8(1)) AS Int64) AS pending_at_end_state
+  FROM service_request_events_local
+  GROUP BY village_code, period, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, period, area;
+
+-- service-request/views (repeatable)
+CREATE OR REPLACE VIEW service_request_daily ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.day AS day,
+  r.channel AS channel,
+  r.category AS category,
+  sum(r.received_state) AS received,
+  sum(r.assigned_state) AS assigned,
+  sum(r.claimed_state) AS claimed,
+  sum(r.escalated_state) AS escalated,
+  sum(r.completed_state) AS completed,
+  sum(r.completed_on_time_state) AS completed_on_time,
+  sum(r.completed_after_reopen_state) AS completed_after_reopen,
+  sum(r.closed_unresolved_state) AS closed_unresolved,
+  sum(r.reopened_state) AS reopened,
+  sum(r.rated_state) AS rated,
+  sum(r.satisfied_state) AS satisfied,
+  sum(r.satisfaction_points_state) AS satisfaction_points,
+  if(isFinite(quantileExactInclusiveIfMerge(0.5)(r.median_hours_to_complete_state)), round(quantileExactInclusiveIfMerge(0.5)(r.median_hours_to_complete_state), 2), NULL) AS median_hours_to_complete,
+  if(isFinite(quantileExactInclusiveIfMerge(0.5)(r.median_minutes_to_first_claim_state)), round(quantileExactInclusiveIfMerge(0.5)(r.median_minutes_to_first_claim_state), 2), NULL) AS median_minutes_to_first_claim,
+  sum(sum(r.pending_at_end_state)) OVER (PARTITION BY level, code, channel, category ORDER BY day) AS pending_at_end,
+  round(completed / nullIf(received, 0), 4) AS completion_rate,
+  round(completed_on_time / nullIf(completed, 0), 4) AS on_time_rate,
+  round(satisfied / nullIf(rated, 0), 4) AS satisfaction_rate,
+  round(satisfaction_points / nullIf(rated, 0), 2) AS average_satisfaction
+FROM service_request_rollup AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, day, channel, category;
+
+CREATE OR REPLACE VIEW service_request_monthly ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  toStartOfMonth(r.day) AS month,
+  r.channel AS channel,
+  r.category AS category,
+  sum(r.received_state) AS received,
+  sum(r.assigned_state) AS assigned,
+  sum(r.claimed_state) AS claimed,
+  sum(r.escalated_state) AS escalated,
+  sum(r.completed_state) AS completed,
+  sum(r.completed_on_time_state) AS completed_on_time,
+  sum(r.completed_after_reopen_state) AS completed_after_reopen,
+  sum(r.closed_unresolved_state) AS closed_unresolved,
+  sum(r.reopened_state) AS reopened,
+  sum(r.rated_state) AS rated,
+  sum(r.satisfied_state) AS satisfied,
+  sum(r.satisfaction_points_state) AS satisfaction_points,
+  if(isFinite(quantileExactInclusiveIfMerge(0.5)(r.median_hours_to_complete_state)), round(quantileExactInclusiveIfMerge(0.5)(r.median_hours_to_complete_state), 2), NULL) AS median_hours_to_complete,
+  if(isFinite(quantileExactInclusiveIfMerge(0.5)(r.median_minutes_to_first_claim_state)), round(quantileExactInclusiveIfMerge(0.5)(r.median_minutes_to_first_claim_state), 2), NULL) AS median_minutes_to_first_claim,
+  sum(sum(r.pending_at_end_state)) OVER (PARTITION BY level, code, channel, category ORDER BY month) AS pending_at_end,
+  round(completed / nullIf(received, 0), 4) AS completion_rate,
+  round(completed_on_time / nullIf(completed, 0), 4) AS on_time_rate,
+  round(satisfied / nullIf(rated, 0), 4) AS satisfaction_rate,
+  round(satisfaction_points / nullIf(rated, 0), 2) AS average_satisfaction
+FROM service_request_rollup AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, month, channel, category;
+
+CREATE OR REPLACE VIEW service_request_month_totals ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.period AS month,
+  sum(r.received_state) AS received,
+  sum(r.assigned_state) AS assigned,
+  sum(r.claimed_state) AS claimed,
+  sum(r.escalated_state) AS escalated,
+  sum(r.completed_state) AS completed,
+  sum(r.completed_on_time_state) AS completed_on_time,
+  sum(r.completed_after_reopen_state) AS completed_after_reopen,
+  sum(r.closed_unresolved_state) AS closed_unresolved,
+  sum(r.reopened_state) AS reopened,
+  sum(r.rated_state) AS rated,
+  sum(r.satisfied_state) AS satisfied,
+  sum(r.satisfaction_points_state) AS satisfaction_points,
+  if(isFinite(quantileExactInclusiveIfMerge(0.5)(r.median_hours_to_complete_state)), round(quantileExactInclusiveIfMerge(0.5)(r.median_hours_to_complete_state), 2), NULL) AS median_hours_to_complete,
+  if(isFinite(quantileExactInclusiveIfMerge(0.5)(r.median_minutes_to_first_claim_state)), round(quantileExactInclusiveIfMerge(0.5)(r.median_minutes_to_first_claim_state), 2), NULL) AS median_minutes_to_first_claim,
+  sum(sum(r.pending_at_end_state)) OVER (PARTITION BY level, code ORDER BY month) AS pending_at_end,
+  round(completed / nullIf(received, 0), 4) AS completion_rate,
+  round(completed_on_time / nullIf(completed, 0), 4) AS on_time_rate,
+  round(satisfied / nullIf(rated, 0), 4) AS satisfaction_rate,
+  round(satisfaction_points / nullIf(rated, 0), 2) AS average_satisfaction
+FROM service_request_rollup_month AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, month;
+
+CREATE OR REPLACE VIEW service_request_year_totals ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.period AS year,
+  sum(r.received_state) AS received,
+  sum(r.assigned_state) AS assigned,
+  sum(r.claimed_state) AS claimed,
+  sum(r.escalated_state) AS escalated,
+  sum(r.completed_state) AS completed,
+  sum(r.completed_on_time_state) AS completed_on_time,
+  sum(r.completed_after_reopen_state) AS completed_after_reopen,
+  sum(r.closed_unresolved_state) AS closed_unresolved,
+  sum(r.reopened_state) AS reopened,
+  sum(r.rated_state) AS rated,
+  sum(r.satisfied_state) AS satisfied,
+  sum(r.satisfaction_points_state) AS satisfaction_points,
+  if(isFinite(quantileExactInclusiveIfMerge(0.5)(r.median_hours_to_complete_state)), round(quantileExactInclusiveIfMerge(0.5)(r.median_hours_to_complete_state), 2), NULL) AS median_hours_to_complete,
+  if(isFinite(quantileExactInclusiveIfMerge(0.5)(r.median_minutes_to_first_claim_state)), round(quantileExactInclusiveIfMerge(0.5)(r.median_minutes_to_first_claim_state), 2), NULL) AS median_minutes_to_first_claim,
+  sum(sum(r.pending_at_end_state)) OVER (PARTITION BY level, code ORDER BY year) AS pending_at_end,
+  round(completed / nullIf(received, 0), 4) AS completion_rate,
+  round(completed_on_time / nullIf(completed, 0), 4) AS on_time_rate,
+  round(satisfied / nullIf(rated, 0), 4) AS satisfaction_rate,
+  round(satisfaction_points / nullIf(rated, 0), 2) AS average_satisfaction
+FROM service_request_rollup_year AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, year;
+
 -- dispute-case/0001_tables
 CREATE TABLE IF NOT EXISTS dispute_events_local ON CLUSTER govstats (
   event_id String COMMENT 'CloudEvents id, unique per event',
@@ -2017,6 +3042,1024 @@ FROM dispute_rollup_year AS r
 LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
 GROUP BY level, code, place_name, year;
 
+-- hazard/0006_baseline
+CREATE TABLE IF NOT EXISTS hazard_events_local ON CLUSTER govstats (
+  event_id String COMMENT 'CloudEvents id, unique per event',
+  contract_version UInt16 COMMENT 'version of the contract the event was validated against',
+  source String COMMENT 'CloudEvents source: the producing system',
+  village_code FixedString(12) COMMENT 'the place the event counts under: a village or community, or a township, county or city for activity above the village; a retired code is replaced by its current place',
+  original_code FixedString(12) DEFAULT village_code COMMENT 'the subject as sent; differs from village_code when a retired code was counted under its current place',
+  area LowCardinality(String) DEFAULT multiIf(toUInt16(substring(village_code, 10, 3)) = 0, '', toUInt16(substring(village_code, 10, 3)) < 200 OR (toUInt16(substring(village_code, 10, 3)) >= 400 AND toUInt16(substring(village_code, 10, 3)) < 500), 'urban', 'rural') COMMENT 'urban or rural for a village-level place (NBS 城乡分类代码, else derived from its code); empty above the village level',
+  event_time DateTime64(3, 'UTC') COMMENT 'when the event happened (bucketed in Asia/Shanghai)',
+  ingested_at DateTime64(3, 'UTC') COMMENT 'when the consumer loaded it',
+  kafka_topic LowCardinality(String) COMMENT 'topic it was read from',
+  kafka_partition UInt32 COMMENT 'partition it was read from',
+  kafka_offset UInt64 COMMENT 'offset it was read from',
+  write_deadline DateTime64(3, 'UTC') DEFAULT toDateTime64('2299-12-31 00:00:00', 3, 'UTC') COMMENT 'end of the writer''s lease on its Kafka partition; rows arriving later are refused' CODEC(Delta, ZSTD),
+  hazard_id String COMMENT 'hazard id',
+  category LowCardinality(String) COMMENT 'kind of hazard: fire_safety, building_safety, road_traffic, …',
+  severity LowCardinality(String) COMMENT 'minor, major or serious',
+  found_by LowCardinality(String) COMMENT 'grid_member, inspection or resident_report',
+  step LowCardinality(String) COMMENT 'found, escalated, rectified or verified_closed',
+  handling_level LowCardinality(String) COMMENT 'village, township, county or city handling it at this step',
+  found_at DateTime64(3, 'UTC') COMMENT 'when the hazard was found',
+  reporter_id String COMMENT 'who found it, pseudonymous; empty if not given',
+  closed_on_spot UInt8 COMMENT 'verified_closed steps: 1 when put right on the spot (立查立改), else 0',
+  CONSTRAINT within_write_lease CHECK write_deadline >= now64(3)
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(event_time, 'Asia/Shanghai')
+ORDER BY (village_code, event_time, event_id)
+SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS hazard_events ON CLUSTER govstats AS hazard_events_local
+ENGINE = Distributed('govstats', currentDatabase(), 'hazard_events_local', cityHash64(village_code));
+
+CREATE TABLE IF NOT EXISTS hazard_rollup_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  day Date,
+  category LowCardinality(String),
+  severity LowCardinality(String),
+  found_by LowCardinality(String),
+  found_state SimpleAggregateFunction(sum, UInt64),
+  major_found_state SimpleAggregateFunction(sum, UInt64),
+  escalated_state SimpleAggregateFunction(sum, UInt64),
+  rectified_state SimpleAggregateFunction(sum, UInt64),
+  closed_state SimpleAggregateFunction(sum, UInt64),
+  closed_on_spot_state SimpleAggregateFunction(sum, UInt64),
+  median_days_to_close_state AggregateFunction(quantileExactInclusiveIf(0.5), Float64, UInt8),
+  open_at_end_state SimpleAggregateFunction(sum, Int64),
+  major_open_at_end_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(day)
+PRIMARY KEY (level, code, day, category, severity, found_by)
+ORDER BY (level, code, day, category, severity, found_by, area)
+SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS hazard_rollup ON CLUSTER govstats AS hazard_rollup_local
+ENGINE = Distributed('govstats', currentDatabase(), 'hazard_rollup_local', rand());
+
+CREATE TABLE IF NOT EXISTS hazard_rollup_month_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  period Date,
+  found_state SimpleAggregateFunction(sum, UInt64),
+  major_found_state SimpleAggregateFunction(sum, UInt64),
+  escalated_state SimpleAggregateFunction(sum, UInt64),
+  rectified_state SimpleAggregateFunction(sum, UInt64),
+  closed_state SimpleAggregateFunction(sum, UInt64),
+  closed_on_spot_state SimpleAggregateFunction(sum, UInt64),
+  median_days_to_close_state AggregateFunction(quantileExactInclusiveIf(0.5), Float64, UInt8),
+  open_at_end_state SimpleAggregateFunction(sum, Int64),
+  major_open_at_end_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYear(period)
+PRIMARY KEY (level, code, period)
+ORDER BY (level, code, period, area)
+SETTINGS replicated_deduplication_window = 10000, index_granularity = 1;
+
+CREATE TABLE IF NOT EXISTS hazard_rollup_month ON CLUSTER govstats AS hazard_rollup_month_local
+ENGINE = Distributed('govstats', currentDatabase(), 'hazard_rollup_month_local', rand());
+
+CREATE TABLE IF NOT EXISTS hazard_rollup_year_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  period Date,
+  found_state SimpleAggregateFunction(sum, UInt64),
+  major_found_state SimpleAggregateFunction(sum, UInt64),
+  escalated_state SimpleAggregateFunction(sum, UInt64),
+  rectified_state SimpleAggregateFunction(sum, UInt64),
+  closed_state SimpleAggregateFunction(sum, UInt64),
+  closed_on_spot_state SimpleAggregateFunction(sum, UInt64),
+  median_days_to_close_state AggregateFunction(quantileExactInclusiveIf(0.5), Float64, UInt8),
+  open_at_end_state SimpleAggregateFunction(sum, Int64),
+  major_open_at_end_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYear(period)
+PRIMARY KEY (level, code, period)
+ORDER BY (level, code, period, area)
+SETTINGS replicated_deduplication_window = 10000, index_granularity = 1;
+
+CREATE TABLE IF NOT EXISTS hazard_rollup_year ON CLUSTER govstats AS hazard_rollup_year_local
+ENGINE = Distributed('govstats', currentDatabase(), 'hazard_rollup_year_local', rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS hazard_rollup_levels_mv ON CLUSTER govstats TO hazard_rollup_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  day,
+  category,
+  severity,
+  found_by,
+  area,
+  sum(found_state) AS found_state,
+  sum(major_found_state) AS major_found_state,
+  sum(escalated_state) AS escalated_state,
+  sum(rectified_state) AS rectified_state,
+  sum(closed_state) AS closed_state,
+  sum(closed_on_spot_state) AS closed_on_spot_state,
+  quantileExactInclusiveIfMergeState(0.5)(median_days_to_close_state) AS median_days_to_close_state,
+  sum(open_at_end_state) AS open_at_end_state,
+  sum(major_open_at_end_state) AS major_open_at_end_state
+FROM (
+  SELECT
+    village_code,
+    toDate(event_time, 'Asia/Shanghai') AS day,
+    category AS category,
+    severity AS severity,
+    found_by AS found_by,
+    area,
+    toUInt64(countIf(step = 'found')) AS found_state,
+    toUInt64(countIf(step = 'found' AND severity IN ('major', 'serious'))) AS major_found_state,
+    toUInt64(countIf(step = 'escalated')) AS escalated_state,
+    toUInt64(countIf(step = 'rectified')) AS rectified_state,
+    toUInt64(countIf(step = 'verified_closed')) AS closed_state,
+    toUInt64(countIf(step = 'verified_closed' AND closed_on_spot = 1)) AS closed_on_spot_state,
+    quantileExactInclusiveIfState(0.5)(toFloat64(dateDiff('second', found_at, event_time) / 86400), toUInt8(step = 'verified_closed')) AS median_days_to_close_state,
+    CAST(sumIf(toInt64(multiIf(step = 'found', 1, step = 'verified_closed', -1, 0)), toUInt8(1)) AS Int64) AS open_at_end_state,
+    CAST(sumIf(toInt64(multiIf(step = 'found', 1, step = 'verified_closed', -1, 0)), toUInt8(severity IN ('major', 'serious'))) AS Int64) AS major_open_at_end_state
+  FROM hazard_events_local
+  GROUP BY village_code, day, category, severity, found_by, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, day, category, severity, found_by, area;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS hazard_rollup_month_levels_mv ON CLUSTER govstats TO hazard_rollup_month_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  period,
+  area,
+  sum(found_state) AS found_state,
+  sum(major_found_state) AS major_found_state,
+  sum(escalated_state) AS escalated_state,
+  sum(rectified_state) AS rectified_state,
+  sum(closed_state) AS closed_state,
+  sum(closed_on_spot_state) AS closed_on_spot_state,
+  quantileExactInclusiveIfMergeState(0.5)(median_days_to_close_state) AS median_days_to_close_state,
+  sum(open_at_end_state) AS open_at_end_state,
+  sum(major_open_at_end_state) AS major_open_at_end_state
+FROM (
+  SELECT
+    village_code,
+    toStartOfMonth(toDate(event_time, 'Asia/Shanghai')) AS period,
+    area,
+    toUInt64(countIf(step = 'found')) AS found_state,
+    toUInt64(countIf(step = 'found' AND severity IN ('major', 'serious'))) AS major_found_state,
+    toUInt64(countIf(step = 'escalated')) AS escalated_state,
+    toUInt64(countIf(step = 'rectified')) AS rectified_state,
+    toUInt64(countIf(step = 'verified_closed')) AS closed_state,
+    toUInt64(countIf(step = 'verified_closed' AND closed_on_spot = 1)) AS closed_on_spot_state,
+    quantileExactInclusiveIfState(0.5)(toFloat64(dateDiff('second', found_at, event_time) / 86400), toUInt8(step = 'verified_closed')) AS median_days_to_close_state,
+    CAST(sumIf(toInt64(multiIf(step = 'found', 1, step = 'verified_closed', -1, 0)), toUInt8(1)) AS Int64) AS open_at_end_state,
+    CAST(sumIf(toInt64(multiIf(step = 'found', 1, step = 'verified_closed', -1, 0)), toUInt8(severity IN ('major', 'serious'))) AS Int64) AS major_open_at_end_state
+  FROM hazard_events_local
+  GROUP BY village_code, period, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, period, area;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS hazard_rollup_year_levels_mv ON CLUSTER govstats TO hazard_rollup_year_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  period,
+  area,
+  sum(found_state) AS found_state,
+  sum(major_found_state) AS major_found_state,
+  sum(escalated_state) AS escalated_state,
+  sum(rectified_state) AS rectified_state,
+  sum(closed_state) AS closed_state,
+  sum(closed_on_spot_state) AS closed_on_spot_state,
+  quantileExactInclusiveIfMergeState(0.5)(median_days_to_close_state) AS median_days_to_close_state,
+  sum(open_at_end_state) AS open_at_end_state,
+  sum(major_open_at_end_state) AS major_open_at_end_state
+FROM (
+  SELECT
+    village_code,
+    toStartOfYear(toDate(event_time, 'Asia/Shanghai')) AS period,
+    area,
+    toUInt64(countIf(step = 'found')) AS found_state,
+    toUInt64(countIf(step = 'found' AND severity IN ('major', 'serious'))) AS major_found_state,
+    toUInt64(countIf(step = 'escalated')) AS escalated_state,
+    toUInt64(countIf(step = 'rectified')) AS rectified_state,
+    toUInt64(countIf(step = 'verified_closed')) AS closed_state,
+    toUInt64(countIf(step = 'verified_closed' AND closed_on_spot = 1)) AS closed_on_spot_state,
+    quantileExactInclusiveIfState(0.5)(toFloat64(dateDiff('second', found_at, event_time) / 86400), toUInt8(step = 'verified_closed')) AS median_days_to_close_state,
+    CAST(sumIf(toInt64(multiIf(step = 'found', 1, step = 'verified_closed', -1, 0)), toUInt8(1)) AS Int64) AS open_at_end_state,
+    CAST(sumIf(toInt64(multiIf(step = 'found', 1, step = 'verified_closed', -1, 0)), toUInt8(severity IN ('major', 'serious'))) AS Int64) AS major_open_at_end_state
+  FROM hazard_events_local
+  GROUP BY village_code, period, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, period, area;
+
+-- hazard/views (repeatable)
+CREATE OR REPLACE VIEW hazard_daily ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.day AS day,
+  r.category AS category,
+  r.severity AS severity,
+  r.found_by AS found_by,
+  sum(r.found_state) AS found,
+  sum(r.major_found_state) AS major_found,
+  sum(r.escalated_state) AS escalated,
+  sum(r.rectified_state) AS rectified,
+  sum(r.closed_state) AS closed,
+  sum(r.closed_on_spot_state) AS closed_on_spot,
+  if(isFinite(quantileExactInclusiveIfMerge(0.5)(r.median_days_to_close_state)), round(quantileExactInclusiveIfMerge(0.5)(r.median_days_to_close_state), 2), NULL) AS median_days_to_close,
+  sum(sum(r.open_at_end_state)) OVER (PARTITION BY level, code, category, severity, found_by ORDER BY day) AS open_at_end,
+  sum(sum(r.major_open_at_end_state)) OVER (PARTITION BY level, code, category, severity, found_by ORDER BY day) AS major_open_at_end,
+  round(closed / nullIf(found, 0), 4) AS closure_rate,
+  round(closed_on_spot / nullIf(closed, 0), 4) AS on_spot_share
+FROM hazard_rollup AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, day, category, severity, found_by;
+
+CREATE OR REPLACE VIEW hazard_monthly ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  toStartOfMonth(r.day) AS month,
+  r.category AS category,
+  r.severity AS severity,
+  r.found_by AS found_by,
+  sum(r.found_state) AS found,
+  sum(r.major_found_state) AS major_found,
+  sum(r.escalated_state) AS escalated,
+  sum(r.rectified_state) AS rectified,
+  sum(r.closed_state) AS closed,
+  sum(r.closed_on_spot_state) AS closed_on_spot,
+  if(isFinite(quantileExactInclusiveIfMerge(0.5)(r.median_days_to_close_state)), round(quantileExactInclusiveIfMerge(0.5)(r.median_days_to_close_state), 2), NULL) AS median_days_to_close,
+  sum(sum(r.open_at_end_state)) OVER (PARTITION BY level, code, category, severity, found_by ORDER BY month) AS open_at_end,
+  sum(sum(r.major_open_at_end_state)) OVER (PARTITION BY level, code, category, severity, found_by ORDER BY month) AS major_open_at_end,
+  round(closed / nullIf(found, 0), 4) AS closure_rate,
+  round(closed_on_spot / nullIf(closed, 0), 4) AS on_spot_share
+FROM hazard_rollup AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, month, category, severity, found_by;
+
+CREATE OR REPLACE VIEW hazard_month_totals ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.period AS month,
+  sum(r.found_state) AS found,
+  sum(r.major_found_state) AS major_found,
+  sum(r.escalated_state) AS escalated,
+  sum(r.rectified_state) AS rectified,
+  sum(r.closed_state) AS closed,
+  sum(r.closed_on_spot_state) AS closed_on_spot,
+  if(isFinite(quantileExactInclusiveIfMerge(0.5)(r.median_days_to_close_state)), round(quantileExactInclusiveIfMerge(0.5)(r.median_days_to_close_state), 2), NULL) AS median_days_to_close,
+  sum(sum(r.open_at_end_state)) OVER (PARTITION BY level, code ORDER BY month) AS open_at_end,
+  sum(sum(r.major_open_at_end_state)) OVER (PARTITION BY level, code ORDER BY month) AS major_open_at_end,
+  round(closed / nullIf(found, 0), 4) AS closure_rate,
+  round(closed_on_spot / nullIf(closed, 0), 4) AS on_spot_share
+FROM hazard_rollup_month AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, month;
+
+CREATE OR REPLACE VIEW hazard_year_totals ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.period AS year,
+  sum(r.found_state) AS found,
+  sum(r.major_found_state) AS major_found,
+  sum(r.escalated_state) AS escalated,
+  sum(r.rectified_state) AS rectified,
+  sum(r.closed_state) AS closed,
+  sum(r.closed_on_spot_state) AS closed_on_spot,
+  if(isFinite(quantileExactInclusiveIfMerge(0.5)(r.median_days_to_close_state)), round(quantileExactInclusiveIfMerge(0.5)(r.median_days_to_close_state), 2), NULL) AS median_days_to_close,
+  sum(sum(r.open_at_end_state)) OVER (PARTITION BY level, code ORDER BY year) AS open_at_end,
+  sum(sum(r.major_open_at_end_state)) OVER (PARTITION BY level, code ORDER BY year) AS major_open_at_end,
+  round(closed / nullIf(found, 0), 4) AS closure_rate,
+  round(closed_on_spot / nullIf(closed, 0), 4) AS on_spot_share
+FROM hazard_rollup_year AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, year;
+
+-- star-rating/0006_baseline
+CREATE TABLE IF NOT EXISTS star_rating_events_local ON CLUSTER govstats (
+  event_id String COMMENT 'CloudEvents id, unique per event',
+  contract_version UInt16 COMMENT 'version of the contract the event was validated against',
+  source String COMMENT 'CloudEvents source: the producing system',
+  village_code FixedString(12) COMMENT 'the place the event counts under: a village or community, or a township, county or city for activity above the village; a retired code is replaced by its current place',
+  original_code FixedString(12) DEFAULT village_code COMMENT 'the subject as sent; differs from village_code when a retired code was counted under its current place',
+  area LowCardinality(String) DEFAULT multiIf(toUInt16(substring(village_code, 10, 3)) = 0, '', toUInt16(substring(village_code, 10, 3)) < 200 OR (toUInt16(substring(village_code, 10, 3)) >= 400 AND toUInt16(substring(village_code, 10, 3)) < 500), 'urban', 'rural') COMMENT 'urban or rural for a village-level place (NBS 城乡分类代码, else derived from its code); empty above the village level',
+  event_time DateTime64(3, 'UTC') COMMENT 'when the event happened (bucketed in Asia/Shanghai)',
+  ingested_at DateTime64(3, 'UTC') COMMENT 'when the consumer loaded it',
+  kafka_topic LowCardinality(String) COMMENT 'topic it was read from',
+  kafka_partition UInt32 COMMENT 'partition it was read from',
+  kafka_offset UInt64 COMMENT 'offset it was read from',
+  write_deadline DateTime64(3, 'UTC') DEFAULT toDateTime64('2299-12-31 00:00:00', 3, 'UTC') COMMENT 'end of the writer''s lease on its Kafka partition; rows arriving later are refused' CODEC(Delta, ZSTD),
+  scheme LowCardinality(String) COMMENT 'five_star_branch, secretary_stars or ten_star_household',
+  rated_kind LowCardinality(String) COMMENT 'what is rated, implied by the scheme: branch, secretary or household',
+  rated_id String COMMENT 'the branch id, or the pseudonymous id of the secretary or household rated',
+  branch_id String COMMENT 'the branch rated, or the branch a rated secretary leads; empty if not given',
+  step LowCardinality(String) COMMENT 'declared, assessed, decided, published, awarded, adjusted or revoked',
+  stars UInt8 COMMENT 'stars the step gives (1–5, 1–10 for households); 0 when revoked',
+  previous_stars UInt8 COMMENT 'rating in place before a decided, adjusted or revoked step (0: none); 0 on the other steps',
+  CONSTRAINT within_write_lease CHECK write_deadline >= now64(3)
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(event_time, 'Asia/Shanghai')
+ORDER BY (village_code, event_time, event_id)
+SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS star_rating_events ON CLUSTER govstats AS star_rating_events_local
+ENGINE = Distributed('govstats', currentDatabase(), 'star_rating_events_local', cityHash64(village_code));
+
+CREATE TABLE IF NOT EXISTS star_rating_rollup_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  day Date,
+  scheme LowCardinality(String),
+  star_level LowCardinality(String),
+  declared_state SimpleAggregateFunction(sum, UInt64),
+  assessed_state SimpleAggregateFunction(sum, UInt64),
+  rated_state SimpleAggregateFunction(sum, UInt64),
+  published_state SimpleAggregateFunction(sum, UInt64),
+  awarded_state SimpleAggregateFunction(sum, UInt64),
+  adjusted_state SimpleAggregateFunction(sum, UInt64),
+  upgrades_state SimpleAggregateFunction(sum, UInt64),
+  downgrades_state SimpleAggregateFunction(sum, UInt64),
+  revoked_state SimpleAggregateFunction(sum, UInt64),
+  rated_in_place_state SimpleAggregateFunction(sum, Int64),
+  rated_branches_state SimpleAggregateFunction(sum, Int64),
+  five_star_branches_state SimpleAggregateFunction(sum, Int64),
+  branches_at_least_4_stars_state SimpleAggregateFunction(sum, Int64),
+  rated_secretaries_state SimpleAggregateFunction(sum, Int64),
+  five_star_secretaries_state SimpleAggregateFunction(sum, Int64),
+  secretaries_at_least_4_stars_state SimpleAggregateFunction(sum, Int64),
+  rated_households_state SimpleAggregateFunction(sum, Int64),
+  ten_star_households_state SimpleAggregateFunction(sum, Int64),
+  households_at_least_8_stars_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(day)
+PRIMARY KEY (level, code, day, scheme, star_level)
+ORDER BY (level, code, day, scheme, star_level, area)
+SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS star_rating_rollup ON CLUSTER govstats AS star_rating_rollup_local
+ENGINE = Distributed('govstats', currentDatabase(), 'star_rating_rollup_local', rand());
+
+CREATE TABLE IF NOT EXISTS star_rating_rollup_month_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  period Date,
+  declared_state SimpleAggregateFunction(sum, UInt64),
+  assessed_state SimpleAggregateFunction(sum, UInt64),
+  rated_state SimpleAggregateFunction(sum, UInt64),
+  published_state SimpleAggregateFunction(sum, UInt64),
+  awarded_state SimpleAggregateFunction(sum, UInt64),
+  adjusted_state SimpleAggregateFunction(sum, UInt64),
+  upgrades_state SimpleAggregateFunction(sum, UInt64),
+  downgrades_state SimpleAggregateFunction(sum, UInt64),
+  revoked_state SimpleAggregateFunction(sum, UInt64),
+  rated_in_place_state SimpleAggregateFunction(sum, Int64),
+  rated_branches_state SimpleAggregateFunction(sum, Int64),
+  five_star_branches_state SimpleAggregateFunction(sum, Int64),
+  branches_at_least_4_stars_state SimpleAggregateFunction(sum, Int64),
+  rated_secretaries_state SimpleAggregateFunction(sum, Int64),
+  five_star_secretaries_state SimpleAggregateFunction(sum, Int64),
+  secretaries_at_least_4_stars_state SimpleAggregateFunction(sum, Int64),
+  rated_households_state SimpleAggregateFunction(sum, Int64),
+  ten_star_households_state SimpleAggregateFunction(sum, Int64),
+  households_at_least_8_stars_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYear(period)
+PRIMARY KEY (level, code, period)
+ORDER BY (level, code, period, area)
+SETTINGS replicated_deduplication_window = 10000, index_granularity = 1;
+
+CREATE TABLE IF NOT EXISTS star_rating_rollup_month ON CLUSTER govstats AS star_rating_rollup_month_local
+ENGINE = Distributed('govstats', currentDatabase(), 'star_rating_rollup_month_local', rand());
+
+CREATE TABLE IF NOT EXISTS star_rating_rollup_year_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  period Date,
+  declared_state SimpleAggregateFunction(sum, UInt64),
+  assessed_state SimpleAggregateFunction(sum, UInt64),
+  rated_state SimpleAggregateFunction(sum, UInt64),
+  published_state SimpleAggregateFunction(sum, UInt64),
+  awarded_state SimpleAggregateFunction(sum, UInt64),
+  adjusted_state SimpleAggregateFunction(sum, UInt64),
+  upgrades_state SimpleAggregateFunction(sum, UInt64),
+  downgrades_state SimpleAggregateFunction(sum, UInt64),
+  revoked_state SimpleAggregateFunction(sum, UInt64),
+  rated_in_place_state SimpleAggregateFunction(sum, Int64),
+  rated_branches_state SimpleAggregateFunction(sum, Int64),
+  five_star_branches_state SimpleAggregateFunction(sum, Int64),
+  branches_at_least_4_stars_state SimpleAggregateFunction(sum, Int64),
+  rated_secretaries_state SimpleAggregateFunction(sum, Int64),
+  five_star_secretaries_state SimpleAggregateFunction(sum, Int64),
+  secretaries_at_least_4_stars_state SimpleAggregateFunction(sum, Int64),
+  rated_households_state SimpleAggregateFunction(sum, Int64),
+  ten_star_households_state SimpleAggregateFunction(sum, Int64),
+  households_at_least_8_stars_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYear(period)
+PRIMARY KEY (level, code, period)
+ORDER BY (level, code, period, area)
+SETTINGS replicated_deduplication_window = 10000, index_granularity = 1;
+
+CREATE TABLE IF NOT EXISTS star_rating_rollup_year ON CLUSTER govstats AS star_rating_rollup_year_local
+ENGINE = Distributed('govstats', currentDatabase(), 'star_rating_rollup_year_local', rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS star_rating_rollup_levels_mv ON CLUSTER govstats TO star_rating_rollup_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  day,
+  scheme,
+  star_level,
+  area,
+  sum(declared_state) AS declared_state,
+  sum(assessed_state) AS assessed_state,
+  sum(rated_state) AS rated_state,
+  sum(published_state) AS published_state,
+  sum(awarded_state) AS awarded_state,
+  sum(adjusted_state) AS adjusted_state,
+  sum(upgrades_state) AS upgrades_state,
+  sum(downgrades_state) AS downgrades_state,
+  sum(revoked_state) AS revoked_state,
+  sum(rated_in_place_state) AS rated_in_place_state,
+  sum(rated_branches_state) AS rated_branches_state,
+  sum(five_star_branches_state) AS five_star_branches_state,
+  sum(branches_at_least_4_stars_state) AS branches_at_least_4_stars_state,
+  sum(rated_secretaries_state) AS rated_secretaries_state,
+  sum(five_star_secretaries_state) AS five_star_secretaries_state,
+  sum(secretaries_at_least_4_stars_state) AS secretaries_at_least_4_stars_state,
+  sum(rated_households_state) AS rated_households_state,
+  sum(ten_star_households_state) AS ten_star_households_state,
+  sum(households_at_least_8_stars_state) AS households_at_least_8_stars_state
+FROM (
+  SELECT
+    village_code,
+    toDate(event_time, 'Asia/Shanghai') AS day,
+    scheme AS scheme,
+    toString(if(step = 'revoked', previous_stars, stars)) AS star_level,
+    area,
+    toUInt64(countIf(step = 'declared')) AS declared_state,
+    toUInt64(countIf(step = 'assessed')) AS assessed_state,
+    toUInt64(countIf(step = 'decided')) AS rated_state,
+    toUInt64(countIf(step = 'published')) AS published_state,
+    toUInt64(countIf(step = 'awarded')) AS awarded_state,
+    toUInt64(countIf(step = 'adjusted')) AS adjusted_state,
+    toUInt64(countIf(step IN ('decided', 'adjusted') AND previous_stars > 0 AND stars > previous_stars)) AS upgrades_state,
+    toUInt64(countIf(step IN ('decided', 'adjusted') AND previous_stars > 0 AND stars < previous_stars)) AS downgrades_state,
+    toUInt64(countIf(step = 'revoked')) AS revoked_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 1) - toInt64(previous_stars >= 1)), toUInt8(step IN ('decided', 'adjusted', 'revoked'))) AS Int64) AS rated_in_place_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 1) - toInt64(previous_stars >= 1)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'five_star_branch')) AS Int64) AS rated_branches_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 5) - toInt64(previous_stars >= 5)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'five_star_branch')) AS Int64) AS five_star_branches_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 4) - toInt64(previous_stars >= 4)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'five_star_branch')) AS Int64) AS branches_at_least_4_stars_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 1) - toInt64(previous_stars >= 1)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'secretary_stars')) AS Int64) AS rated_secretaries_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 5) - toInt64(previous_stars >= 5)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'secretary_stars')) AS Int64) AS five_star_secretaries_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 4) - toInt64(previous_stars >= 4)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'secretary_stars')) AS Int64) AS secretaries_at_least_4_stars_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 1) - toInt64(previous_stars >= 1)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'ten_star_household')) AS Int64) AS rated_households_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 10) - toInt64(previous_stars >= 10)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'ten_star_household')) AS Int64) AS ten_star_households_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 8) - toInt64(previous_stars >= 8)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'ten_star_household')) AS Int64) AS households_at_least_8_stars_state
+  FROM star_rating_events_local
+  GROUP BY village_code, day, scheme, star_level, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, day, scheme, star_level, area;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS star_rating_rollup_month_levels_mv ON CLUSTER govstats TO star_rating_rollup_month_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  period,
+  area,
+  sum(declared_state) AS declared_state,
+  sum(assessed_state) AS assessed_state,
+  sum(rated_state) AS rated_state,
+  sum(published_state) AS published_state,
+  sum(awarded_state) AS awarded_state,
+  sum(adjusted_state) AS adjusted_state,
+  sum(upgrades_state) AS upgrades_state,
+  sum(downgrades_state) AS downgrades_state,
+  sum(revoked_state) AS revoked_state,
+  sum(rated_in_place_state) AS rated_in_place_state,
+  sum(rated_branches_state) AS rated_branches_state,
+  sum(five_star_branches_state) AS five_star_branches_state,
+  sum(branches_at_least_4_stars_state) AS branches_at_least_4_stars_state,
+  sum(rated_secretaries_state) AS rated_secretaries_state,
+  sum(five_star_secretaries_state) AS five_star_secretaries_state,
+  sum(secretaries_at_least_4_stars_state) AS secretaries_at_least_4_stars_state,
+  sum(rated_households_state) AS rated_households_state,
+  sum(ten_star_households_state) AS ten_star_households_state,
+  sum(households_at_least_8_stars_state) AS households_at_least_8_stars_state
+FROM (
+  SELECT
+    village_code,
+    toStartOfMonth(toDate(event_time, 'Asia/Shanghai')) AS period,
+    area,
+    toUInt64(countIf(step = 'declared')) AS declared_state,
+    toUInt64(countIf(step = 'assessed')) AS assessed_state,
+    toUInt64(countIf(step = 'decided')) AS rated_state,
+    toUInt64(countIf(step = 'published')) AS published_state,
+    toUInt64(countIf(step = 'awarded')) AS awarded_state,
+    toUInt64(countIf(step = 'adjusted')) AS adjusted_state,
+    toUInt64(countIf(step IN ('decided', 'adjusted') AND previous_stars > 0 AND stars > previous_stars)) AS upgrades_state,
+    toUInt64(countIf(step IN ('decided', 'adjusted') AND previous_stars > 0 AND stars < previous_stars)) AS downgrades_state,
+    toUInt64(countIf(step = 'revoked')) AS revoked_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 1) - toInt64(previous_stars >= 1)), toUInt8(step IN ('decided', 'adjusted', 'revoked'))) AS Int64) AS rated_in_place_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 1) - toInt64(previous_stars >= 1)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'five_star_branch')) AS Int64) AS rated_branches_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 5) - toInt64(previous_stars >= 5)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'five_star_branch')) AS Int64) AS five_star_branches_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 4) - toInt64(previous_stars >= 4)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'five_star_branch')) AS Int64) AS branches_at_least_4_stars_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 1) - toInt64(previous_stars >= 1)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'secretary_stars')) AS Int64) AS rated_secretaries_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 5) - toInt64(previous_stars >= 5)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'secretary_stars')) AS Int64) AS five_star_secretaries_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 4) - toInt64(previous_stars >= 4)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'secretary_stars')) AS Int64) AS secretaries_at_least_4_stars_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 1) - toInt64(previous_stars >= 1)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'ten_star_household')) AS Int64) AS rated_households_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 10) - toInt64(previous_stars >= 10)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'ten_star_household')) AS Int64) AS ten_star_households_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 8) - toInt64(previous_stars >= 8)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'ten_star_household')) AS Int64) AS households_at_least_8_stars_state
+  FROM star_rating_events_local
+  GROUP BY village_code, period, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, period, area;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS star_rating_rollup_year_levels_mv ON CLUSTER govstats TO star_rating_rollup_year_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  period,
+  area,
+  sum(declared_state) AS declared_state,
+  sum(assessed_state) AS assessed_state,
+  sum(rated_state) AS rated_state,
+  sum(published_state) AS published_state,
+  sum(awarded_state) AS awarded_state,
+  sum(adjusted_state) AS adjusted_state,
+  sum(upgrades_state) AS upgrades_state,
+  sum(downgrades_state) AS downgrades_state,
+  sum(revoked_state) AS revoked_state,
+  sum(rated_in_place_state) AS rated_in_place_state,
+  sum(rated_branches_state) AS rated_branches_state,
+  sum(five_star_branches_state) AS five_star_branches_state,
+  sum(branches_at_least_4_stars_state) AS branches_at_least_4_stars_state,
+  sum(rated_secretaries_state) AS rated_secretaries_state,
+  sum(five_star_secretaries_state) AS five_star_secretaries_state,
+  sum(secretaries_at_least_4_stars_state) AS secretaries_at_least_4_stars_state,
+  sum(rated_households_state) AS rated_households_state,
+  sum(ten_star_households_state) AS ten_star_households_state,
+  sum(households_at_least_8_stars_state) AS households_at_least_8_stars_state
+FROM (
+  SELECT
+    village_code,
+    toStartOfYear(toDate(event_time, 'Asia/Shanghai')) AS period,
+    area,
+    toUInt64(countIf(step = 'declared')) AS declared_state,
+    toUInt64(countIf(step = 'assessed')) AS assessed_state,
+    toUInt64(countIf(step = 'decided')) AS rated_state,
+    toUInt64(countIf(step = 'published')) AS published_state,
+    toUInt64(countIf(step = 'awarded')) AS awarded_state,
+    toUInt64(countIf(step = 'adjusted')) AS adjusted_state,
+    toUInt64(countIf(step IN ('decided', 'adjusted') AND previous_stars > 0 AND stars > previous_stars)) AS upgrades_state,
+    toUInt64(countIf(step IN ('decided', 'adjusted') AND previous_stars > 0 AND stars < previous_stars)) AS downgrades_state,
+    toUInt64(countIf(step = 'revoked')) AS revoked_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 1) - toInt64(previous_stars >= 1)), toUInt8(step IN ('decided', 'adjusted', 'revoked'))) AS Int64) AS rated_in_place_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 1) - toInt64(previous_stars >= 1)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'five_star_branch')) AS Int64) AS rated_branches_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 5) - toInt64(previous_stars >= 5)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'five_star_branch')) AS Int64) AS five_star_branches_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 4) - toInt64(previous_stars >= 4)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'five_star_branch')) AS Int64) AS branches_at_least_4_stars_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 1) - toInt64(previous_stars >= 1)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'secretary_stars')) AS Int64) AS rated_secretaries_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 5) - toInt64(previous_stars >= 5)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'secretary_stars')) AS Int64) AS five_star_secretaries_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 4) - toInt64(previous_stars >= 4)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'secretary_stars')) AS Int64) AS secretaries_at_least_4_stars_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 1) - toInt64(previous_stars >= 1)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'ten_star_household')) AS Int64) AS rated_households_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 10) - toInt64(previous_stars >= 10)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'ten_star_household')) AS Int64) AS ten_star_households_state,
+    CAST(sumIf(toInt64(toInt64(stars >= 8) - toInt64(previous_stars >= 8)), toUInt8(step IN ('decided', 'adjusted', 'revoked') AND scheme = 'ten_star_household')) AS Int64) AS households_at_least_8_stars_state
+  FROM star_rating_events_local
+  GROUP BY village_code, period, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, period, area;
+
+-- star-rating/views (repeatable)
+CREATE OR REPLACE VIEW star_rating_daily ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.day AS day,
+  r.scheme AS scheme,
+  r.star_level AS star_level,
+  sum(r.declared_state) AS declared,
+  sum(r.assessed_state) AS assessed,
+  sum(r.rated_state) AS rated,
+  sum(r.published_state) AS published,
+  sum(r.awarded_state) AS awarded,
+  sum(r.adjusted_state) AS adjusted,
+  sum(r.upgrades_state) AS upgrades,
+  sum(r.downgrades_state) AS downgrades,
+  sum(r.revoked_state) AS revoked,
+  CAST(NULL AS Nullable(Int64)) AS rated_in_place,
+  CAST(NULL AS Nullable(Int64)) AS rated_branches,
+  CAST(NULL AS Nullable(Int64)) AS five_star_branches,
+  CAST(NULL AS Nullable(Int64)) AS branches_at_least_4_stars,
+  CAST(NULL AS Nullable(Int64)) AS rated_secretaries,
+  CAST(NULL AS Nullable(Int64)) AS five_star_secretaries,
+  CAST(NULL AS Nullable(Int64)) AS secretaries_at_least_4_stars,
+  CAST(NULL AS Nullable(Int64)) AS rated_households,
+  CAST(NULL AS Nullable(Int64)) AS ten_star_households,
+  CAST(NULL AS Nullable(Int64)) AS households_at_least_8_stars,
+  round(five_star_branches / nullIf(rated_branches, 0), 4) AS five_star_branch_share,
+  round(ten_star_households / nullIf(rated_households, 0), 4) AS ten_star_household_share
+FROM star_rating_rollup AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, day, scheme, star_level;
+
+CREATE OR REPLACE VIEW star_rating_monthly ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  toStartOfMonth(r.day) AS month,
+  r.scheme AS scheme,
+  r.star_level AS star_level,
+  sum(r.declared_state) AS declared,
+  sum(r.assessed_state) AS assessed,
+  sum(r.rated_state) AS rated,
+  sum(r.published_state) AS published,
+  sum(r.awarded_state) AS awarded,
+  sum(r.adjusted_state) AS adjusted,
+  sum(r.upgrades_state) AS upgrades,
+  sum(r.downgrades_state) AS downgrades,
+  sum(r.revoked_state) AS revoked,
+  CAST(NULL AS Nullable(Int64)) AS rated_in_place,
+  CAST(NULL AS Nullable(Int64)) AS rated_branches,
+  CAST(NULL AS Nullable(Int64)) AS five_star_branches,
+  CAST(NULL AS Nullable(Int64)) AS branches_at_least_4_stars,
+  CAST(NULL AS Nullable(Int64)) AS rated_secretaries,
+  CAST(NULL AS Nullable(Int64)) AS five_star_secretaries,
+  CAST(NULL AS Nullable(Int64)) AS secretaries_at_least_4_stars,
+  CAST(NULL AS Nullable(Int64)) AS rated_households,
+  CAST(NULL AS Nullable(Int64)) AS ten_star_households,
+  CAST(NULL AS Nullable(Int64)) AS households_at_least_8_stars,
+  round(five_star_branches / nullIf(rated_branches, 0), 4) AS five_star_branch_share,
+  round(ten_star_households / nullIf(rated_households, 0), 4) AS ten_star_household_share
+FROM star_rating_rollup AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, month, scheme, star_level;
+
+CREATE OR REPLACE VIEW star_rating_month_totals ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.period AS month,
+  sum(r.declared_state) AS declared,
+  sum(r.assessed_state) AS assessed,
+  sum(r.rated_state) AS rated,
+  sum(r.published_state) AS published,
+  sum(r.awarded_state) AS awarded,
+  sum(r.adjusted_state) AS adjusted,
+  sum(r.upgrades_state) AS upgrades,
+  sum(r.downgrades_state) AS downgrades,
+  sum(r.revoked_state) AS revoked,
+  sum(sum(r.rated_in_place_state)) OVER (PARTITION BY level, code ORDER BY month) AS rated_in_place,
+  sum(sum(r.rated_branches_state)) OVER (PARTITION BY level, code ORDER BY month) AS rated_branches,
+  sum(sum(r.five_star_branches_state)) OVER (PARTITION BY level, code ORDER BY month) AS five_star_branches,
+  sum(sum(r.branches_at_least_4_stars_state)) OVER (PARTITION BY level, code ORDER BY month) AS branches_at_least_4_stars,
+  sum(sum(r.rated_secretaries_state)) OVER (PARTITION BY level, code ORDER BY month) AS rated_secretaries,
+  sum(sum(r.five_star_secretaries_state)) OVER (PARTITION BY level, code ORDER BY month) AS five_star_secretaries,
+  sum(sum(r.secretaries_at_least_4_stars_state)) OVER (PARTITION BY level, code ORDER BY month) AS secretaries_at_least_4_stars,
+  sum(sum(r.rated_households_state)) OVER (PARTITION BY level, code ORDER BY month) AS rated_households,
+  sum(sum(r.ten_star_households_state)) OVER (PARTITION BY level, code ORDER BY month) AS ten_star_households,
+  sum(sum(r.households_at_least_8_stars_state)) OVER (PARTITION BY level, code ORDER BY month) AS households_at_least_8_stars,
+  round(five_star_branches / nullIf(rated_branches, 0), 4) AS five_star_branch_share,
+  round(ten_star_households / nullIf(rated_households, 0), 4) AS ten_star_household_share
+FROM star_rating_rollup_month AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, month;
+
+CREATE OR REPLACE VIEW star_rating_year_totals ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.period AS year,
+  sum(r.declared_state) AS declared,
+  sum(r.assessed_state) AS assessed,
+  sum(r.rated_state) AS rated,
+  sum(r.published_state) AS published,
+  sum(r.awarded_state) AS awarded,
+  sum(r.adjusted_state) AS adjusted,
+  sum(r.upgrades_state) AS upgrades,
+  sum(r.downgrades_state) AS downgrades,
+  sum(r.revoked_state) AS revoked,
+  sum(sum(r.rated_in_place_state)) OVER (PARTITION BY level, code ORDER BY year) AS rated_in_place,
+  sum(sum(r.rated_branches_state)) OVER (PARTITION BY level, code ORDER BY year) AS rated_branches,
+  sum(sum(r.five_star_branches_state)) OVER (PARTITION BY level, code ORDER BY year) AS five_star_branches,
+  sum(sum(r.branches_at_least_4_stars_state)) OVER (PARTITION BY level, code ORDER BY year) AS branches_at_least_4_stars,
+  sum(sum(r.rated_secretaries_state)) OVER (PARTITION BY level, code ORDER BY year) AS rated_secretaries,
+  sum(sum(r.five_star_secretaries_state)) OVER (PARTITION BY level, code ORDER BY year) AS five_star_secretaries,
+  sum(sum(r.secretaries_at_least_4_stars_state)) OVER (PARTITION BY level, code ORDER BY year) AS secretaries_at_least_4_stars,
+  sum(sum(r.rated_households_state)) OVER (PARTITION BY level, code ORDER BY year) AS rated_households,
+  sum(sum(r.ten_star_households_state)) OVER (PARTITION BY level, code ORDER BY year) AS ten_star_households,
+  sum(sum(r.households_at_least_8_stars_state)) OVER (PARTITION BY level, code ORDER BY year) AS households_at_least_8_stars,
+  round(five_star_branches / nullIf(rated_branches, 0), 4) AS five_star_branch_share,
+  round(ten_star_households / nullIf(rated_households, 0), 4) AS ten_star_household_share
+FROM star_rating_rollup_year AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, year;
+
+-- party-points/0006_baseline
+CREATE TABLE IF NOT EXISTS party_points_events_local ON CLUSTER govstats (
+  event_id String COMMENT 'CloudEvents id, unique per event',
+  contract_version UInt16 COMMENT 'version of the contract the event was validated against',
+  source String COMMENT 'CloudEvents source: the producing system',
+  village_code FixedString(12) COMMENT 'the place the event counts under: a village or community, or a township, county or city for activity above the village; a retired code is replaced by its current place',
+  original_code FixedString(12) DEFAULT village_code COMMENT 'the subject as sent; differs from village_code when a retired code was counted under its current place',
+  area LowCardinality(String) DEFAULT multiIf(toUInt16(substring(village_code, 10, 3)) = 0, '', toUInt16(substring(village_code, 10, 3)) < 200 OR (toUInt16(substring(village_code, 10, 3)) >= 400 AND toUInt16(substring(village_code, 10, 3)) < 500), 'urban', 'rural') COMMENT 'urban or rural for a village-level place (NBS 城乡分类代码, else derived from its code); empty above the village level',
+  event_time DateTime64(3, 'UTC') COMMENT 'when the event happened (bucketed in Asia/Shanghai)',
+  ingested_at DateTime64(3, 'UTC') COMMENT 'when the consumer loaded it',
+  kafka_topic LowCardinality(String) COMMENT 'topic it was read from',
+  kafka_partition UInt32 COMMENT 'partition it was read from',
+  kafka_offset UInt64 COMMENT 'offset it was read from',
+  write_deadline DateTime64(3, 'UTC') DEFAULT toDateTime64('2299-12-31 00:00:00', 3, 'UTC') COMMENT 'end of the writer''s lease on its Kafka partition; rows arriving later are refused' CODEC(Delta, ZSTD),
+  member_id String COMMENT 'party member, pseudonymous',
+  branch_id String COMMENT 'party branch keeping the points',
+  step LowCardinality(String) COMMENT 'enrolled, scored or left',
+  item LowCardinality(String) COMMENT 'what the points are for; empty unless scored',
+  points Int16 COMMENT 'points of the entry, negative for a deduction; 0 unless scored',
+  CONSTRAINT within_write_lease CHECK write_deadline >= now64(3)
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(event_time, 'Asia/Shanghai')
+ORDER BY (village_code, event_time, event_id)
+SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS party_points_events ON CLUSTER govstats AS party_points_events_local
+ENGINE = Distributed('govstats', currentDatabase(), 'party_points_events_local', cityHash64(village_code));
+
+CREATE TABLE IF NOT EXISTS party_points_rollup_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  day Date,
+  item LowCardinality(String),
+  enrolments_state SimpleAggregateFunction(sum, UInt64),
+  departures_state SimpleAggregateFunction(sum, UInt64),
+  entries_state SimpleAggregateFunction(sum, UInt64),
+  members_scored_state AggregateFunction(uniqExactIf, String, UInt8),
+  branches_scoring_state AggregateFunction(uniqExactIf, String, UInt8),
+  points_awarded_state SimpleAggregateFunction(sum, UInt64),
+  points_deducted_state SimpleAggregateFunction(sum, UInt64),
+  members_enrolled_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(day)
+PRIMARY KEY (level, code, day, item)
+ORDER BY (level, code, day, item, area)
+SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS party_points_rollup ON CLUSTER govstats AS party_points_rollup_local
+ENGINE = Distributed('govstats', currentDatabase(), 'party_points_rollup_local', rand());
+
+CREATE TABLE IF NOT EXISTS party_points_rollup_month_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  period Date,
+  enrolments_state SimpleAggregateFunction(sum, UInt64),
+  departures_state SimpleAggregateFunction(sum, UInt64),
+  entries_state SimpleAggregateFunction(sum, UInt64),
+  members_scored_state AggregateFunction(uniqExactIf, String, UInt8),
+  branches_scoring_state AggregateFunction(uniqExactIf, String, UInt8),
+  points_awarded_state SimpleAggregateFunction(sum, UInt64),
+  points_deducted_state SimpleAggregateFunction(sum, UInt64),
+  members_enrolled_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYear(period)
+PRIMARY KEY (level, code, period)
+ORDER BY (level, code, period, area)
+SETTINGS replicated_deduplication_window = 10000, index_granularity = 1;
+
+CREATE TABLE IF NOT EXISTS party_points_rollup_month ON CLUSTER govstats AS party_points_rollup_month_local
+ENGINE = Distributed('govstats', currentDatabase(), 'party_points_rollup_month_local', rand());
+
+CREATE TABLE IF NOT EXISTS party_points_rollup_year_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  period Date,
+  enrolments_state SimpleAggregateFunction(sum, UInt64),
+  departures_state SimpleAggregateFunction(sum, UInt64),
+  entries_state SimpleAggregateFunction(sum, UInt64),
+  members_scored_state AggregateFunction(uniqExactIf, String, UInt8),
+  branches_scoring_state AggregateFunction(uniqExactIf, String, UInt8),
+  points_awarded_state SimpleAggregateFunction(sum, UInt64),
+  points_deducted_state SimpleAggregateFunction(sum, UInt64),
+  members_enrolled_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYear(period)
+PRIMARY KEY (level, code, period)
+ORDER BY (level, code, period, area)
+SETTINGS replicated_deduplication_window = 10000, index_granularity = 1;
+
+CREATE TABLE IF NOT EXISTS party_points_rollup_year ON CLUSTER govstats AS party_points_rollup_year_local
+ENGINE = Distributed('govstats', currentDatabase(), 'party_points_rollup_year_local', rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS party_points_rollup_levels_mv ON CLUSTER govstats TO party_points_rollup_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  day,
+  item,
+  area,
+  sum(enrolments_state) AS enrolments_state,
+  sum(departures_state) AS departures_state,
+  sum(entries_state) AS entries_state,
+  uniqExactIfMergeState(members_scored_state) AS members_scored_state,
+  uniqExactIfMergeState(branches_scoring_state) AS branches_scoring_state,
+  sum(points_awarded_state) AS points_awarded_state,
+  sum(points_deducted_state) AS points_deducted_state,
+  sum(members_enrolled_state) AS members_enrolled_state
+FROM (
+  SELECT
+    village_code,
+    toDate(event_time, 'Asia/Shanghai') AS day,
+    item AS item,
+    area,
+    toUInt64(countIf(step = 'enrolled')) AS enrolments_state,
+    toUInt64(countIf(step = 'left')) AS departures_state,
+    toUInt64(countIf(step = 'scored')) AS entries_state,
+    uniqExactIfState(toString(member_id), toUInt8(step = 'scored')) AS members_scored_state,
+    uniqExactIfState(toString(branch_id), toUInt8(step = 'scored')) AS branches_scoring_state,
+    CAST(sumIf(toUInt64(greatest(points, 0)), toUInt8(step = 'scored' AND points > 0)) AS UInt64) AS points_awarded_state,
+    CAST(sumIf(toUInt64(greatest(-points, 0)), toUInt8(step = 'scored' AND points < 0)) AS UInt64) AS points_deducted_state,
+    CAST(sumIf(toInt64(multiIf(step = 'enrolled', 1, step = 'left', -1, 0)), toUInt8(1)) AS Int64) AS members_enrolled_state
+  FROM party_points_events_local
+  GROUP BY village_code, day, item, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, day, item, area;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS party_points_rollup_month_levels_mv ON CLUSTER govstats TO party_points_rollup_month_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  period,
+  area,
+  sum(enrolments_state) AS enrolments_state,
+  sum(departures_state) AS departures_state,
+  sum(entries_state) AS entries_state,
+  uniqExactIfMergeState(members_scored_state) AS members_scored_state,
+  uniqExactIfMergeState(branches_scoring_state) AS branches_scoring_state,
+  sum(points_awarded_state) AS points_awarded_state,
+  sum(points_deducted_state) AS points_deducted_state,
+  sum(members_enrolled_state) AS members_enrolled_state
+FROM (
+  SELECT
+    village_code,
+    toStartOfMonth(toDate(event_time, 'Asia/Shanghai')) AS period,
+    area,
+    toUInt64(countIf(step = 'enrolled')) AS enrolments_state,
+    toUInt64(countIf(step = 'left')) AS departures_state,
+    toUInt64(countIf(step = 'scored')) AS entries_state,
+    uniqExactIfState(toString(member_id), toUInt8(step = 'scored')) AS members_scored_state,
+    uniqExactIfState(toString(branch_id), toUInt8(step = 'scored')) AS branches_scoring_state,
+    CAST(sumIf(toUInt64(greatest(points, 0)), toUInt8(step = 'scored' AND points > 0)) AS UInt64) AS points_awarded_state,
+    CAST(sumIf(toUInt64(greatest(-points, 0)), toUInt8(step = 'scored' AND points < 0)) AS UInt64) AS points_deducted_state,
+    CAST(sumIf(toInt64(multiIf(step = 'enrolled', 1, step = 'left', -1, 0)), toUInt8(1)) AS Int64) AS members_enrolled_state
+  FROM party_points_events_local
+  GROUP BY village_code, period, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, period, area;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS party_points_rollup_year_levels_mv ON CLUSTER govstats TO party_points_rollup_year_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  period,
+  area,
+  sum(enrolments_state) AS enrolments_state,
+  sum(departures_state) AS departures_state,
+  sum(entries_state) AS entries_state,
+  uniqExactIfMergeState(members_scored_state) AS members_scored_state,
+  uniqExactIfMergeState(branches_scoring_state) AS branches_scoring_state,
+  sum(points_awarded_state) AS points_awarded_state,
+  sum(points_deducted_state) AS points_deducted_state,
+  sum(members_enrolled_state) AS members_enrolled_state
+FROM (
+  SELECT
+    village_code,
+    toStartOfYear(toDate(event_time, 'Asia/Shanghai')) AS period,
+    area,
+    toUInt64(countIf(step = 'enrolled')) AS enrolments_state,
+    toUInt64(countIf(step = 'left')) AS departures_state,
+    toUInt64(countIf(step = 'scored')) AS entries_state,
+    uniqExactIfState(toString(member_id), toUInt8(step = 'scored')) AS members_scored_state,
+    uniqExactIfState(toString(branch_id), toUInt8(step = 'scored')) AS branches_scoring_state,
+    CAST(sumIf(toUInt64(greatest(points, 0)), toUInt8(step = 'scored' AND points > 0)) AS UInt64) AS points_awarded_state,
+    CAST(sumIf(toUInt64(greatest(-points, 0)), toUInt8(step = 'scored' AND points < 0)) AS UInt64) AS points_deducted_state,
+    CAST(sumIf(toInt64(multiIf(step = 'enrolled', 1, step = 'left', -1, 0)), toUInt8(1)) AS Int64) AS members_enrolled_state
+  FROM party_points_events_local
+  GROUP BY village_code, period, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, period, area;
+
+-- party-points/views (repeatable)
+CREATE OR REPLACE VIEW party_points_daily ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.day AS day,
+  r.item AS item,
+  sum(r.enrolments_state) AS enrolments,
+  sum(r.departures_state) AS departures,
+  sum(r.entries_state) AS entries,
+  uniqExactIfMerge(r.members_scored_state) AS members_scored,
+  uniqExactIfMerge(r.branches_scoring_state) AS branches_scoring,
+  sum(r.points_awarded_state) AS points_awarded,
+  sum(r.points_deducted_state) AS points_deducted,
+  sum(sum(r.members_enrolled_state)) OVER (PARTITION BY level, code, item ORDER BY day) AS members_enrolled,
+  toInt64(points_awarded) - toInt64(points_deducted) AS net_points,
+  round((toInt64(points_awarded) - toInt64(points_deducted)) / nullIf(members_scored, 0), 2) AS avg_points_per_member,
+  round(members_scored / nullIf(members_enrolled, 0), 4) AS members_scored_share
+FROM party_points_rollup AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, day, item;
+
+CREATE OR REPLACE VIEW party_points_monthly ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  toStartOfMonth(r.day) AS month,
+  r.item AS item,
+  sum(r.enrolments_state) AS enrolments,
+  sum(r.departures_state) AS departures,
+  sum(r.entries_state) AS entries,
+  uniqExactIfMerge(r.members_scored_state) AS members_scored,
+  uniqExactIfMerge(r.branches_scoring_state) AS branches_scoring,
+  sum(r.points_awarded_state) AS points_awarded,
+  sum(r.points_deducted_state) AS points_deducted,
+  sum(sum(r.members_enrolled_state)) OVER (PARTITION BY level, code, item ORDER BY month) AS members_enrolled,
+  toInt64(points_awarded) - toInt64(points_deducted) AS net_points,
+  round((toInt64(points_awarded) - toInt64(points_deducted)) / nullIf(members_scored, 0), 2) AS avg_points_per_member,
+  round(members_scored / nullIf(members_enrolled, 0), 4) AS members_scored_share
+FROM party_points_rollup AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, month, item;
+
+CREATE OR REPLACE VIEW party_points_month_totals ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.period AS month,
+  sum(r.enrolments_state) AS enrolments,
+  sum(r.departures_state) AS departures,
+  sum(r.entries_state) AS entries,
+  uniqExactIfMerge(r.members_scored_state) AS members_scored,
+  uniqExactIfMerge(r.branches_scoring_state) AS branches_scoring,
+  sum(r.points_awarded_state) AS points_awarded,
+  sum(r.points_deducted_state) AS points_deducted,
+  sum(sum(r.members_enrolled_state)) OVER (PARTITION BY level, code ORDER BY month) AS members_enrolled,
+  toInt64(points_awarded) - toInt64(points_deducted) AS net_points,
+  round((toInt64(points_awarded) - toInt64(points_deducted)) / nullIf(members_scored, 0), 2) AS avg_points_per_member,
+  round(members_scored / nullIf(members_enrolled, 0), 4) AS members_scored_share
+FROM party_points_rollup_month AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, month;
+
+CREATE OR REPLACE VIEW party_points_year_totals ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.period AS year,
+  sum(r.enrolments_state) AS enrolments,
+  sum(r.departures_state) AS departures,
+  sum(r.entries_state) AS entries,
+  uniqExactIfMerge(r.members_scored_state) AS members_scored,
+  uniqExactIfMerge(r.branches_scoring_state) AS branches_scoring,
+  sum(r.points_awarded_state) AS points_awarded,
+  sum(r.points_deducted_state) AS points_deducted,
+  sum(sum(r.members_enrolled_state)) OVER (PARTITION BY level, code ORDER BY year) AS members_enrolled,
+  toInt64(points_awarded) - toInt64(points_deducted) AS net_points,
+  round((toInt64(points_awarded) - toInt64(points_deducted)) / nullIf(members_scored, 0), 2) AS avg_points_per_member,
+  round(members_scored / nullIf(members_enrolled, 0), 4) AS members_scored_share
+FROM party_points_rollup_year AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, year;
+
 -- training-attendance/0001_tables
 CREATE TABLE IF NOT EXISTS training_attendances_local ON CLUSTER govstats (
   event_id String COMMENT 'CloudEvents id, unique per event',
@@ -2830,6 +4873,217 @@ SELECT
   uniqExactIfMerge(r.villages_training_state) AS villages_training,
   round(attendances / nullIf(sessions, 0), 1) AS attendances_per_session
 FROM training_rollup_year AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, year;
+
+-- collective-income/0006_baseline
+CREATE TABLE IF NOT EXISTS collective_income_events_local ON CLUSTER govstats (
+  event_id String COMMENT 'CloudEvents id, unique per event',
+  contract_version UInt16 COMMENT 'version of the contract the event was validated against',
+  source String COMMENT 'CloudEvents source: the producing system',
+  village_code FixedString(12) COMMENT 'the place the event counts under: a village or community, or a township, county or city for activity above the village; a retired code is replaced by its current place',
+  original_code FixedString(12) DEFAULT village_code COMMENT 'the subject as sent; differs from village_code when a retired code was counted under its current place',
+  area LowCardinality(String) DEFAULT multiIf(toUInt16(substring(village_code, 10, 3)) = 0, '', toUInt16(substring(village_code, 10, 3)) < 200 OR (toUInt16(substring(village_code, 10, 3)) >= 400 AND toUInt16(substring(village_code, 10, 3)) < 500), 'urban', 'rural') COMMENT 'urban or rural for a village-level place (NBS 城乡分类代码, else derived from its code); empty above the village level',
+  event_time DateTime64(3, 'UTC') COMMENT 'when the event happened (bucketed in Asia/Shanghai)',
+  ingested_at DateTime64(3, 'UTC') COMMENT 'when the consumer loaded it',
+  kafka_topic LowCardinality(String) COMMENT 'topic it was read from',
+  kafka_partition UInt32 COMMENT 'partition it was read from',
+  kafka_offset UInt64 COMMENT 'offset it was read from',
+  write_deadline DateTime64(3, 'UTC') DEFAULT toDateTime64('2299-12-31 00:00:00', 3, 'UTC') COMMENT 'end of the writer''s lease on its Kafka partition; rows arriving later are refused' CODEC(Delta, ZSTD),
+  entry_id String COMMENT 'entry id in the village books',
+  amount_fen Int64 COMMENT 'amount in fen; negative for a correction taking income back',
+  income_source LowCardinality(String) COMMENT 'where the income comes from (the contract’s `source`): operations, contracting_leases, contract_cleanup, …',
+  correction_of String COMMENT 'entry this one corrects; empty for an ordinary entry',
+  counterparty String COMMENT 'who paid, pseudonymous; empty if not given',
+  note String COMMENT 'note as booked; empty if not given',
+  CONSTRAINT within_write_lease CHECK write_deadline >= now64(3)
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(event_time, 'Asia/Shanghai')
+ORDER BY (village_code, event_time, event_id)
+SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS collective_income_events ON CLUSTER govstats AS collective_income_events_local
+ENGINE = Distributed('govstats', currentDatabase(), 'collective_income_events_local', cityHash64(village_code));
+
+CREATE TABLE IF NOT EXISTS collective_income_rollup_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  day Date,
+  income_source LowCardinality(String),
+  entries_state SimpleAggregateFunction(sum, UInt64),
+  corrections_state SimpleAggregateFunction(sum, UInt64),
+  income_fen_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(day)
+PRIMARY KEY (level, code, day, income_source)
+ORDER BY (level, code, day, income_source, area)
+SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS collective_income_rollup ON CLUSTER govstats AS collective_income_rollup_local
+ENGINE = Distributed('govstats', currentDatabase(), 'collective_income_rollup_local', rand());
+
+CREATE TABLE IF NOT EXISTS collective_income_rollup_month_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  period Date,
+  entries_state SimpleAggregateFunction(sum, UInt64),
+  corrections_state SimpleAggregateFunction(sum, UInt64),
+  income_fen_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYear(period)
+PRIMARY KEY (level, code, period)
+ORDER BY (level, code, period, area)
+SETTINGS replicated_deduplication_window = 10000, index_granularity = 1;
+
+CREATE TABLE IF NOT EXISTS collective_income_rollup_month ON CLUSTER govstats AS collective_income_rollup_month_local
+ENGINE = Distributed('govstats', currentDatabase(), 'collective_income_rollup_month_local', rand());
+
+CREATE TABLE IF NOT EXISTS collective_income_rollup_year_local ON CLUSTER govstats (
+  level LowCardinality(String),
+  code FixedString(12),
+  period Date,
+  entries_state SimpleAggregateFunction(sum, UInt64),
+  corrections_state SimpleAggregateFunction(sum, UInt64),
+  income_fen_state SimpleAggregateFunction(sum, Int64),
+  area LowCardinality(String)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYear(period)
+PRIMARY KEY (level, code, period)
+ORDER BY (level, code, period, area)
+SETTINGS replicated_deduplication_window = 10000, index_granularity = 1;
+
+CREATE TABLE IF NOT EXISTS collective_income_rollup_year ON CLUSTER govstats AS collective_income_rollup_year_local
+ENGINE = Distributed('govstats', currentDatabase(), 'collective_income_rollup_year_local', rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS collective_income_rollup_levels_mv ON CLUSTER govstats TO collective_income_rollup_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  day,
+  income_source,
+  area,
+  sum(entries_state) AS entries_state,
+  sum(corrections_state) AS corrections_state,
+  sum(income_fen_state) AS income_fen_state
+FROM (
+  SELECT
+    village_code,
+    toDate(event_time, 'Asia/Shanghai') AS day,
+    income_source AS income_source,
+    area,
+    toUInt64(count()) AS entries_state,
+    toUInt64(countIf(correction_of != '')) AS corrections_state,
+    CAST(sumIf(amount_fen, toUInt8(1)) AS Int64) AS income_fen_state
+  FROM collective_income_events_local
+  GROUP BY village_code, day, income_source, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, day, income_source, area;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS collective_income_rollup_month_levels_mv ON CLUSTER govstats TO collective_income_rollup_month_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  period,
+  area,
+  sum(entries_state) AS entries_state,
+  sum(corrections_state) AS corrections_state,
+  sum(income_fen_state) AS income_fen_state
+FROM (
+  SELECT
+    village_code,
+    toStartOfMonth(toDate(event_time, 'Asia/Shanghai')) AS period,
+    area,
+    toUInt64(count()) AS entries_state,
+    toUInt64(countIf(correction_of != '')) AS corrections_state,
+    CAST(sumIf(amount_fen, toUInt8(1)) AS Int64) AS income_fen_state
+  FROM collective_income_events_local
+  GROUP BY village_code, period, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, period, area;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS collective_income_rollup_year_levels_mv ON CLUSTER govstats TO collective_income_rollup_year_local AS
+SELECT
+  place.1 AS level,
+  toFixedString(concat(substring(village_code, 1, place.2), repeat('0', 12 - place.2)), 12) AS code,
+  period,
+  area,
+  sum(entries_state) AS entries_state,
+  sum(corrections_state) AS corrections_state,
+  sum(income_fen_state) AS income_fen_state
+FROM (
+  SELECT
+    village_code,
+    toStartOfYear(toDate(event_time, 'Asia/Shanghai')) AS period,
+    area,
+    toUInt64(count()) AS entries_state,
+    toUInt64(countIf(correction_of != '')) AS corrections_state,
+    CAST(sumIf(amount_fen, toUInt8(1)) AS Int64) AS income_fen_state
+  FROM collective_income_events_local
+  GROUP BY village_code, period, area
+)
+ARRAY JOIN arrayFilter(p -> p.2 <= multiIf(substring(village_code, 10, 3) != '000', 12, substring(village_code, 7, 3) != '000', 9, substring(village_code, 5, 2) != '00', 6, 4), [('city', 4), ('county', 6), ('township', 9), ('village', 12)]) AS place
+GROUP BY level, code, period, area;
+
+-- collective-income/views (repeatable)
+CREATE OR REPLACE VIEW collective_income_daily ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.day AS day,
+  r.income_source AS income_source,
+  sum(r.entries_state) AS entries,
+  sum(r.corrections_state) AS corrections,
+  sum(r.income_fen_state) AS income_fen,
+  income_fen / 100 AS income_yuan
+FROM collective_income_rollup AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, day, income_source;
+
+CREATE OR REPLACE VIEW collective_income_monthly ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  toStartOfMonth(r.day) AS month,
+  r.income_source AS income_source,
+  sum(r.entries_state) AS entries,
+  sum(r.corrections_state) AS corrections,
+  sum(r.income_fen_state) AS income_fen,
+  income_fen / 100 AS income_yuan
+FROM collective_income_rollup AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, month, income_source;
+
+CREATE OR REPLACE VIEW collective_income_month_totals ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.period AS month,
+  sum(r.entries_state) AS entries,
+  sum(r.corrections_state) AS corrections,
+  sum(r.income_fen_state) AS income_fen,
+  income_fen / 100 AS income_yuan
+FROM collective_income_rollup_month AS r
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
+GROUP BY level, code, place_name, month;
+
+CREATE OR REPLACE VIEW collective_income_year_totals ON CLUSTER govstats AS
+SELECT
+  r.level AS level,
+  r.code AS code,
+  d.place_name AS place_name,
+  r.period AS year,
+  sum(r.entries_state) AS entries,
+  sum(r.corrections_state) AS corrections,
+  sum(r.income_fen_state) AS income_fen,
+  income_fen / 100 AS income_yuan
+FROM collective_income_rollup_year AS r
 LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = r.code
 GROUP BY level, code, place_name, year;
 
