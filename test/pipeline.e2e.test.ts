@@ -394,7 +394,7 @@ describe('pipeline end to end: real Kafka broker, real ClickHouse engine', () =>
     expect((await figures(pipeline, 'city', '140700000000')).grid).toMatchObject({ visits: 2, grid_members_active: 2, minutes_spent: 120 });
   });
 
-  it('ingests contract v2 of grid visits next to v1 into the same rollups', async () => {
+  it('ingests contract v2 of grid visits next to v1 into the same rollups, and their itemised hazards as hazards', async () => {
     const v2 = envelope(
       'grid-visit',
       'g10-v2',
@@ -425,6 +425,25 @@ describe('pipeline end to end: real Kafka broker, real ClickHouse engine', () =>
       hazards_found: 2,
       minutes_spent: 170,
     });
+    // The gas hazard was handled on the visit: found and closed on the spot; the electrical one is still open.
+    const hazards = () =>
+      queryPlaceFigures(
+        pipeline.store,
+        EVENT_TYPES.find((t) => t.name === 'hazard')!,
+        {
+          level: 'village',
+          code: D,
+          from: '2024-03-01',
+          to: '2024-03-31',
+        },
+      );
+    expect(await hazards()).toMatchObject({ found: 2, closed: 1, on_spot_closures: 1, open_at_end: 1 });
+    // Sent again, the visit and the hazards it records are all counted once.
+    await publish([{ topic: topic('grid-visit'), key: D, value: json(v2) }]);
+    const again = await createIngestService({ config: pipeline.config, kafka: pipeline.kafka, store: pipeline.store }).drain();
+    expect(again).toMatchObject({ messages: 1, loaded: 0, duplicates: 1, deadLettered: 0 });
+    expect(await hazards()).toMatchObject({ found: 2, closed: 1, on_spot_closures: 1, open_at_end: 1 });
+    expect((await figures(pipeline, 'city', '140700000000')).grid).toMatchObject({ visits: 3, hazards_found: 2 });
   });
 
   it('govstats rollup and dlq give the same figures from another process while this one holds the store', async () => {

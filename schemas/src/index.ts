@@ -10,5 +10,6 @@ export * from './core/scenario-calendar.ts';
 export * from './core/scenario-part.ts';
 export * from './registry.ts';
 export * from './validate-event.ts';
-export { renderJsonSchemas } from './json-schema.ts';
-export { renderReference } from './reference.ts';
+export { EVENT_TYPES_DIR, SCHEMAS_DIR, eventTypeFolder } from './folders.ts';
+export { ENVELOPE_SCHEMA_FILE, renderEnvelopeSchema, renderJsonSchemas } from './json-schema.ts';
+export { renderReference, renderTypeReference } from './reference.ts';

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { levelOfCode } from './core/division-code.ts';
 import { envelope, eventTypeName, type Envelope } from './core/envelope.ts';
 import type { EventTypeDefinition } from './core/event-type.ts';
-import { contractVersion, eventTypeByName } from './registry.ts';
+import { cloudEventType, contractVersion, eventTypeByName } from './registry.ts';
 
 /** Why an event was refused; stable codes for dashboards, with a human-readable detail. */
 export type RejectionReason =
@@ -18,8 +19,16 @@ export type RejectionReason =
   | 'store_rejected' // valid, but refused by ClickHouse in a way no retry can fix
   | 'oversized'; // larger than the accepted message size
 
+/** An event validated and mapped onto its raw table's columns. */
+export interface ValidEvent {
+  eventType: EventTypeDefinition;
+  version: number;
+  event: Envelope;
+  columns: Record<string, unknown>;
+}
+
 export type ValidationResult =
-  | { ok: true; eventType: EventTypeDefinition; version: number; event: Envelope; columns: Record<string, unknown> }
+  | (ValidEvent & { ok: true; /** Events of other types it records (FedEvent), validated the same way. */ fed: ValidEvent[] })
   | { ok: false; reason: RejectionReason; detail: string; eventId?: string; type?: string; subject?: string };
 
 /** Human-readable list of what is wrong, with the path of each problem. */
@@ -79,9 +88,30 @@ export function validateEvent(value: unknown): ValidationResult {
     return { ok: false, reason: 'invalid_data', detail: describeIssues(data.error, 'data'), eventId, type: event.type, subject };
   }
   const validated: Envelope = { ...event, data: data.data };
+  let columns: Record<string, unknown>;
+  const fed: ValidEvent[] = [];
   try {
-    return { ok: true, eventType, version: named.version, event: validated, columns: contract.toColumns(data.data, validated) };
+    columns = contract.toColumns(data.data, validated);
+    for (const item of contract.feeds?.(data.data, validated) ?? []) {
+      const type = eventTypeByName(item.type);
+      const result = validateEvent({
+        ...event,
+        id: fedEventId(event.id, item.key),
+        type: type ? cloudEventType(type) : `govstats.${item.type}.v1`,
+        time: item.time ?? event.time,
+        data: item.data,
+      });
+      if (!result.ok) throw new Error(`the ${item.type} event it records as ${item.key} is refused: ${result.reason}: ${result.detail}`);
+      fed.push({ eventType: result.eventType, version: result.version, event: result.event, columns: result.columns }, ...result.fed);
+    }
   } catch (error) {
     return { ok: false, reason: 'invalid_data', detail: (error as Error).message, eventId, type: event.type, subject };
   }
+  return { ok: true, eventType, version: named.version, event: validated, columns, fed };
+}
+
+/** `<event id>:<key>`, the event id shortened to a digest when the two would not fit an id. */
+export function fedEventId(eventId: string, key: string): string {
+  const id = `${eventId}:${key}`;
+  return id.length <= 128 ? id : `${createHash('sha256').update(eventId).digest('hex').slice(0, 40)}:${key}`;
 }

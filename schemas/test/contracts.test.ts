@@ -1,7 +1,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES, ancestorCode, cloudEventType, levelOfCode, renderJsonSchemas, renderReference, validateEvent } from '../src/index.ts';
+import {
+  ENVELOPE_SCHEMA_FILE,
+  EVENT_TYPES,
+  SCHEMAS_DIR,
+  ancestorCode,
+  cloudEventType,
+  eventTypeFolder,
+  fedEventId,
+  levelOfCode,
+  renderEnvelopeSchema,
+  renderJsonSchemas,
+  renderReference,
+  renderTypeReference,
+  validateEvent,
+} from '../src/index.ts';
 
 const VILLAGE = '411224104201';
 
@@ -196,6 +210,34 @@ describe('grid-visit contract v2 next to v1', () => {
     });
   });
 
+  it('records each itemised hazard as a hazard: found by the grid member, closed on the spot when handled there', () => {
+    const result = validateEvent(envelopeFor('grid-visit', v2, { type: 'govstats.grid-visit.v2' }));
+    if (!result.ok) throw new Error(result.detail);
+    const fed = result.fed.map((f) => [
+      f.eventType.name,
+      f.event.id,
+      f.event.time,
+      f.columns.step,
+      f.columns.category,
+      f.columns.closed_on_spot,
+    ]);
+    expect(fed).toEqual([
+      ['hazard', 'evt-1:hazard-1', '2024-03-02T10:00:00+08:00', 'found', 'fire_safety', 0],
+      ['hazard', 'evt-1:hazard-1-closed', '2024-03-02T10:00:00+08:00', 'verified_closed', 'fire_safety', 1],
+      ['hazard', 'evt-1:hazard-2', '2024-03-02T10:00:00+08:00', 'found', 'gas', 0],
+    ]);
+    // One hazard id for both steps of a hazard, another for the next; a v1 visit's counts record none.
+    expect(new Set(result.fed.map((f) => f.columns.hazard_id)).size).toBe(2);
+    expect(result.fed.every((f) => f.event.source === 'urn:test' && f.event.subject === VILLAGE)).toBe(true);
+    const v1 = validateEvent(envelopeFor('grid-visit', { ...validData['grid-visit'], hazards_found: 3 }));
+    expect(v1.ok && v1.fed).toEqual([]);
+  });
+
+  it('keeps a fed event id within the id limit', () => {
+    expect(fedEventId('e'.repeat(100), 'hazard-1')).toBe(`${'e'.repeat(100)}:hazard-1`);
+    expect(fedEventId('e'.repeat(128), 'hazard-1')).toMatch(/^[0-9a-f]{40}:hazard-1$/);
+  });
+
   it('refuses v1 data sent as v2, and an end before the start', () => {
     expect(validateEvent(envelopeFor('grid-visit', validData['grid-visit'], { type: 'govstats.grid-visit.v2' }))).toMatchObject({
       ok: false,
@@ -233,15 +275,39 @@ describe('division codes', () => {
   });
 });
 
-describe('JSON Schemas', () => {
-  it('checked-in schemas match the zod contracts (run `npm run schemas` after changing a contract)', () => {
-    const dir = join(import.meta.dirname, '..', 'json');
-    const generated = renderJsonSchemas();
-    expect(readdirSync(dir).sort()).toEqual([...generated.keys()].sort());
-    for (const [name, content] of generated) expect(readFileSync(join(dir, name), 'utf8'), name).toBe(content);
+describe('generated files (run `npm run schemas` after changing a contract or a declaration)', () => {
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return `(missing: ${path})`;
+    }
+  };
+
+  it('schemas/json holds the envelope schema, as the zod envelope says', () => {
+    const dir = join(SCHEMAS_DIR, 'json');
+    expect(readdirSync(dir)).toEqual([ENVELOPE_SCHEMA_FILE]);
+    expect(read(join(dir, ENVELOPE_SCHEMA_FILE))).toBe(renderEnvelopeSchema());
   });
 
-  it('the checked-in reference of the event types matches the registry (run `npm run schemas`)', () => {
-    expect(readFileSync(join(import.meta.dirname, '..', 'event-types.md'), 'utf8')).toBe(renderReference());
+  it.each(EVENT_TYPES.map((t) => [t.name, t] as const))('the JSON Schemas in the folder of %s match its zod contracts', (_name, type) => {
+    const folder = eventTypeFolder(type);
+    const generated = renderJsonSchemas(type);
+    expect(
+      readdirSync(folder)
+        .filter((file) => file.endsWith('.schema.json'))
+        .sort(),
+    ).toEqual([...generated.keys()].sort());
+    for (const [file, content] of generated) expect(read(join(folder, file)), file).toBe(content);
+  });
+
+  it.each(EVENT_TYPES.map((t) => [t.name, t] as const))('the README.md in the folder of %s is its reference', (_name, type) => {
+    expect(read(join(eventTypeFolder(type), 'README.md'))).toBe(renderTypeReference(type));
+  });
+
+  it('schemas/event-types.md is the reference of what every type shares, and names none', () => {
+    const text = read(join(SCHEMAS_DIR, 'event-types.md'));
+    expect(text).toBe(renderReference());
+    for (const type of EVENT_TYPES) expect(text, type.name).not.toMatch(new RegExp(`[\`/]${type.name}[\`/.]`));
   });
 });

@@ -12,14 +12,33 @@ export interface ContractVersion {
   data: z.ZodType;
   /** Type-specific raw-table columns from validated data (common columns are filled elsewhere). */
   toColumns(data: unknown, event: Envelope): Record<string, unknown>;
+  /** Events of other types that an event of this version also records (see FedEvent). */
+  feeds?(data: unknown, event: Envelope): FedEvent[];
+}
+
+/**
+ * An event of another type recorded inside an event, so what it carries is counted where it
+ * belongs rather than dropped: the items one type itemises may be events of another. Ingest validates it
+ * against that type's latest contract as an event of the same source, subject and (unless `time`
+ * says otherwise) time, with the id `<event id>:<key>`, and loads it with the event that carries
+ * it or not at all. An event whose fed events are invalid is refused whole.
+ */
+export interface FedEvent {
+  /** Name of the type it is an event of. */
+  type: string;
+  /** Unique among the events one event feeds; letters, digits, . _ - */
+  key: string;
+  time?: string;
+  data: Record<string, unknown>;
 }
 
 export function defineContractVersion<Schema extends z.ZodType>(
   version: number,
   data: Schema,
   toColumns: (data: z.output<Schema>, event: Envelope<z.output<Schema>>) => Record<string, unknown>,
+  feeds?: (data: z.output<Schema>, event: Envelope<z.output<Schema>>) => FedEvent[],
 ): ContractVersion {
-  return { version, data, toColumns: toColumns as ContractVersion['toColumns'] };
+  return { version, data, toColumns: toColumns as ContractVersion['toColumns'], feeds: feeds as ContractVersion['feeds'] };
 }
 
 /** Example data of a type, for its tests and reference: valid events, and invalid ones with why. */

@@ -55,8 +55,13 @@ export function decodeBatch(batch: SourceBatch, facts: DecodeFacts): { accepted:
   const context: DecodeContext = { ...facts, topic: batch.topic, partition: batch.partition };
   for (const message of batch.messages) {
     const decoded = decodeMessage(message, context);
-    if (decoded.ok) accepted.push({ ...decoded, message });
-    else rejected.push({ ...decoded, message });
+    if (!decoded.ok) {
+      rejected.push({ ...decoded, message });
+      continue;
+    }
+    const { fed, ...own } = decoded;
+    accepted.push({ ...own, message });
+    for (const row of fed) accepted.push({ ...row, message, fedBy: own.eventId });
   }
   return { accepted, rejected };
 }

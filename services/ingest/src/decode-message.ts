@@ -1,4 +1,4 @@
-import { validateEvent, type EventTypeDefinition, type RejectionReason } from '@govstats/schemas';
+import { validateEvent, type EventTypeDefinition, type RejectionReason, type ValidEvent } from '@govstats/schemas';
 import type { SourceMessage } from '@govstats/kafka';
 
 /** Where an event with a given subject counts: the catalogue's answer, or the one recorded with a batch's intent. */
@@ -18,8 +18,16 @@ export interface DecodeContext {
   now: number;
 }
 
+/** An event as a raw-table row. */
+export interface DecodedRow {
+  eventType: EventTypeDefinition;
+  eventId: string;
+  occurredAt: number;
+  row: Record<string, unknown>;
+}
+
 export type Decoded =
-  | { ok: true; eventType: EventTypeDefinition; eventId: string; occurredAt: number; row: Record<string, unknown> }
+  | (DecodedRow & { ok: true; /** Rows of the events of other types it records, loaded with it. */ fed: DecodedRow[] })
   | { ok: false; reason: RejectionReason; detail: string; eventId: string; eventType: string; subject: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -81,24 +89,27 @@ export function decodeMessage(message: SourceMessage, context: DecodeContext): D
   if (occurredAt > context.now + context.futureToleranceMs) {
     return refuse('future_time', `time ${event.time} is in the future`, event.id, event.type, event.subject);
   }
-  return {
-    ok: true,
-    eventType,
-    eventId: event.id,
-    occurredAt,
-    row: {
-      event_id: event.id,
-      contract_version: result.version,
-      source: event.source,
-      village_code: place.code,
-      original_code: event.subject,
-      area: place.area,
-      event_time: new Date(occurredAt).toISOString(),
-      ingested_at: isoTime(context.now),
-      kafka_topic: context.topic,
-      kafka_partition: context.partition,
-      kafka_offset: message.offset,
-      ...result.columns,
-    },
+  const rowOf = (valid: ValidEvent): DecodedRow => {
+    const at = Date.parse(valid.event.time);
+    return {
+      eventType: valid.eventType,
+      eventId: valid.event.id,
+      occurredAt: at,
+      row: {
+        event_id: valid.event.id,
+        contract_version: valid.version,
+        source: valid.event.source,
+        village_code: place.code,
+        original_code: valid.event.subject,
+        area: place.area,
+        event_time: new Date(at).toISOString(),
+        ingested_at: isoTime(context.now),
+        kafka_topic: context.topic,
+        kafka_partition: context.partition,
+        kafka_offset: message.offset,
+        ...valid.columns,
+      },
+    };
   };
+  return { ok: true, ...rowOf(result), fed: result.fed.map(rowOf) };
 }

@@ -1,5 +1,6 @@
 import type { EventTypeDefinition } from '@govstats/schemas';
 import type { LoadedBatch } from './batch-protocol.ts';
+import { ownEvents } from './load-events.ts';
 import { IngestMetrics, type PartitionLag } from './metrics.ts';
 
 export interface IngestStats {
@@ -61,7 +62,7 @@ export function createIngestRecorder(topics: Map<string, EventTypeDefinition | u
       const refusedOffsets = new Set(refused.map((r) => r.message.offset));
       let newestEventAt: number | undefined;
       for (const insert of work.plan.inserts) {
-        const inserted = insert.events.filter((e) => !refusedOffsets.has(e.message.offset));
+        const inserted = ownEvents(insert.events).filter((e) => !refusedOffsets.has(e.message.offset));
         stats.loadedByType[insert.eventType.name] = (stats.loadedByType[insert.eventType.name] ?? 0) + inserted.length;
         metrics.countEvents(insert.eventType.name, 'loaded', inserted.length);
         for (const event of inserted) if (newestEventAt === undefined || event.occurredAt > newestEventAt) newestEventAt = event.occurredAt;

@@ -20,7 +20,12 @@ export interface AcceptedEvent {
   row: Record<string, unknown>;
   /** Kept to dead-letter the original bytes if the store refuses the row for good. */
   message: SourceMessage;
+  /** Id of the event that recorded this one (see FedEvent): loaded with it, not counted as a message. */
+  fedBy?: string;
 }
+
+/** Events of their own, as messages count them; events recorded inside them are loaded with them. */
+export const ownEvents = (events: readonly AcceptedEvent[]) => events.filter((e) => e.fedBy === undefined);
 
 /** One insert: rows of one raw table, and the token that makes a retry of it a no-op. */
 export interface LoadBlock {
@@ -102,8 +107,8 @@ export function planLoad(accepted: AcceptedEvent[], loadedBefore: ReadonlySet<st
   const inserts = [...byTable].flatMap(([table, events]) =>
     monthBlocks(events).map((block) => ({ table, eventType: block[0]!.eventType, events: block, token: tokenFor(block) })),
   );
-  const loading = inserts.reduce((n, i) => n + i.events.length, 0);
-  return { inserts, duplicates: accepted.length - loading };
+  const loading = inserts.reduce((n, i) => n + ownEvents(i.events).length, 0);
+  return { inserts, duplicates: ownEvents(accepted).length - loading };
 }
 
 /**
@@ -154,7 +159,7 @@ export async function executeLoad(
       block.events.map((e) => ({ event_id: e.eventId, source: e.row.source, event_type: block.eventType.name, ingested_at: ingestedAt })),
       { deduplicationToken: `ledger:${block.token}`, columns: LEDGER_COLUMNS, settings: settings.bookkeeping },
     );
-    loaded += block.events.length;
+    loaded += ownEvents(block.events).length;
   };
   for (const block of plan.inserts) await load(block);
   return { loaded, rejected };

@@ -48,7 +48,7 @@ export const END_REASONS = [
 
 /**
  * One step of a posting (选派、配备) of a cadre or grid worker to a village or community, version 1.
- * `ended` repeats the role and employment of the posting it ends, so the number in post at any date
+ * `ended` repeats the role, employment and sending unit of the posting it ends, so the number in post at any date
  * is the sum of +1 and −1 over the steps before it.
  */
 export const cadresInPostV1 = z
@@ -58,7 +58,7 @@ export const cadresInPostV1 = z
     step: z.enum(POSTING_STEPS),
     role: z.enum(CADRE_ROLES).describe('role of the posting; on `ended`, the role of the posting that ends'),
     employment: z.enum(EMPLOYMENTS).describe('full-time (专职) or part-time (兼职); on `ended`, that of the posting that ends'),
-    sending_unit: z.enum(SENDING_UNITS).describe('level of the unit that sends the person'),
+    sending_unit: z.enum(SENDING_UNITS).describe('level of the unit that sends the person; on `ended`, that of the posting that ends'),
     grid_id: recordId.optional().describe('grid or micro-grid the person serves, if any'),
     posted_at: eventTime.optional().describe('when the posting began; required on `ended`'),
     end_reason: z.enum(END_REASONS).optional().describe('why the posting ended; only on `ended`'),

@@ -40,7 +40,7 @@ export const collectiveIncomeRollup: RollupSpec = {
     {
       kind: 'sum',
       name: 'income_fen',
-      label: '村集体经济收入',
+      label: '集体经济收入',
       unit: '分',
       description: 'collective income in fen, net of corrections',
       expr: 'amount_fen',

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { RollupLevel } from '../../core/division-code.ts';
-import { defineContractVersion } from '../../core/event-type.ts';
+import type { Envelope } from '../../core/envelope.ts';
+import { defineContractVersion, type FedEvent } from '../../core/event-type.ts';
 import { label, pseudonymousId, recordId } from '../../core/pseudonym.ts';
 
 /** Grid work happens in a village or community (grids sit below villages). */
@@ -76,13 +78,63 @@ export const gridVisitContracts = [
     hazards_found: d.hazards_found,
     duration_minutes: d.duration_minutes,
   })),
-  defineContractVersion(2, gridVisitV2, (d) => ({
-    grid_id: d.grid_id,
-    member_id: d.member_id,
-    household_id: d.household_id ?? '',
-    kind: d.kind,
-    issues_found: d.issues.length,
-    hazards_found: d.hazards.length,
-    duration_minutes: Math.max(1, Math.round((Date.parse(d.ended_at) - Date.parse(d.started_at)) / 60_000)),
-  })),
+  defineContractVersion(
+    2,
+    gridVisitV2,
+    (d) => ({
+      grid_id: d.grid_id,
+      member_id: d.member_id,
+      household_id: d.household_id ?? '',
+      kind: d.kind,
+      issues_found: d.issues.length,
+      hazards_found: d.hazards.length,
+      duration_minutes: Math.max(1, Math.round((Date.parse(d.ended_at) - Date.parse(d.started_at)) / 60_000)),
+    }),
+    hazardsFound,
+  ),
 ];
+
+/** The hazard type's category for each itemised one: an electrical hazard is a fire hazard (电气火灾隐患). */
+const HAZARD_CATEGORY: Record<(typeof HAZARD_CATEGORIES)[number], string> = {
+  fire: 'fire_safety',
+  gas: 'gas',
+  electrical: 'fire_safety',
+  building: 'building_safety',
+  flood: 'flood_geological',
+  road: 'road_traffic',
+  food: 'food_safety',
+  other: 'other',
+};
+
+/**
+ * Each hazard a v2 visit itemises is a hazard: found by the grid member at the visit, and when it
+ * was handled there, closed on the spot (立查立改) as the visit ended. A patrol's finds are recorded
+ * as general hazards (一般隐患); a major one is reported through the hazard type itself.
+ */
+function hazardsFound(d: GridVisitV2, event: Envelope): FedEvent[] {
+  // The hazard id is the visit's, digested to fit a record id, and the item's number.
+  const visit = createHash('sha256').update(`${event.source}\u0000${event.id}`).digest('hex').slice(0, 32);
+  return d.hazards.flatMap((hazard, i) => {
+    const found = {
+      hazard_id: `gv-${visit}-${i + 1}`,
+      category: HAZARD_CATEGORY[hazard.category],
+      severity: 'minor',
+      found_by: 'grid_member',
+      reporter_id: d.member_id,
+    };
+    const closedAt = Date.parse(d.ended_at) > Date.parse(event.time) ? d.ended_at : event.time;
+    return [
+      { type: 'hazard', key: `hazard-${i + 1}`, data: { ...found, step: 'found' } },
+      ...(hazard.handled
+        ? [
+            {
+              type: 'hazard',
+              key: `hazard-${i + 1}-closed`,
+              time: closedAt,
+              data: { ...found, step: 'verified_closed', found_at: event.time, closed_on_spot: true },
+            },
+          ]
+        : []),
+    ];
+  });
+}

@@ -19,7 +19,7 @@ export const hazardBulletin: BulletinPart = {
     'found',
     'closed',
     'closure_rate',
-    'closed_on_spot',
+    'on_spot_closures',
     'median_days_to_close',
     'major_found',
     'open_at_end',
@@ -47,7 +47,7 @@ export const hazardBulletin: BulletinPart = {
   ],
   definitions: {
     closure_rate: '隐患整改销号率：本期整改完毕并验收销号的风险隐患处数÷本期排查发现的风险隐患处数。',
-    closed_on_spot: '立查立改：排查发现后当场整改到位并销号的风险隐患。',
+    on_spot_closures: '立查立改：排查发现后当场整改到位并销号的风险隐患。',
     median_days_to_close: '整改销号用时中位数：本期销号的风险隐患自发现至验收销号所用天数的中位数。',
     open_at_end: '期末未销号风险隐患：截至报告期末已排查发现、尚未整改验收销号的风险隐患处数（含报告期以前发现的）。',
     major_open_at_end: '期末未销号较大及以上隐患：截至报告期末尚未整改验收销号的较大隐患和重大隐患处数。',

@@ -26,8 +26,11 @@ export const HAZARD_SEVERITIES = ['minor', 'major', 'serious'] as const;
 export const HAZARD_FINDERS = ['grid_member', 'inspection', 'resident_report'] as const;
 
 /**
- * found → (escalated →)* rectified → verified_closed (整改验收销号). A hazard put right on the
- * spot (立查立改) is found and closed at once: its verified_closed step says `closed_on_spot`.
+ * found → (escalated →)* rectified → verified_closed (整改验收销号). The `found` step is always sent
+ * first, even for a hazard put right on the spot (立查立改): such a hazard is sent as found, then
+ * verified_closed with `closed_on_spot` (no rectified step). Hazards open at period end are those
+ * found minus those verified closed, split by category, severity and found_by, so those three
+ * stay as recorded on the found step on every later step.
  */
 export const HAZARD_STEPS = ['found', 'escalated', 'rectified', 'verified_closed'] as const;
 
@@ -38,14 +41,19 @@ export const HAZARD_HANDLING_LEVELS = ['village', 'township', 'county', 'city'] 
 export const hazardV1 = z
   .object({
     hazard_id: recordId.describe('hazard id, the same for every step of one hazard'),
-    category: z.enum(HAZARD_CATEGORIES).describe('kind of hazard'),
-    severity: z.enum(HAZARD_SEVERITIES).describe('minor (一般), major (较大) or serious (重大)'),
-    found_by: z.enum(HAZARD_FINDERS).describe('how it was found'),
+    category: z.enum(HAZARD_CATEGORIES).describe('kind of hazard, as recorded when found; the same on every step of one hazard'),
+    severity: z
+      .enum(HAZARD_SEVERITIES)
+      .describe('minor (一般), major (较大) or serious (重大), as graded when found; the same on every step of one hazard'),
+    found_by: z.enum(HAZARD_FINDERS).describe('how it was found, as recorded when found; the same on every step of one hazard'),
     step: z.enum(HAZARD_STEPS),
     handling_level: z.enum(HAZARD_HANDLING_LEVELS).optional().describe('level handling it at this step (default village)'),
     found_at: eventTime.optional().describe('when it was found; required after the first step, to compute time to close'),
     reporter_id: pseudonymousId.optional().describe('grid member, inspector or resident who found it, pseudonymous'),
-    closed_on_spot: z.boolean().optional().describe('verified_closed steps only: put right and closed on the spot (立查立改)'),
+    closed_on_spot: z
+      .boolean()
+      .optional()
+      .describe('verified_closed steps only: put right and closed on the spot (立查立改); its found step is still sent first'),
   })
   .strict()
   .refine((d) => d.step === 'found' || d.found_at !== undefined, {

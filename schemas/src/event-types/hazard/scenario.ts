@@ -59,14 +59,14 @@ export const hazardScenario = defineScenarioPart({
   targets: [
     { measure: 'found' },
     { measure: 'closed', atMost: { measure: 'found', conflict: 'more hazards closed than found' } },
-    { measure: 'closed_on_spot', atMost: { measure: 'closed', conflict: 'more hazards closed on the spot than closed' } },
+    { measure: 'on_spot_closures', atMost: { measure: 'closed', conflict: 'more hazards closed on the spot than closed' } },
     { measure: 'open_at_end', atMost: { measure: 'found', conflict: 'more hazards open at the end than found' } },
   ],
   checkTargets: checkOpenTargets,
 
   /** Hazards found, how many of them are closed (and on the spot); the others are still open when the period ends. */
   plan({ producer: { place }, settings, months, quota, fail }): HazardPlan {
-    const [f, c, s, o] = ['found', 'closed', 'closed_on_spot', 'open_at_end'].map((m) => quota(m));
+    const [f, c, s, o] = ['found', 'closed', 'on_spot_closures', 'open_at_end'].map((m) => quota(m));
     const rate = settings.hazard_closure_rate;
     const base = Math.round(settings.hazards_per_village_per_year * (months / 12) * place.weight);
     let found: number;
@@ -90,7 +90,7 @@ export const hazardScenario = defineScenarioPart({
       fail('hazards closed must lie between those closed on the spot and those found', [
         'found',
         'closed',
-        'closed_on_spot',
+        'on_spot_closures',
         'open_at_end',
       ]);
     }

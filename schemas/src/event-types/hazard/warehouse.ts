@@ -65,7 +65,7 @@ export const hazardRollup: RollupSpec = {
     { kind: 'count', name: 'closed', label: '整改销号', unit: '处', description: 'hazards verified and closed (验收销号)', where: CLOSED },
     {
       kind: 'count',
-      name: 'closed_on_spot',
+      name: 'on_spot_closures',
       label: '立查立改',
       unit: '处',
       description: 'hazards put right and closed on the spot',
@@ -83,7 +83,7 @@ export const hazardRollup: RollupSpec = {
     {
       kind: 'state',
       name: 'open_at_end',
-      label: '期末未销号风险隐患',
+      label: '未销号风险隐患',
       unit: '处',
       description: 'hazards found and not yet verified closed at the end of the period',
       delta: OPEN_DELTA,
@@ -91,7 +91,7 @@ export const hazardRollup: RollupSpec = {
     {
       kind: 'state',
       name: 'major_open_at_end',
-      label: '期末未销号较大及以上隐患',
+      label: '未销号较大及以上隐患',
       unit: '处',
       description: 'major and serious hazards still open at the end of the period',
       delta: OPEN_DELTA,
@@ -122,7 +122,7 @@ export const hazardRollup: RollupSpec = {
       label: '立查立改占比',
       unit: '%',
       description: 'share of closings made on the spot',
-      expr: 'round(closed_on_spot / nullIf(closed, 0), 4)',
+      expr: 'round(on_spot_closures / nullIf(closed, 0), 4)',
     },
   ],
 };

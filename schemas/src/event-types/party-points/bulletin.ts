@@ -38,7 +38,8 @@ export const partyPointsBulletin: BulletinPart = {
   definitions: {
     members_enrolled: '纳入积分管理党员：截至报告期末，纳入党员积分制管理且未退出（转出、去世等）的党员人数。',
     members_scored: '有积分记录的党员：本期至少有一条积分记录（加分或扣分）的党员人数。',
-    members_scored_share: '党员积分覆盖率：本期有积分记录的党员人数÷期末纳入积分管理党员人数。',
+    members_scored_share:
+      '党员积分覆盖率：本期有积分记录的党员人数（含期内有积分记录、期末前已退出积分管理的党员）÷截至报告期末纳入积分管理的党员人数。分子、分母口径不同，期内党员退出较多时可能超过100%。',
     points_awarded: '加分：本期各项加分记录的分值合计。',
     points_deducted: '扣分：本期扣分记录的分值（绝对值）合计。',
     net_points: '净积分：本期加分−扣分。',

@@ -120,7 +120,8 @@ export const partyPointsRollup: RollupSpec = {
       name: 'members_scored_share',
       label: '党员积分覆盖率',
       unit: '%',
-      description: 'members with an entry in the period ÷ members enrolled at period end',
+      description:
+        'members with an entry in the period (including ones who left before its end) ÷ members enrolled at period end; may exceed 1',
       expr: 'round(members_scored / nullIf(members_enrolled, 0), 4)',
     },
   ],

@@ -56,8 +56,8 @@ const STEPS_WITH_DUE = new Set(['assigned', 'claimed', 'completed']);
 export const serviceRequestV1 = z
   .object({
     request_id: recordId.describe('request (work order, 工单) id, the same for every step of one request'),
-    channel: z.enum(REQUEST_CHANNELS).describe('how the request came in'),
-    category: z.enum(REQUEST_CATEGORIES).describe('kind of request'),
+    channel: z.enum(REQUEST_CHANNELS).describe('how the request came in; the same on every step of one request'),
+    category: z.enum(REQUEST_CATEGORIES).describe('kind of request; the same on every step of one request'),
     step: z.enum(REQUEST_STEPS),
     handling_level: z.enum(REQUEST_HANDLING_LEVELS).describe('level handling the request at this step'),
     received_at: eventTime.optional().describe('when the request was received; required after the first step'),
@@ -68,7 +68,12 @@ export const serviceRequestV1 = z
     previous_claimant_id: pseudonymousId
       .optional()
       .describe('claimed steps only: who held the task before, when it was released and claimed again'),
-    after_reopen: z.boolean().optional().describe('completed steps only: true when completing a reopened request again (重办办结)'),
+    after_reopen: z
+      .boolean()
+      .optional()
+      .describe(
+        'completed steps only, required there: true when the request had been completed before (this completion follows a reopen, 重办办结), false for its first completion',
+      ),
     satisfaction: z
       .int()
       .min(1)
@@ -101,8 +106,8 @@ export const serviceRequestV1 = z
     message: 'previous_claimant_id is only allowed on claimed steps',
     path: ['previous_claimant_id'],
   })
-  .refine((d) => d.step === 'completed' || d.after_reopen === undefined, {
-    message: 'after_reopen is only allowed on completed steps',
+  .refine((d) => (d.step === 'completed') === (d.after_reopen !== undefined), {
+    message: 'after_reopen is required for completed steps (true when the request had been completed before) and only allowed there',
     path: ['after_reopen'],
   })
   .refine((d) => (d.step === 'rated') === (d.satisfaction !== undefined), {
@@ -132,7 +137,8 @@ export const serviceRequestContracts = [
       due_at: d.due_at === undefined ? NO_DUE_AT : new Date(d.due_at).toISOString(),
       claimant_id: d.claimant_id ?? '',
       previous_claimant_id: d.previous_claimant_id ?? '',
-      after_reopen: d.after_reopen === true ? 1 : 0,
+      // Set on every completed step; 0 on the other steps.
+      after_reopen: d.after_reopen ? 1 : 0,
       satisfaction: d.satisfaction ?? 0,
     };
   }),

@@ -208,7 +208,7 @@ export const serviceRequestScenario = defineScenarioPart({
         if (escalated) steps.push({ at: limit * (0.12 + random.next() * 0.16), step: 'escalated', extra: { handling_level: finalLevel } });
         if (completed) {
           const doneAt = limit * (late ? 1.05 + random.next() * 0.75 : 0.3 + random.next() * 0.68);
-          steps.push({ at: doneAt, step: 'completed', extra: { handling_level: finalLevel } });
+          steps.push({ at: doneAt, step: 'completed', extra: { handling_level: finalLevel, after_reopen: false } });
           let lastDone = doneAt;
           if (random.chance(REOPEN_SHARE)) {
             const reopenAt = doneAt + random.int(4, 48) * HOUR_MS;

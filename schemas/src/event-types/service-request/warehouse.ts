@@ -26,7 +26,11 @@ export const serviceRequestTable: RawTableSpec = {
       type: 'String',
       description: 'claimed steps: who held the task before it was claimed again, pseudonymous; empty for a first claim',
     },
-    { name: 'after_reopen', type: 'UInt8', description: 'completed steps: 1 when completing a reopened request again, else 0' },
+    {
+      name: 'after_reopen',
+      type: 'UInt8',
+      description: 'completed steps: 1 when the request had been completed before (completed again after a reopen), else 0',
+    },
     { name: 'satisfaction', type: 'UInt8', description: 'rated steps: satisfaction 1–5; 0 on other steps' },
   ],
 };
@@ -154,7 +158,7 @@ export const serviceRequestRollup: RollupSpec = {
     {
       kind: 'state',
       name: 'pending_at_end',
-      label: '期末在办群众诉求',
+      label: '在办群众诉求',
       unit: '件',
       description: 'requests received (or reopened) and not yet completed or closed at the end of the period',
       delta: "multiIf(step IN ('received', 'reopened'), 1, step IN ('completed', 'closed_unresolved'), -1, 0)",

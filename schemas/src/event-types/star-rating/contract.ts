@@ -57,7 +57,7 @@ export const starRatingV1 = z
       .max(10)
       .optional()
       .describe(
-        'the rating in place before this step: required when adjusted or revoked; on decided, the rating a new annual decision replaces (0 or absent for a first rating)',
+        'the rating in place before this step, required on every decided, adjusted and revoked step: on decided, the rating a new annual decision replaces (0 for a first rating)',
       ),
   })
   .strict()
@@ -87,14 +87,17 @@ export const starRatingV1 = z
     message: 'a revoked rating has stars 0 (or none): the stars taken away are previous_stars',
     path: ['stars'],
   })
+  .refine((d) => d.step !== 'decided' || (d.previous_stars !== undefined && d.previous_stars <= maxStars(d.scheme)), {
+    message:
+      'previous_stars (the rating a decision replaces, 0 for a first rating, at most 5 or 10 for ten_star_household) is required when decided',
+    path: ['previous_stars'],
+  })
   .refine(
     (d) =>
-      d.step === 'adjusted' || d.step === 'revoked'
-        ? d.previous_stars !== undefined && d.previous_stars >= 1 && d.previous_stars <= maxStars(d.scheme)
-        : d.step !== 'decided' || d.previous_stars === undefined || d.previous_stars <= maxStars(d.scheme),
+      (d.step !== 'adjusted' && d.step !== 'revoked') ||
+      (d.previous_stars !== undefined && d.previous_stars >= 1 && d.previous_stars <= maxStars(d.scheme)),
     {
-      message:
-        'previous_stars (the rating in place, 1–5 or 1–10 for ten_star_household) is required when adjusted or revoked, and within the scheme when decided',
+      message: 'previous_stars (the rating in place, 1–5 or 1–10 for ten_star_household) is required when adjusted or revoked',
       path: ['previous_stars'],
     },
   )

@@ -1,6 +1,6 @@
 import type { EventExamples } from '../../core/event-type.ts';
 
-const decided = { scheme: 'five_star_branch', step: 'decided', branch_id: 'B-0421', stars: 5 };
+const decided = { scheme: 'five_star_branch', step: 'decided', branch_id: 'B-0421', stars: 5, previous_stars: 0 };
 const adjusted = { scheme: 'ten_star_household', step: 'adjusted', household_id: 'hh000017', stars: 9, previous_stars: 8 };
 
 export const starRatingExamples: EventExamples = {
@@ -15,6 +15,7 @@ export const starRatingExamples: EventExamples = {
   invalid: [
     { what: 'six stars for a branch', data: { ...decided, stars: 6 }, error: '1–5 (1–10 for ten_star_household)' },
     { what: 'eleven stars for a household', data: { ...adjusted, stars: 11 }, error: 'stars' },
+    { what: 'a decision without previous_stars', data: { ...decided, previous_stars: undefined }, error: 'required when decided' },
     { what: 'an adjustment without the rating it leaves', data: { ...adjusted, previous_stars: undefined }, error: 'previous_stars' },
     { what: 'an adjustment that changes nothing', data: { ...adjusted, stars: 8 }, error: 'must differ from previous_stars' },
     {

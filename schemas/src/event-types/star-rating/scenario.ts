@@ -350,7 +350,7 @@ export const starRatingScenario = defineScenarioPart({
               data = { stars };
               break;
             case 'decided':
-              data = { stars, ...(previous > 0 ? { previous_stars: previous } : {}) };
+              data = { stars, previous_stars: previous };
               break;
             case 'awarded':
               if (kind !== 'household' || stars === max) data = { stars };

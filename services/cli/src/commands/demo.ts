@@ -4,7 +4,7 @@ import { issueBulletin, parsePeriod } from '@govstats/bulletin';
 import { REPO_ROOT, topicsFor, type Config } from '@govstats/config';
 import { createKafka, deleteTopics } from '@govstats/kafka';
 import { resolveInfrastructure } from '@govstats/local-infra';
-import { EVENT_TYPES, displayLabel, measureNamed, type RollupLevel } from '@govstats/schemas';
+import { EVENT_TYPES, displayLabel, measureNamed, type EventTypeDefinition, type RollupLevel } from '@govstats/schemas';
 import { openStore, type Store } from '@govstats/store';
 import { deadLetterSummary, queryRollup } from '@govstats/warehouse';
 import { formatNumber, renderTable } from '../output/table.ts';
@@ -15,8 +15,8 @@ import { prepareScenarioFile, produceScenario } from './produce.ts';
 
 export const usage = `govstats demo
   Runs the whole pipeline on the 三门峡市 (Sanmenxia) scenario, 1 January – 27 September 2024,
-  which reproduces the city's published figures: local infrastructure, schema, ~670k events with
-  some broken and duplicated ones, ingest, rollup tables by city, county and township, the
+  which reproduces the city's published figures: local infrastructure, schema, ~1.2 million events
+  with some broken and duplicated ones, ingest, a rollup table per event type by city and county, the
   dead-letter summary, and the 2024 Q2 statistical bulletin.`;
 
 const CITY = '411200000000';
@@ -88,7 +88,7 @@ export async function run(): Promise<number> {
       );
 
       say(`6/7 rollups, ${FROM} – ${TO}\n`);
-      say(await rollupTable(store));
+      say(await rollupTables(store));
       const dead = await deadLetterSummary(store);
       say(
         `\ndead letters (${dead.reduce((n, r) => n + r.count, 0)})\n${renderTable(
@@ -117,40 +117,33 @@ export async function run(): Promise<number> {
   return 0;
 }
 
-/** Each type's demo columns, headed by the measure's label and display unit. */
-const COLUMNS = EVENT_TYPES.flatMap((type) =>
-  type.demoColumns.map((measure) => {
+/** A type's demo columns, headed by the measure's label and display unit. */
+function columnsOf(type: EventTypeDefinition) {
+  return type.demoColumns.map((measure) => {
     const declared = measureNamed(type.rollup, measure)!;
     const { unit, scale } = declared;
     const label = displayLabel(declared);
     // `%` measures are ratios; the table shows them as percentages.
-    return { type: type.name, measure, header: unit ? `${label}(${unit})` : label, scale: unit === '%' ? 100 : (scale ?? 1) };
-  }),
-);
+    return { measure, header: unit ? `${label}(${unit})` : label, scale: unit === '%' ? 100 : (scale ?? 1) };
+  });
+}
 
-/** One row per place: the city, its counties, its townships. */
-async function rollupTable(store: Store): Promise<string> {
-  const rows: { code: string; cells: (string | number | null)[] }[] = [];
-  for (const level of ['city', 'county', 'township'] as RollupLevel[]) {
-    const byType = new Map<string, Map<string, Record<string, number | null>>>();
-    const places = new Map<string, string>();
-    for (const type of EVENT_TYPES) {
-      const result = await queryRollup(store, type, { level, within: CITY, from: FROM, to: TO });
-      byType.set(type.name, new Map(result.map((r) => [r.code, r.figures])));
-      for (const r of result) places.set(r.code, r.place);
+/** One table per type, its title and a row for the city and each of its counties (townships: `govstats rollup`). */
+async function rollupTables(store: Store): Promise<string> {
+  const tables: string[] = [];
+  for (const type of EVENT_TYPES) {
+    const columns = columnsOf(type);
+    const rows: (string | number | null)[][] = [];
+    for (const level of ['city', 'county'] as RollupLevel[]) {
+      for (const r of await queryRollup(store, type, { level, within: CITY, from: FROM, to: TO })) {
+        const cells = columns.map((c) => {
+          const value = r.figures[c.measure] ?? null;
+          return value === null ? null : Math.round(value * c.scale * 10) / 10;
+        });
+        rows.push([`${level === 'county' ? '  ' : ''}${r.place}`, ...cells]);
+      }
     }
-    for (const [code, place] of places) {
-      const cells = COLUMNS.map((c) => {
-        const value = byType.get(c.type)?.get(code)?.[c.measure] ?? null;
-        return value === null ? null : Math.round(value * c.scale * 10) / 10;
-      });
-      rows.push({ code, cells: [`${level === 'township' ? '    ' : level === 'county' ? '  ' : ''}${place}`, ...cells] });
-    }
+    tables.push(`${type.title.zh}\n${renderTable(['地区', ...columns.map((c) => c.header)], rows)}`);
   }
-  // Codes sort into the hierarchy: each county is followed by its townships.
-  rows.sort((a, b) => a.code.localeCompare(b.code));
-  return renderTable(
-    ['地区', ...COLUMNS.map((c) => c.header)],
-    rows.map((r) => r.cells),
-  );
+  return tables.join('\n\n');
 }

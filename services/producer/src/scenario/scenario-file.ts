@@ -14,7 +14,7 @@ import {
 /**
  * A scenario: places, a period and target totals for rollup measures. Whatever the targets do
  * not state is filled in plausibly from `activity`. Each event type adds its own keys (see its
- * scenario.ts); see services/producer/scenarios/README.md and docs/event-types.md.
+ * scenario.ts and the README.md of its folder); see services/producer/scenarios/README.md.
  */
 const isoDate = z.iso.date();
 
