@@ -60,3 +60,35 @@ export function part(total: number, parts: number, i: number): number {
 export function workingTime(random: Random, dayStart: number, fromHour = 8, toHour = 18): number {
   return dayStart + fromHour * HOUR_MS + Math.floor(random.next() * (toHour - fromHour) * HOUR_MS);
 }
+
+/*
+ * Plans that place each event at a point of the period (0 = its start, 1 = its end) rather than
+ * on a day: the day a point falls on, the moment it stands for, and the events of one day.
+ */
+
+/** The calendar day a point of the period falls on. */
+export function dayAt(at: number, days: number): number {
+  return Math.min(days - 1, Math.floor(at * days));
+}
+
+/** The moment a point of the period stands for: its day, between 08:00 and 17:00, later points later. */
+export function momentAt(at: number, calendar: Calendar): number {
+  const days = calendar.days.length;
+  const day = dayAt(at, days);
+  const within = Math.min(1, Math.max(0, at * days - day));
+  return calendar.days[day]! + 8 * HOUR_MS + Math.floor(within * 9 * HOUR_MS);
+}
+
+/** Of `count` events in order of their point, the index range [first, end) falling on `day` (found by bisection). */
+export function eventsOnDay(count: number, pointOf: (i: number) => number, day: number, days: number): [number, number] {
+  let first = 0;
+  let hi = count;
+  while (first < hi) {
+    const mid = (first + hi) >> 1;
+    if (dayAt(pointOf(mid), days) < day) first = mid + 1;
+    else hi = mid;
+  }
+  let end = first;
+  while (end < count && dayAt(pointOf(end), days) === day) end++;
+  return [first, end];
+}

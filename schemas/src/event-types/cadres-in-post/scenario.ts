@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { HOUR_MS } from '../../core/china-time.ts';
 import type { Random } from '../../core/random.ts';
 import { defineScenarioPart } from '../../core/scenario-part.ts';
-import type { Calendar } from '../../core/scenario-calendar.ts';
+import { eventsOnDay, momentAt } from '../../core/scenario-calendar.ts';
 import { CADRE_ROLES, EMPLOYMENTS, type END_REASONS, type SENDING_UNITS } from './contract.ts';
 
 type Role = (typeof CADRE_ROLES)[number];
@@ -82,19 +81,6 @@ const SENT_ROLES: readonly Role[] = ['first_secretary', 'work_team_member', 'sun
 
 /** Roles that serve a grid of their own, with the prefix of its id. */
 const GRID_PREFIX: Partial<Record<Role, string>> = { grid_member: 'G', micro_grid_member: 'M' };
-
-/** Day of the calendar a place in the period falls on. */
-function dayOf(at: number, days: number): number {
-  return Math.min(days - 1, Math.floor(at * days));
-}
-
-/** The moment a place in the period stands for: its day, between 08:00 and 17:00, later places later. */
-function momentOf(at: number, calendar: Calendar): number {
-  const days = calendar.days.length;
-  const day = dayOf(at, days);
-  const within = Math.min(1, Math.max(0, at * days - day));
-  return calendar.days[day]! + 8 * HOUR_MS + Math.floor(within * 9 * HOUR_MS);
-}
 
 /** How many of `n` draws come true, each with `probability` (posts changing hands, grid members who are full-time). */
 function drawCount(n: number, probability: number, random: Random): number {
@@ -326,20 +312,14 @@ export const cadresInPostScenario = defineScenarioPart({
 
   *emitDay(plan, { day, calendar }) {
     const days = calendar.days.length;
-    // Steps are in time order: find the first of the day by bisection.
-    let lo = 0;
-    let hi = plan.steps.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (dayOf(plan.steps[mid]!.at, days) < day) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < plan.steps.length && dayOf(plan.steps[i]!.at, days) === day; i++) {
+    // Steps are in time order.
+    const [first, end] = eventsOnDay(plan.steps.length, (i) => plan.steps[i]!.at, day, days);
+    for (let i = first; i < end; i++) {
       const { at, posting: n, ended } = plan.steps[i]!;
       const posting = plan.postings[n]!;
       yield {
         key: `${ended ? 'e' : 'p'}${n}`,
-        time: momentOf(at, calendar),
+        time: momentAt(at, calendar),
         data: {
           posting_id: `${plan.code}-P${n + 1}`,
           person_id: `cadre-${plan.code}-${n + 1}`,
@@ -348,7 +328,7 @@ export const cadresInPostScenario = defineScenarioPart({
           employment: posting.employment,
           sending_unit: posting.sendingUnit,
           ...(posting.gridId ? { grid_id: `${plan.code}-${posting.gridId}` } : {}),
-          ...(ended ? { posted_at: new Date(momentOf(posting.postedAt, calendar)).toISOString(), end_reason: posting.endReason } : {}),
+          ...(ended ? { posted_at: new Date(momentAt(posting.postedAt, calendar)).toISOString(), end_reason: posting.endReason } : {}),
         },
       };
     }

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { HOUR_MS } from '../../core/china-time.ts';
 import type { Random } from '../../core/random.ts';
 import { defineScenarioPart } from '../../core/scenario-part.ts';
-import { part, type Calendar } from '../../core/scenario-calendar.ts';
+import { eventsOnDay, momentAt, part } from '../../core/scenario-calendar.ts';
 import { INCOME_SOURCES, MAX_ENTRY_FEN } from './contract.ts';
 import { collectiveIncomeRollup } from './warehouse.ts';
 
@@ -105,19 +104,6 @@ function drawSources(available: IncomeSource[], count: number, random: Random): 
     left.delete(source);
   }
   return drawn;
-}
-
-/** Day of the calendar a place in the period falls on. */
-function dayOf(at: number, days: number): number {
-  return Math.min(days - 1, Math.floor(at * days));
-}
-
-/** The moment a place in the period stands for: its day, between 08:00 and 17:00, later places later. */
-function momentOf(at: number, calendar: Calendar): number {
-  const days = calendar.days.length;
-  const day = dayOf(at, days);
-  const within = Math.min(1, Math.max(0, at * days - day));
-  return calendar.days[day]! + 8 * HOUR_MS + Math.floor(within * 9 * HOUR_MS);
 }
 
 export const collectiveIncomeScenario = defineScenarioPart({
@@ -294,20 +280,14 @@ export const collectiveIncomeScenario = defineScenarioPart({
 
   *emitDay(plan, { day, calendar }) {
     const days = calendar.days.length;
-    // Entries are in booking order: find the first of the day by bisection.
-    let lo = 0;
-    let hi = plan.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (dayOf(plan.entries[mid]!.at, days) < day) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < plan.entries.length && dayOf(plan.entries[i]!.at, days) === day; i++) {
+    // Entries are in booking order.
+    const [first, end] = eventsOnDay(plan.entries.length, (i) => plan.entries[i]!.at, day, days);
+    for (let i = first; i < end; i++) {
       const entry = plan.entries[i]!;
       const prefix = COUNTERPARTY_PREFIX[entry.source];
       yield {
         key: `i${i + 1}`,
-        time: momentOf(entry.at, calendar),
+        time: momentAt(entry.at, calendar),
         data: {
           entry_id: `${plan.code}-I${i + 1}`,
           amount_fen: entry.amountFen,
