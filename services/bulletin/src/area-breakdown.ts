@@ -19,17 +19,13 @@ export type CityFigures = Map<string, Record<string, number | null>>;
  */
 export async function urbanRuralBreakdown(store: Store, cityCode: string, period: BulletinPeriod, total: CityFigures): Promise<Breakdown> {
   const byArea = async (area: Area): Promise<CityFigures> => {
-    const figures: CityFigures = new Map();
-    for (const type of EVENT_TYPES.filter((t) => AREA_ROWS.some((r) => r.type === t))) {
-      figures.set(
-        type.name,
-        await queryPlaceFigures(store, type, { level: 'city', code: cityCode, from: period.from, to: period.to, area }),
-      );
-    }
-    return figures;
+    const types = EVENT_TYPES.filter((t) => AREA_ROWS.some((r) => r.type === t));
+    const figures = await Promise.all(
+      types.map((type) => queryPlaceFigures(store, type, { level: 'city', code: cityCode, from: period.from, to: period.to, area })),
+    );
+    return new Map(types.map((type, i) => [type.name, figures[i]!]));
   };
-  const urban = await byArea('urban');
-  const rural = await byArea('rural');
+  const [urban, rural] = await Promise.all([byArea('urban'), byArea('rural')]);
   const value = (figures: CityFigures, spec: FigureSpec) => figures.get(spec.type.name)?.[spec.measure] ?? null;
   return {
     title: AREA_TABLE_TITLE,

@@ -21,20 +21,20 @@ const valueOf = (figures: CityFigures | undefined, spec: FigureSpec) => scaled(f
 export async function collectFigures(store: Store, cityCode: string, period: BulletinPeriod): Promise<BulletinContent> {
   const city = await requireCity(store, cityCode);
   const periods = { value: period, previous: previousPeriod(period), yearAgo: yearAgoPeriod(period) };
+  // The reads of a bulletin are independent: they go to the store together (a server's connection
+  // pool, or the embedded engine's sessions, one a core) and are put together in registry order.
   const cityFigures = async (p: BulletinPeriod): Promise<CityFigures> => {
-    const byType: CityFigures = new Map();
-    for (const type of EVENT_TYPES)
-      byType.set(type.name, await queryPlaceFigures(store, type, { level: 'city', code: cityCode, from: p.from, to: p.to }));
-    return byType;
+    const figures = await Promise.all(
+      EVENT_TYPES.map((type) => queryPlaceFigures(store, type, { level: 'city', code: cityCode, from: p.from, to: p.to })),
+    );
+    return new Map(EVENT_TYPES.map((type, i) => [type.name, figures[i]!]));
   };
-  const current = await cityFigures(periods.value);
   // A period with no events at all was not covered by govstats: no comparison, rather than "up from 0".
   const covered = async (p: BulletinPeriod) => {
     const figures = await cityFigures(p);
     return eventCount(figures) > 0 ? figures : undefined;
   };
-  const previous = await covered(periods.previous);
-  const yearAgo = await covered(periods.yearAgo);
+  const [current, previous, yearAgo] = await Promise.all([cityFigures(periods.value), covered(periods.previous), covered(periods.yearAgo)]);
 
   const headline: HeadlineSection[] = HEADLINE.map((section) => ({
     domain: section.type.name,
@@ -50,12 +50,15 @@ export async function collectFigures(store: Store, cityCode: string, period: Bul
   }));
 
   const cityTotals = Object.fromEntries(PLACE_COLUMNS.map((c) => [c.key, valueOf(current, c)]));
-  const tables = [
-    await placeTable(store, cityCode, period, 'county', '各县（市、区）主要指标', cityTotals),
-    await placeTable(store, cityCode, period, 'township', '各乡镇（街道）主要指标', cityTotals),
-  ];
-  const breakdowns = [...(await typeBreakdowns(store, cityCode, period)), await urbanRuralBreakdown(store, cityCode, period, current)];
-  const quality = await silentVillages(store, cityCode, period);
+  const [counties, townships, byDimension, byArea, quality] = await Promise.all([
+    placeTable(store, cityCode, period, 'county', '各县（市、区）主要指标', cityTotals),
+    placeTable(store, cityCode, period, 'township', '各乡镇（街道）主要指标', cityTotals),
+    typeBreakdowns(store, cityCode, period),
+    urbanRuralBreakdown(store, cityCode, period, current),
+    silentVillages(store, cityCode, period),
+  ]);
+  const tables = [counties, townships];
+  const breakdowns = [...byDimension, byArea];
   return {
     city,
     period,
@@ -99,10 +102,13 @@ async function placeTable(
   total: Record<string, number | null>,
 ): Promise<PlaceTable> {
   const rows = new Map<string, { code: string; name: string; values: Record<string, number | null> }>();
-  for (const type of EVENT_TYPES) {
+  const typesWithColumns = EVENT_TYPES.filter((type) => PLACE_COLUMNS.some((c) => c.type === type));
+  const results = await Promise.all(
+    typesWithColumns.map((type) => queryRollup(store, type, { level, within: cityCode, from: period.from, to: period.to })),
+  );
+  for (const [i, type] of typesWithColumns.entries()) {
     const columns = PLACE_COLUMNS.filter((c) => c.type === type);
-    if (columns.length === 0) continue;
-    for (const r of await queryRollup(store, type, { level, within: cityCode, from: period.from, to: period.to })) {
+    for (const r of results[i]!) {
       const row = rows.get(r.code) ?? { code: r.code, name: r.place, values: Object.fromEntries(PLACE_COLUMNS.map((c) => [c.key, null])) };
       for (const c of columns) row.values[c.key] = scaled(r.figures[c.measure], c);
       rows.set(r.code, row);
@@ -124,8 +130,13 @@ async function placeTable(
 /** The city's figures by the dimensions the types ask for (sales by product, by channel). */
 async function typeBreakdowns(store: Store, cityCode: string, period: BulletinPeriod): Promise<Breakdown[]> {
   const breakdowns: Breakdown[] = [];
-  for (const { type, spec, columns } of BREAKDOWNS) {
-    const result = await queryRollup(store, type, { level: 'city', code: cityCode, from: period.from, to: period.to, by: spec.by });
+  const results = await Promise.all(
+    BREAKDOWNS.map(({ type, spec }) =>
+      queryRollup(store, type, { level: 'city', code: cityCode, from: period.from, to: period.to, by: spec.by }),
+    ),
+  );
+  for (const [i, { spec, columns }] of BREAKDOWNS.entries()) {
+    const result = results[i]!;
     const sortBy = columns.find((c) => c.measure === spec.sortBy) ?? columns[columns.length - 1]!;
     const rows = result
       .map((r) => ({

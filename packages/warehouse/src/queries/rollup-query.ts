@@ -61,12 +61,15 @@ export async function queryRollup(
     }
   }
   const params: Record<string, unknown> = { level: filter.level };
+  // Names of just the places asked for: the catalogue holds every place in China.
+  const nameConditions: string[] = [];
   // Filters go inside the subqueries: the primary key (level, code, period) prunes before the join.
   const placeConditions = ['level = {level:String}'];
   // Thresholds read the villages under the same places.
   const villageConditions = ["level = 'village'"];
   if (filter.code) {
     placeConditions.push('code = {code:String}');
+    nameConditions.push('code = {code:String}');
     params.code = filter.code;
     villageConditions.push('startsWith(code, {codePrefix:String})');
     params.codePrefix = filter.code.slice(0, PREFIX_LENGTH[filter.level]);
@@ -78,7 +81,7 @@ export async function queryRollup(
   if (filter.within) {
     const significant = filter.within.replace(/0+$/, '');
     params.prefix = filter.within.slice(0, Math.max(significant.length, 2));
-    for (const conditions of [placeConditions, villageConditions]) conditions.push('startsWith(code, {prefix:String})');
+    for (const conditions of [placeConditions, villageConditions, nameConditions]) conditions.push('startsWith(code, {prefix:String})');
   }
   const reader = new GrainReader(type, by, params);
   const flows = rollup.measures.filter((m) => m.kind !== 'state');
@@ -125,7 +128,7 @@ GROUP BY ${keys.join(', ')}`);
     `SELECT
   ${[...keys.map((k) => `j.${k} AS ${k}`), "ifNull(d.place_name, '') AS place", ...columns, ...rollup.derived.map((d) => `${d.expr} AS ${d.name}`)].join(',\n  ')}
 FROM (SELECT * FROM ${joined}) AS j
-LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions GROUP BY code) AS d ON d.code = j.code
+LEFT JOIN (SELECT code, argMax(short_name, updated_at) AS place_name FROM divisions${nameConditions.length > 0 ? ` WHERE ${nameConditions.join(' AND ')}` : ''} GROUP BY code) AS d ON d.code = j.code
 ORDER BY ${keys.join(', ')}
 SETTINGS join_use_nulls = 1`,
     params,
@@ -187,12 +190,28 @@ export async function queryPlaceFigures(
   filter: RollupFilter & { code: string },
 ): Promise<Record<string, number | null>> {
   const [row] = await queryRollup(store, type, filter);
-  if (row) return row.figures;
-  const [empty] = await queryRows<Record<string, unknown>>(
-    store.client,
-    `SELECT ${[measureSelectList(type.rollup), ...(type.rollup.thresholds ?? []).map((t) => `toUInt64(0) AS ${t.name}`)].join(', ')} FROM ${type.rollup.table} WHERE 0`,
-  );
-  return toFigures(empty ?? {}, measureNames(type.rollup));
+  return row ? row.figures : { ...(await emptyFigures(store, type)) };
+}
+
+const empty = new WeakMap<Store, Map<string, Promise<Record<string, number | null>>>>();
+
+/**
+ * A type's figures when nothing was reported: zeros, and what its derived measures make of them
+ * (a rate of nothing is NULL). The same for every place and period, so asked once per store.
+ */
+function emptyFigures(store: Store, type: EventTypeDefinition): Promise<Record<string, number | null>> {
+  const byType = empty.get(store) ?? new Map<string, Promise<Record<string, number | null>>>();
+  empty.set(store, byType);
+  let figures = byType.get(type.name);
+  if (!figures) {
+    const thresholds = (type.rollup.thresholds ?? []).map((t) => `toUInt64(0) AS ${t.name}`);
+    figures = queryRows<Record<string, unknown>>(
+      store.client,
+      `SELECT ${[measureSelectList(type.rollup), ...thresholds].join(', ')} FROM ${type.rollup.table} WHERE 0`,
+    ).then(([row]) => toFigures(row ?? {}, measureNames(type.rollup)));
+    byType.set(type.name, figures);
+  }
+  return figures;
 }
 
 /** The level of a rollup code, for validating CLI input before querying. */
