@@ -101,6 +101,7 @@ export class ExactlyOnceHarness {
     file: string,
     count: number,
     tweak: (event: Record<string, unknown>, index: number) => Record<string, unknown> = (e) => e,
+    only: (event: Record<string, unknown>) => boolean = () => true,
   ): Promise<string> {
     const path = join(this.dir, file);
     const scenario = scenarioSchema.parse({
@@ -114,7 +115,9 @@ export class ExactlyOnceHarness {
     let index = 0;
     for (const line of scenarioLines(prepareScenario(scenario), emptyScenarioCounts())) {
       if (index >= count) break;
-      const event = tweak(JSON.parse(line) as Record<string, unknown>, index);
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      if (!only(parsed)) continue;
+      const event = tweak(parsed, index);
       this.#sent.push({ id: String(event.id), source: String(event.source), table: tableOf(String(event.type)) });
       if (!out.write(`${JSON.stringify(event)}\n`)) await once(out, 'drain');
       index++;

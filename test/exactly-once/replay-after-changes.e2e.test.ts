@@ -38,10 +38,16 @@ WHERE candidate NOT IN (SELECT code FROM divisions) LIMIT 1`,
     const [head, rest] = harness.splitStream(main, 1_000);
     await harness.produce(head);
     const futureAt = Date.now() + 20_000;
-    const tricky = await harness.writeStream('tricky.ndjson', 240, (event, i) =>
-      i % 2 === 0
-        ? { ...event, id: `${String(event.id)}-new-place`, subject: newVillage }
-        : { ...event, id: `${String(event.id)}-future`, time: chinaTimestamp(futureAt) },
+    // Grid visits only: the bulk of the head, so the first attempt's first batches hold tricky ones
+    // too, rather than their being spread over every type's topic.
+    const tricky = await harness.writeStream(
+      'tricky.ndjson',
+      240,
+      (event, i) =>
+        i % 2 === 0
+          ? { ...event, id: `${String(event.id)}-new-place`, subject: newVillage }
+          : { ...event, id: `${String(event.id)}-future`, time: chinaTimestamp(futureAt) },
+      (event) => String(event.type).startsWith('govstats.grid-visit.'),
     );
     await harness.produce(tricky);
     const trickyIds = new Set(harness.sent.slice(-240).map((e) => e.id));
