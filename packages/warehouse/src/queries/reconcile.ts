@@ -9,7 +9,7 @@ import {
   type RollupLevel,
 } from '@govstats/schemas';
 import { queryRows, type Store } from '@govstats/store';
-import { mergeExpr, rawExpr } from '../schema/measure-sql.ts';
+import { mergeExpr, rawExpr, rawThresholdSql } from '../schema/measure-sql.ts';
 import {
   GRAINS,
   SUBJECT_DIGITS_SQL,
@@ -99,14 +99,10 @@ GROUP BY code`,
     );
   }
   if (thresholds.length > 0) {
-    const counted = [...new Set(thresholds.map((t) => t.measure))].map((name) => type.rollup.measures.find((m) => m.name === name)!);
     collect(
       await queryRows(
         store.client,
-        `SELECT ${levelCodeExpr(level)} AS code, ${thresholds.map((t) => `countIf(${t.measure} >= ${t.atLeast}) AS ${t.name}`).join(', ')}
-FROM (SELECT village_code, ${counted.map((m) => `${rawExpr(m)} AS ${m.name}`).join(', ')}
-      FROM ${deduplicated('{from:Date}', VILLAGE_SUBJECT_SQL)} GROUP BY village_code)
-GROUP BY code`,
+        rawThresholdSql(type.rollup, deduplicated('{from:Date}', VILLAGE_SUBJECT_SQL), levelCodeExpr(level)),
         window,
       ),
     );

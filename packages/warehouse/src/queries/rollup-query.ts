@@ -3,7 +3,6 @@ import {
   CHINA_TIME_ZONE,
   EARLIEST_EVENT_DAY,
   PREFIX_LENGTH,
-  measureNamed,
   type EventTypeDefinition,
   type Measure,
   type PlaceThreshold,
@@ -11,7 +10,15 @@ import {
   VILLAGE_SUBJECT_SQL,
 } from '@govstats/schemas';
 import { queryRows, type Store } from '@govstats/store';
-import { measureNames, measureSelectList, mergeExpr, rawExpr, stateColumn } from '../schema/measure-sql.ts';
+import {
+  measureNames,
+  measureSelectList,
+  mergeExpr,
+  rawExpr,
+  rawThresholdSql,
+  stateColumn,
+  thresholdMeasures,
+} from '../schema/measure-sql.ts';
 import { rollupGrain, type Grain } from '../schema/rollup-grains.ts';
 import { toFigures } from './numbers.ts';
 import { periodSegments } from './period-segments.ts';
@@ -102,7 +109,7 @@ FROM (${flowParts}) GROUP BY ${keys.join(', ')}`,
     reads.push(`SELECT ${[...keys, ...states.map((m) => `${mergeExpr(m)} AS ${m.name}`)].join(', ')}
 FROM (${stateParts}) GROUP BY ${keys.join(', ')}`);
   }
-  const counted = [...new Set(thresholds.map((t) => measureNamed(rollup, t.measure) as Measure))];
+  const counted = thresholdMeasures(rollup);
   if (counted.length > 0) {
     const villageParts = reader.read('village', counted.map(stateColumn), villageConditions, filter.from, filter.to)!;
     const placeCode = `toFixedString(concat(substring(village, 1, ${PREFIX_LENGTH[filter.level]}), '${'0'.repeat(12 - PREFIX_LENGTH[filter.level])}'), 12)`;
@@ -251,12 +258,7 @@ export async function queryPlaceFiguresFromRaw(
   // A state is every change up to the period's last day.
   if (states.length > 0)
     reads.push(`(SELECT ${states.map((m) => `${rawExpr(m)} AS ${m.name}`).join(', ')} FROM ${raw('{earliest:Date}')}) AS s`);
-  if (thresholds.length > 0) {
-    const counted = [...new Set(thresholds.map((t) => measureNamed(rollup, t.measure) as Measure))];
-    reads.push(`(SELECT ${thresholds.map((t) => `toUInt64(countIf(${t.measure} >= ${t.atLeast})) AS ${t.name}`).join(', ')}
-  FROM (SELECT village_code, ${counted.map((m) => `${rawExpr(m)} AS ${m.name}`).join(', ')}
-        FROM ${raw('{from:Date}', ` AND ${VILLAGE_SUBJECT_SQL}`)} GROUP BY village_code)) AS t`);
-  }
+  if (thresholds.length > 0) reads.push(`(${rawThresholdSql(rollup, raw('{from:Date}', ` AND ${VILLAGE_SUBJECT_SQL}`))}) AS t`);
   const [row] = await queryRows<Record<string, unknown>>(
     store.client,
     `SELECT ${['*', ...rollup.derived.map((d) => `${d.expr} AS ${d.name}`)].join(', ')}

@@ -114,3 +114,22 @@ export function measureSelectList(
 export function measureNames(rollup: RollupSpec): string[] {
   return [...rollup.measures.map((m) => m.name), ...(rollup.thresholds ?? []).map((t) => t.name), ...rollup.derived.map((d) => d.name)];
 }
+
+/** The stored measures a rollup's thresholds count villages by, each once. */
+export function thresholdMeasures(rollup: RollupSpec): Measure[] {
+  const names = new Set((rollup.thresholds ?? []).map((t) => t.measure));
+  return rollup.measures.filter((m) => names.has(m.name));
+}
+
+/**
+ * Threshold counts straight from raw rows of villages (`villageRows`, a table expression): each
+ * village's own total, then the villages reaching each level — per place when `placeCode` (an
+ * expression over `village_code`) names it, else over all the rows.
+ */
+export function rawThresholdSql(rollup: RollupSpec, villageRows: string, placeCode?: string): string {
+  const counts = (rollup.thresholds ?? []).map((t) => `toUInt64(countIf(${t.measure} >= ${t.atLeast})) AS ${t.name}`);
+  return `SELECT ${[...(placeCode ? [`${placeCode} AS code`] : []), ...counts].join(', ')}
+FROM (SELECT village_code, ${thresholdMeasures(rollup)
+    .map((m) => `${rawExpr(m)} AS ${m.name}`)
+    .join(', ')} FROM ${villageRows} GROUP BY village_code)${placeCode ? '\nGROUP BY code' : ''}`;
+}
