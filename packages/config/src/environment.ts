@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -38,7 +39,12 @@ const environment = z.object({
     .optional()
     .describe('ClickHouse server; unset = embedded engine'),
   CLICKHOUSE_USER: z.string().optional().describe('ClickHouse user'),
-  CLICKHOUSE_PASSWORD: z.string().optional().describe('ClickHouse password'),
+  CLICKHOUSE_PASSWORD: z.string().optional().describe('ClickHouse password (or CLICKHOUSE_PASSWORD_FILE: a file holding it)'),
+  CLICKHOUSE_ACCESS_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('server only: YAML of the roles, users and row-policy scopes `govstats migrate` keeps in place'),
   CLICKHOUSE_DATABASE: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
@@ -65,6 +71,29 @@ const environment = z.object({
     .regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, . _ - only')
     .default('govstats')
     .describe('prefix of every topic name'),
+  KAFKA_SECURITY_PROTOCOL: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .pipe(z.enum(['PLAINTEXT', 'SSL', 'SASL_SSL']))
+    .default('PLAINTEXT')
+    .describe('how clients reach Kafka: PLAINTEXT, SSL (TLS) or SASL_SSL (SCRAM over TLS)'),
+  KAFKA_SASL_MECHANISM: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['scram-sha-512', 'scram-sha-256']))
+    .default('scram-sha-512')
+    .describe('SASL mechanism under SASL_SSL'),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional().describe('SASL user under SASL_SSL'),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional().describe('SASL password (or KAFKA_SASL_PASSWORD_FILE: a file holding it)'),
+  KAFKA_SSL_CA_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("PEM file of the CA that signed the brokers' certificates; unset = the system's CAs"),
+  KAFKA_SSL_CERT_FILE: z.string().min(1).optional().describe('PEM client certificate, for brokers that require one'),
+  KAFKA_SSL_KEY_FILE: z.string().min(1).optional().describe('PEM private key of KAFKA_SSL_CERT_FILE'),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(3).describe('partitions of the topics govstats creates'),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(7).default(1).describe('replication factor of the topics govstats creates'),
   KAFKA_PORT: port.default(DEFAULT_KAFKA_PORT).describe('client port of the local broker (node <id> of a local cluster adds 2·(id − 1))'),
@@ -96,6 +125,12 @@ const environment = z.object({
     .max(65_535)
     .default(9464)
     .describe('/metrics and /healthz of `govstats ingest`; 0 = off'),
+  INGEST_METRICS_HOST: z
+    .string()
+    .trim()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('address /metrics and /healthz listen on; 0.0.0.0 to reach them from other hosts'),
   INGEST_STALL_SECONDS: z.coerce
     .number()
     .int()
@@ -138,6 +173,16 @@ const environment = z.object({
     .describe('days after a period closes before its bulletin is issued'),
   BULLETIN_SINCE: z.iso.date().default('2024-01-01').describe('first day whose periods get bulletins'),
   BULLETIN_OUT_DIR: z.string().min(1).optional().describe('where bulletins are written; default $GOVSTATS_HOME/bulletins'),
+  SERVE_HOST: z.string().trim().min(1).default('127.0.0.1').describe('address of the read-only SQL endpoint of `govstats serve`'),
+  SERVE_PORT: port.default(8124).describe('port of the read-only SQL endpoint of `govstats serve`'),
+  SERVE_USER: z.string().trim().min(1).default('reader').describe('user name `govstats serve` accepts'),
+  SERVE_PASSWORD: z
+    .string()
+    .min(12, 'at least 12 characters')
+    .optional()
+    .describe('password `govstats serve` accepts (or SERVE_PASSWORD_FILE); required to serve'),
+  SERVE_MAX_ROWS: count.max(10_000_000).default(100_000).describe('`govstats serve`: most rows one answer may hold'),
+  SERVE_MAX_SECONDS: count.max(3_600).default(30).describe('`govstats serve`: longest one query may run'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino level'),
   BENCH_RUNS: count.default(3).describe('`npm run bench`: runs of each measurement'),
   BENCH_SCENARIO: z
@@ -161,14 +206,42 @@ export function describeVariable(name: VariableName): string {
   return environment.shape[name].description ?? '';
 }
 
+/**
+ * Secrets may come from a file instead (`<NAME>_FILE`), as Docker and Kubernetes secrets are
+ * mounted, so a password need not sit in the environment or in a compose file.
+ */
+export const SECRET_VARIABLES = ['CLICKHOUSE_PASSWORD', 'KAFKA_SASL_PASSWORD', 'SERVE_PASSWORD'] as const satisfies readonly VariableName[];
+
+function isSecret(name: string): boolean {
+  return (SECRET_VARIABLES as readonly string[]).includes(name);
+}
+
 /** A blank value counts as unset, so `FOO= command` falls back to the default. */
 function valueOf(env: EnvironmentSource, name: string): string | undefined {
-  const value = env[name];
+  const value = blankAsUnset(env[name]);
+  if (!isSecret(name)) return value;
+  const file = blankAsUnset(env[`${name}_FILE`]);
+  if (file === undefined) return value;
+  if (value !== undefined) throw invalid([`  ${name} and ${name}_FILE are both set: keep one`]);
+  try {
+    // One trailing newline is the editor's, not the secret's.
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw invalid([
+      `  ${name}_FILE=${JSON.stringify(file)}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    ]);
+  }
+}
+
+function blankAsUnset(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
 
 function problem(env: EnvironmentSource, path: readonly PropertyKey[], message: string): string {
-  return `  ${path.map(String).join('.')}=${JSON.stringify(env[String(path[0])])}: ${message}`;
+  const name = String(path[0]);
+  // Never echo a secret into a log or a terminal.
+  const shown = isSecret(name) ? '(hidden)' : JSON.stringify(env[name]);
+  return `  ${path.map(String).join('.')}=${shown}: ${message}`;
 }
 
 function invalid(problems: string[]): Error {

@@ -6,6 +6,7 @@ export {
   DEFAULT_KAFKA_PORT,
   DEFAULT_KAFKA_CONTROLLER_PORT,
   VARIABLE_NAMES,
+  SECRET_VARIABLES,
   describeVariable,
   readVariable,
   isVariableSet,
@@ -31,6 +32,8 @@ export interface Config {
     dedupWindow: number;
     /** Data directory of the embedded engine when no url is given. */
     dataDir: string;
+    /** Server only: the roles, users and scopes `govstats migrate` keeps in place (CLICKHOUSE_ACCESS_FILE). */
+    accessFile?: string;
   };
   kafka: {
     /** Unset: use the local broker that `govstats infra up` runs. */
@@ -38,11 +41,14 @@ export interface Config {
     clientId: string;
     partitions: number;
     replicationFactor: number;
+    security: KafkaSecurity;
   };
   ingest: {
     groupId: string;
     /** /metrics and /healthz of `govstats ingest`; 0 turns them off. */
     metricsPort: number;
+    /** Loopback unless the operator opens it up. */
+    metricsHost: string;
     maxBytesPerPartition: number;
     maxEventBytes: number;
     futureToleranceMs: number;
@@ -58,6 +64,22 @@ export interface Config {
     since: string;
     outDir: string;
   };
+  serve: {
+    host: string;
+    port: number;
+    user: string;
+    /** Unset: `govstats serve` refuses to start. */
+    password?: string;
+    maxRows: number;
+    maxSeconds: number;
+  };
+}
+
+/** How clients authenticate to Kafka and check its certificates. */
+export interface KafkaSecurity {
+  protocol: 'PLAINTEXT' | 'SSL' | 'SASL_SSL';
+  sasl?: { mechanism: 'scram-sha-512' | 'scram-sha-256'; username?: string; password?: string };
+  ssl?: { caFile?: string; certFile?: string; keyFile?: string };
 }
 
 /** Topic names under one prefix, so separate pipelines (or a demo run) can share a broker. */
@@ -93,16 +115,29 @@ export function loadConfig(env?: EnvironmentSource): Config {
       replicated: e.CLICKHOUSE_REPLICATED,
       dedupWindow: e.CLICKHOUSE_DEDUP_WINDOW,
       dataDir: e.CHDB_PATH ?? join(e.GOVSTATS_HOME, 'chdb'),
+      accessFile: e.CLICKHOUSE_ACCESS_FILE,
     },
     kafka: {
       brokers: e.KAFKA_BROKERS,
       clientId: e.KAFKA_CLIENT_ID,
       partitions: e.KAFKA_PARTITIONS,
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+      security: {
+        protocol: e.KAFKA_SECURITY_PROTOCOL,
+        sasl:
+          e.KAFKA_SECURITY_PROTOCOL === 'SASL_SSL'
+            ? { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD }
+            : undefined,
+        ssl:
+          e.KAFKA_SECURITY_PROTOCOL === 'PLAINTEXT'
+            ? undefined
+            : { caFile: e.KAFKA_SSL_CA_FILE, certFile: e.KAFKA_SSL_CERT_FILE, keyFile: e.KAFKA_SSL_KEY_FILE },
+      },
     },
     ingest: {
       groupId: e.INGEST_GROUP_ID,
       metricsPort: e.INGEST_METRICS_PORT,
+      metricsHost: e.INGEST_METRICS_HOST,
       maxBytesPerPartition: e.INGEST_MAX_BYTES_PER_PARTITION,
       maxEventBytes: e.MAX_EVENT_BYTES,
       futureToleranceMs: e.FUTURE_TOLERANCE_SECONDS * 1000,
@@ -115,6 +150,14 @@ export function loadConfig(env?: EnvironmentSource): Config {
       delayDays: e.BULLETIN_DELAY_DAYS,
       since: e.BULLETIN_SINCE,
       outDir: e.BULLETIN_OUT_DIR ?? join(e.GOVSTATS_HOME, 'bulletins'),
+    },
+    serve: {
+      host: e.SERVE_HOST,
+      port: e.SERVE_PORT,
+      user: e.SERVE_USER,
+      password: e.SERVE_PASSWORD,
+      maxRows: e.SERVE_MAX_ROWS,
+      maxSeconds: e.SERVE_MAX_SECONDS,
     },
   };
 }

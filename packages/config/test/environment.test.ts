@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { childEnvironment, describeVariable, isVariableSet, loadConfig, readVariable, REPO_ROOT, VARIABLE_NAMES } from '../src/index.ts';
 
@@ -68,5 +70,37 @@ describe('the rest', () => {
 
   it('documents every variable', () => {
     for (const name of VARIABLE_NAMES) expect(describeVariable(name), name).not.toBe('');
+  });
+});
+
+describe('secrets', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'govstats-secret-'));
+  const file = join(dir, 'password');
+  writeFileSync(file, 's3cret-from-a-file\n');
+
+  it('come from <NAME>_FILE, as Docker secrets are mounted, without the trailing newline', () => {
+    expect(loadConfig({ CLICKHOUSE_PASSWORD_FILE: file }).clickhouse.password).toBe('s3cret-from-a-file');
+    expect(readVariable('KAFKA_SASL_PASSWORD', { KAFKA_SASL_PASSWORD_FILE: file })).toBe('s3cret-from-a-file');
+    expect(loadConfig({ SERVE_PASSWORD: 'long-enough-password' }).serve.password).toBe('long-enough-password');
+  });
+
+  it('refuse a file that cannot be read, or a value given both ways, naming the variable', () => {
+    expect(() => loadConfig({ CLICKHOUSE_PASSWORD_FILE: join(dir, 'missing') })).toThrow(
+      /CLICKHOUSE_PASSWORD_FILE=.*missing.*cannot read it \(ENOENT\)/,
+    );
+    expect(() => loadConfig({ CLICKHOUSE_PASSWORD: 'x', CLICKHOUSE_PASSWORD_FILE: file })).toThrow(
+      /CLICKHOUSE_PASSWORD and CLICKHOUSE_PASSWORD_FILE are both set/,
+    );
+  });
+
+  it('are never echoed in an error', () => {
+    let message = '';
+    try {
+      loadConfig({ SERVE_PASSWORD: 'short-pw' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/SERVE_PASSWORD=\(hidden\): at least 12 characters/);
+    expect(message).not.toContain('short-pw');
   });
 });

@@ -5,3 +5,4 @@ export { insertRows, insertSerialized, queryRows, queryText, runCommand, type In
 export { classifyStoreError, type StoreErrorInfo } from './store-errors.ts';
 export { WRITE_LEASE_CONSTRAINT } from './store-errors.ts';
 export { assertServerVersion, isAtLeast } from './server-version.ts';
+export { startReadOnlyServer, type ReadOnlyServerOptions } from './http/read-only-server.ts';

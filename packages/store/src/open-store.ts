@@ -1,11 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 
 type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 import { createLogger, retry } from '@govstats/log';
 import { startHostServer } from './embedded/host-server.ts';
-import { readLease, removeLease, writeLease } from './embedded/lease.ts';
+import { newEndpointSecret, readLease, removeLease, writeLease } from './embedded/lease.ts';
 import { createSessionPool } from './embedded/session-pool.ts';
 import type { Store } from './store.ts';
 
@@ -24,6 +24,11 @@ export interface StoreOptions {
   host?: boolean;
   /** Embedded engine only: statements that may run at once (default: one per core, at most 4). */
   sessions?: number;
+  /**
+   * Embedded engine held by another process: act as the owner's admin (DDL, SYSTEM), as
+   * `govstats migrate` does. Other callers may only read and insert.
+   */
+  admin?: boolean;
 }
 
 const log = createLogger('store');
@@ -42,10 +47,10 @@ const LEASE_WAIT_MS = 15_000;
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.url) return await openServerStore(options);
-  mkdirSync(options.dataDir, { recursive: true });
+  ownerOnlyDirectory(options.dataDir);
   try {
     // Locked: another process is opening the engine right now, and its lease will appear.
-    return await retry(async () => (await connectToHolder(options.dataDir)) ?? (await openEmbeddedStore(options)), {
+    return await retry(async () => (await connectToHolder(options.dataDir, options.admin ?? false)) ?? (await openEmbeddedStore(options)), {
       backoff: { initialMs: 250, maxMs: 250 },
       giveUpAfterMs: LEASE_WAIT_MS,
       retryable: isLockedByAnotherProcess,
@@ -77,10 +82,25 @@ async function openServerStore(options: StoreOptions): Promise<Store> {
   return { client, mode: 'server', location, close: () => client.close() };
 }
 
-async function connectToHolder(dataDir: string): Promise<Store | undefined> {
+/** The data and the lease's secrets are the owner's alone (0700), whatever the umask. */
+function ownerOnlyDirectory(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    chmodSync(dataDir, 0o700);
+  } catch (error) {
+    log.warn({ dataDir, err: error }, 'cannot make the data directory private to its owner (chmod 700 it)');
+  }
+}
+
+async function connectToHolder(dataDir: string, admin: boolean): Promise<Store | undefined> {
   const lease = readLease(dataDir);
   if (!lease) return undefined;
-  const client = createClient({ url: lease.url, ...LONG_QUERIES });
+  const client = createClient({
+    url: lease.url,
+    username: admin ? 'govstats-admin' : 'govstats',
+    password: admin ? lease.adminToken : lease.token,
+    ...LONG_QUERIES,
+  });
   const ping = await client.ping();
   if (!ping.success) {
     await client.close();
@@ -98,8 +118,9 @@ async function openEmbeddedStore(options: StoreOptions): Promise<Store> {
   if (!options.host) {
     return { client, mode: 'embedded', location: options.dataDir, close: () => client.close() };
   }
-  const { url, server } = await startHostServer(connection, log);
-  writeLease(options.dataDir, { pid: process.pid, url, startedAt: new Date().toISOString() });
+  const secrets = { token: newEndpointSecret(), adminToken: newEndpointSecret() };
+  const { url, server } = await startHostServer(connection, secrets, log);
+  writeLease(options.dataDir, { pid: process.pid, url, startedAt: new Date().toISOString(), ...secrets });
   log.info({ dataDir: options.dataDir, url }, 'embedded ClickHouse engine open; other processes reach it here');
   return {
     client,

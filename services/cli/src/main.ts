@@ -9,6 +9,7 @@ import * as migrate from './commands/migrate.ts';
 import * as produce from './commands/produce.ts';
 import * as reconcile from './commands/reconcile.ts';
 import * as rollup from './commands/rollup.ts';
+import * as serve from './commands/serve.ts';
 import { UsageError } from './runtime.ts';
 
 interface Command {
@@ -16,7 +17,7 @@ interface Command {
   run(args: string[]): Promise<number>;
 }
 
-const COMMANDS: Record<string, Command> = { infra, migrate, divisions, produce, ingest, rollup, dlq, reconcile, bulletin, demo };
+const COMMANDS: Record<string, Command> = { infra, migrate, divisions, produce, ingest, rollup, dlq, reconcile, bulletin, serve, demo };
 
 function help(): string {
   return `govstats — grassroots-governance statistics pipeline\n\n${Object.values(COMMANDS)

@@ -1,5 +1,5 @@
 import { loadConfig, type Config } from '@govstats/config';
-import { createKafka, ensureTopics } from '@govstats/kafka';
+import { connectionOptionsOf, createKafka, ensureTopics, explainKafkaFailure } from '@govstats/kafka';
 import { kafkaSettings, probeKafka } from '@govstats/local-infra';
 import { EVENT_TYPES } from '@govstats/schemas';
 import { openStore, type Store } from '@govstats/store';
@@ -28,11 +28,16 @@ export function kafkaBrokers(cfg: Config): string[] {
  */
 export async function connectKafka(cfg: Config, waitMs = 0): Promise<Kafka> {
   const brokers = kafkaBrokers(cfg);
+  // Reads the CA file and checks the SASL user now: a setting to fix fails before any waiting.
+  const kafka = createKafka({ brokers, clientId: cfg.kafka.clientId, security: cfg.kafka.security });
   let error: string | undefined;
   const healthy = await pollUntil(
     async () => {
-      const probe = await probeKafka(brokers);
+      const probe = await probeKafka(brokers, undefined, connectionOptionsOf(kafka));
       error = probe.error;
+      // Wrong credentials or an untrusted certificate do not get better by waiting.
+      const refused = probe.healthy ? undefined : await explainKafkaFailure(kafka, probe.failure);
+      if (refused) throw new UsageError(refused.message);
       return probe.healthy;
     },
     { timeoutMs: waitMs, intervalMs: 2_000, onWait: () => log.warn({ brokers, error }, 'Kafka does not answer yet; waiting') },
@@ -43,7 +48,7 @@ export async function connectKafka(cfg: Config, waitMs = 0): Promise<Kafka> {
         (cfg.kafka.brokers ? 'Check KAFKA_BROKERS.' : 'Start the local broker with `npm run govstats -- infra up`, or set KAFKA_BROKERS.'),
     );
   }
-  return createKafka({ brokers, clientId: cfg.kafka.clientId });
+  return kafka;
 }
 
 export function allTopics(cfg: Config): string[] {
@@ -64,14 +69,20 @@ export function ddlOptions(cfg: Config): DdlOptions {
   };
 }
 
-/** Opens the store; `host` for long-running commands that others should be able to reach. */
-export function connectStore(cfg: Config, host = false): Promise<Store> {
-  return openStore({ ...cfg.clickhouse, dataDir: cfg.clickhouse.dataDir, host });
+/**
+ * How a command uses the embedded engine: `host` for long-running commands others should be able
+ * to reach; `admin` for the one that changes the schema (`govstats migrate`) while another
+ * process holds it; `client` for everything else (reads and inserts).
+ */
+export type StoreUse = 'client' | 'host' | 'admin';
+
+export function connectStore(cfg: Config, use: StoreUse = 'client'): Promise<Store> {
+  return openStore({ ...cfg.clickhouse, dataDir: cfg.clickhouse.dataDir, host: use === 'host', admin: use === 'admin' });
 }
 
 /** Runs `work` with a store and always closes it. */
-export async function withStore<T>(cfg: Config, work: (store: Store) => Promise<T>, host = false): Promise<T> {
-  const store = await connectStore(cfg, host);
+export async function withStore<T>(cfg: Config, work: (store: Store) => Promise<T>, use: StoreUse = 'client'): Promise<T> {
+  const store = await connectStore(cfg, use);
   try {
     return await work(store);
   } finally {

@@ -38,7 +38,7 @@ export async function run(args: string[]): Promise<number> {
   const cfg = config();
   // A service outlives broker restarts: wait for Kafka rather than exit.
   const kafka = await connectKafka(cfg, values['until-idle'] ? 0 : 5 * 60_000);
-  const store = await connectStore(cfg, true);
+  const store = await connectStore(cfg, 'host');
   try {
     if (values['until-idle']) {
       const { stats, seconds } = await drainTopics(cfg, kafka, store);

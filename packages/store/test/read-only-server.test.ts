@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@govstats/log';
+import { openStore, runCommand, startReadOnlyServer, type Store } from '../src/index.ts';
+
+const PASSWORD = 'correct horse battery';
+
+describe('the read-only endpoint for people and BI tools (real engine)', () => {
+  let dir: string;
+  let store: Store;
+  let server: Server;
+  let url: string;
+  let reader: ClickHouseClient;
+
+  const ask = async (sql: string, password = PASSWORD) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      body: sql,
+      headers: { authorization: `Basic ${Buffer.from(`reader:${password}`).toString('base64')}` },
+    });
+    return { status: response.status, body: await response.text() };
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'govstats-serve-'));
+    store = await openStore({ dataDir: join(dir, 'chdb') });
+    await runCommand(store.client, 'CREATE TABLE raw_secret (code String, n UInt32) ENGINE = MergeTree ORDER BY code');
+    await runCommand(store.client, "INSERT INTO raw_secret SELECT concat('4112', toString(number)), number FROM numbers(10)");
+    await runCommand(store.client, 'CREATE VIEW figures_daily AS SELECT code, n FROM raw_secret');
+    ({ server, url } = await startReadOnlyServer({
+      client: store.client,
+      host: '127.0.0.1',
+      port: 0,
+      user: 'reader',
+      password: PASSWORD,
+      maxRows: 5,
+      maxSeconds: 1,
+      scope: { database: 'default', views: new Set(['figures_daily']) },
+      logger: createLogger('serve-test'),
+    }));
+    reader = createClient({ url, username: 'reader', password: PASSWORD });
+  });
+
+  afterAll(async () => {
+    await reader.close();
+    await new Promise((resolve) => server.close(resolve));
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a wrong or missing password', async () => {
+    expect((await ask('SELECT 1', 'wrong password!')).status).toBe(401);
+    const none = await fetch(url, { method: 'POST', body: 'SELECT 1' });
+    expect(none.status).toBe(401);
+  });
+
+  it('answers a SELECT on a readable view, to a ClickHouse client as to any HTTP client', async () => {
+    const rows = await (await reader.query({ query: 'SELECT code, n FROM figures_daily WHERE n < 3 ORDER BY n', format: 'JSONEachRow' })).json();
+    expect(rows).toEqual([
+      { code: '41120', n: 0 },
+      { code: '41121', n: 1 },
+      { code: '41122', n: 2 },
+    ]);
+    expect(await ask('SELECT count() FROM default.figures_daily')).toEqual({ status: 200, body: '10\n' });
+  });
+
+  it.each([
+    ['SELECT * FROM raw_secret', /raw_secret is not one of the readable views/],
+    ['SELECT * FROM figures_daily WHERE code IN raw_secret', /raw_secret is not one of the readable views/],
+    ['SELECT * FROM figures_daily JOIN (SELECT code FROM raw_secret) USING code', /raw_secret/],
+    ['SELECT * FROM other.figures_daily', /other.figures_daily is not one of the readable views/],
+    ["SELECT * FROM merge('default', 'raw')", /table functions \(merge\)/],
+    ['SELECT * FROM numbers(10)', /table functions \(numbers\)/],
+    ["SELECT file('/etc/passwd')", /file\(\) is not allowed/],
+    ['WITH raw_secret AS (SELECT 1) SELECT * FROM raw_secret', /WITH … AS \(subquery\) is not allowed/],
+    ['SELECT * FROM figures_daily SETTINGS max_result_rows = 0', /SETTINGS clause is not allowed/],
+    ['INSERT INTO raw_secret VALUES (1, 1)', /INSERT is not allowed here: this endpoint answers SELECT/],
+    ['DROP TABLE raw_secret', /DROP is not allowed here/],
+  ])('refuses %s', async (sql, reason) => {
+    const answer = await ask(sql);
+    expect(answer.status, answer.body).toBe(403);
+    expect(answer.body).toMatch(reason);
+  });
+
+  it('holds every answer to its row limit and every statement to its time limit', async () => {
+    const many = await ask('SELECT * FROM figures_daily');
+    expect(many.status).toBe(500);
+    expect(many.body).toMatch(/Limit for result exceeded, max rows: 5/);
+    // Five rows at 0.3 s each: past the one-second limit.
+    const slow = await ask('SELECT sleepEachRow(0.3) FROM figures_daily WHERE n < 5');
+    expect(slow.status).toBe(500);
+    expect(slow.body).toMatch(/Timeout exceeded/);
+  });
+});
