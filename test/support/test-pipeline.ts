@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { loadConfig, topicsFor, type Config } from '@govstats/config';
+import { loadConfig, topicsFor, type Config, type KafkaSecurity } from '@govstats/config';
 import { createKafka, ensureTopics } from '@govstats/kafka';
 import { EVENT_TYPES } from '@govstats/schemas';
 import { openStore, type Store } from '@govstats/store';
@@ -28,6 +28,8 @@ export interface TestPipelineOptions {
   replicationFactor?: number;
   /** Insert blocks each table remembers for deduplication; small to show what happens beyond it. */
   dedupWindow?: number;
+  /** How the test's own client reaches `brokers` (a secure broker); default PLAINTEXT. */
+  security?: KafkaSecurity;
 }
 
 export async function openTestPipeline(name: string, options: TestPipelineOptions = {}): Promise<TestPipeline> {
@@ -40,11 +42,11 @@ export async function openTestPipeline(name: string, options: TestPipelineOption
   const config: Config = {
     ...base,
     clickhouse: { ...base.clickhouse, url: clickhouseUrl, database, dataDir: join(dataDir, 'chdb') },
-    kafka: { ...base.kafka, brokers },
+    kafka: { ...base.kafka, brokers, security: options.security ?? base.kafka.security },
     ingest: { ...base.ingest, groupId: `test-${runId}` },
     topics: topicsFor(`test-${runId}`),
   };
-  const kafka = createKafka({ brokers, clientId: `test-${name}` });
+  const kafka = createKafka({ brokers, clientId: `test-${name}`, security: config.kafka.security });
   await ensureTopics(
     kafka,
     [...EVENT_TYPES.map((t) => config.topics.forEventType(t.name)), config.topics.unrouted, config.topics.deadLetter],

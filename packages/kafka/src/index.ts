@@ -1,4 +1,5 @@
-export { createKafka, type KafkaOptions } from './client.ts';
+export { connectClient, connectionOptionsOf, createKafka, explainKafkaFailure, type KafkaOptions } from './client.ts';
+export { KafkaAccessError, kafkaConnectionOptions, type KafkaClientSecurity, type KafkaConnectionOptions } from './security.ts';
 export { deleteTopics, ensureTopics, type TopicLayout } from './topics.ts';
 export { createKafkaSink, type KafkaSink, type OutgoingMessage } from './sink.ts';
 export {

@@ -1,4 +1,5 @@
 import { Partitioners, type Admin, type Kafka, type PartitionMetadata } from 'kafkajs';
+import { connectClient } from './client.ts';
 
 /** A message and the partition the producer's default partitioner gives it. */
 export interface Placed<M> {
@@ -23,7 +24,7 @@ export function createPartitionGrouper(kafka: Kafka) {
     if (known) return known;
     if (!admin) {
       admin = kafka.admin();
-      await admin.connect();
+      await connectClient(kafka, admin);
     }
     const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
     const found = topics[0]?.partitions ?? [];

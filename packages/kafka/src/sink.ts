@@ -1,6 +1,8 @@
 import { CompressionTypes, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 import { createLogger, retry, type Backoff } from '@govstats/log';
+import { connectClient, explainKafkaFailure } from './client.ts';
 import { createPartitionGrouper } from './partition-messages.ts';
+import { KafkaAccessError } from './security.ts';
 
 const log = createLogger('kafka-sink');
 
@@ -74,13 +76,13 @@ export async function createKafkaSink(kafka: Kafka, options: { maxBlockMs?: numb
   // acknowledged events to kafkajs's retry of a send spanning several leaders).
   const partitions = createPartitionGrouper(kafka);
   let producer = newProducer();
-  await producer.connect();
+  await connectClient(kafka, producer);
 
   /** After a failed send the idempotent producer's sequence numbers can no longer be trusted: start a fresh one. */
   async function replaceProducer(): Promise<void> {
     await producer.disconnect().catch(() => undefined);
     producer = newProducer();
-    await producer.connect();
+    await connectClient(kafka, producer);
   }
 
   async function sendRequest(topic: string, partition: number, request: OutgoingMessage[]): Promise<void> {
@@ -112,8 +114,15 @@ export async function createKafkaSink(kafka: Kafka, options: { maxBlockMs?: numb
 
   return {
     async send(topic, messages) {
-      for (const { partition, messages: placed } of await partitions.group(topic, messages)) {
-        for (const request of requests(placed)) await sendRequest(topic, partition, request);
+      try {
+        for (const { partition, messages: placed } of await partitions.group(topic, messages)) {
+          for (const request of requests(placed)) await sendRequest(topic, partition, request);
+        }
+      } catch (error) {
+        // A topic this user may not write is a setting to fix, not a broker to wait for.
+        const refused = await explainKafkaFailure(kafka, error);
+        if (refused) throw new KafkaAccessError(`could not publish to ${topic}: ${refused.message}`, { cause: error });
+        throw error;
       }
       return messages.length;
     },

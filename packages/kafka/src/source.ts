@@ -1,5 +1,6 @@
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
 import { createLogger, retry, sleep, type Backoff } from '@govstats/log';
+import { connectClient, explainKafkaFailure } from './client.ts';
 import { createWriteLease, isCoordinatorUnreachable, isMembershipLost, type WriteLease } from './write-lease.ts';
 
 const log = createLogger('kafka-source');
@@ -84,9 +85,16 @@ export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): Ba
   function restartAfterFinalCrash(crashed: Consumer): void {
     crashed.on(crashed.events.CRASH, ({ payload }) => {
       if (payload.restart || stopping) return;
-      log.error({ err: payload.error }, 'the Kafka consumer crashed and kafkajs gives up on it; starting a fresh consumer');
       void (async () => {
-        await sleep(1_000);
+        // A missing ACL is for an operator to grant: say which, and ask again at a pace that does not flood the log.
+        const refused = await explainKafkaFailure(kafka, payload.error);
+        log.error(
+          { err: payload.error },
+          refused
+            ? `${refused.message}; trying again with a fresh consumer in 30 s`
+            : 'the Kafka consumer crashed and kafkajs gives up on it; starting a fresh consumer',
+        );
+        await sleep(refused ? 30_000 : 1_000);
         if (stopping) return;
         consumer = newConsumer();
         await run();
@@ -98,7 +106,7 @@ export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): Ba
 
   async function run(): Promise<void> {
     restartAfterFinalCrash(consumer);
-    await consumer.connect();
+    await connectClient(kafka, consumer);
     await consumer.subscribe({ topics: options.topics, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
@@ -173,7 +181,7 @@ export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): Ba
     async lag() {
       if (!admin) {
         admin = kafka.admin();
-        await admin.connect();
+        await connectClient(kafka, admin);
       }
       let total = 0;
       const committed = await admin.fetchOffsets({ groupId: options.groupId, topics: options.topics });

@@ -38,7 +38,7 @@ mkdirSync(home, { recursive: true });
 const infra = await resolveInfrastructure();
 try {
   const topics = topicsFor(`bench-${stamp}`);
-  const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'govstats-bench' });
+  const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'govstats-bench', security: config.kafka.security });
   const typeTopics = EVENT_TYPES.map((t) => topics.forEventType(t.name));
   await ensureTopics(kafka, [...typeTopics, topics.unrouted, topics.deadLetter], {
     partitions: config.kafka.partitions,

@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { connectClient } from '@govstats/kafka';
 import type { PartitionLag } from './metrics.ts';
 
 /**
@@ -28,7 +29,8 @@ export function createLagProbe(kafka: Kafka, groupId: string, topics: string[]) 
     if (admin) return admin;
     const attempt = (async () => {
       const client = kafka.admin();
-      await client.connect();
+      // Says what to fix when Kafka refuses this client (credentials, CA, ACLs).
+      await connectClient(kafka, client);
       return client;
     })();
     // A failed connection is tried again at the next measurement.

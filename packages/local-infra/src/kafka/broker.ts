@@ -16,6 +16,7 @@ import { checkNodeCount, clusterNodeSettings, nodeLayout, singleNodeSettings, ty
 import { assertNodePortsFree } from './node-ports.ts';
 import { defaultHeapOptions, findRunningNode, spawnNode, terminateNode } from './node-process.ts';
 import { removePidFile, writePidFile } from './process-control.ts';
+import { probeClientOptions, scramFormatArguments, type LocalKafkaSecurity } from './security.ts';
 import { kafkaSettings, type KafkaPortOptions, type KafkaSettings } from './settings.ts';
 import { withFileLock } from './start-lock.ts';
 import { formatStorageIfNeeded } from './storage.ts';
@@ -30,6 +31,12 @@ export interface KafkaClusterOptions extends KafkaPortOptions {
    * controllerPort + 2·(id − 1) and keeps its files in ${GOVSTATS_HOME}/kafka/node-<id>/.
    */
   nodes?: number;
+  /**
+   * Secure mode: a SASL_SSL client listener (SCRAM-SHA-512 over TLS) and ACLs enforced, see
+   * security.ts. Default: PLAINTEXT, no authentication. A data dir formatted in one mode does not
+   * suit the other: give a secure broker a `kafkaHome` of its own.
+   */
+  security?: LocalKafkaSecurity;
 }
 
 export interface StartKafkaOptions extends KafkaClusterOptions {
@@ -86,6 +93,8 @@ export interface StopKafkaResult {
 export async function startKafka(options: StartKafkaOptions = {}): Promise<KafkaBroker> {
   const settings = kafkaSettings(options);
   const timeoutMs = options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
+  const { security } = options;
+  const client = probeClientOptions(security);
   await mkdir(settings.kafkaHome, { recursive: true });
 
   return withFileLock(settings.startLockFile, START_LOCK_WAIT_MS, async () => {
@@ -105,7 +114,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     }
     const toStart = states.filter((state) => !state.running).map((state) => state.node);
     if (toStart.length === 0) {
-      await waitUntilHealthy({ nodes: alreadyUp, expectedBrokerIds, timeoutMs, startedByUs: false });
+      await waitUntilHealthy({ nodes: alreadyUp, expectedBrokerIds, timeoutMs, startedByUs: false, client });
       log.debug({ brokers }, 'Kafka already running');
       return { brokers, alreadyRunning: true };
     }
@@ -116,8 +125,10 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     await Promise.all(
       toStart.map(async (node) => {
         await mkdir(node.nodeDir, { recursive: true });
-        await writeFile(node.serverPropertiesFile, renderServerProperties(node, layout));
-        await formatStorageIfNeeded(java, classpath, node);
+        // In secure mode it holds the admin's and the keystore's passwords: created afresh, owner-only.
+        if (security) await rm(node.serverPropertiesFile, { force: true });
+        await writeFile(node.serverPropertiesFile, renderServerProperties(node, layout, security), security ? { mode: 0o600 } : undefined);
+        await formatStorageIfNeeded(java, classpath, node, security ? scramFormatArguments(security) : []);
       }),
     );
 
@@ -130,7 +141,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
         spawned.push({ node, pid: child.pid, exitStatus: child.exitStatus });
         log.info({ node: node.id, pid: child.pid, broker: nodeAddress(node), logFile: node.logFile }, 'Kafka node starting');
       }
-      await waitUntilHealthy({ nodes: [...alreadyUp, ...spawned], expectedBrokerIds, timeoutMs, startedByUs: true });
+      await waitUntilHealthy({ nodes: [...alreadyUp, ...spawned], expectedBrokerIds, timeoutMs, startedByUs: true, client });
     } catch (error) {
       // Half-started nodes would hold the ports and confuse the next attempt.
       await Promise.all(
@@ -147,9 +158,9 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   });
 }
 
-/** Stops every local Kafka node: SIGTERM (clean shutdown), then SIGKILL if one hangs. */
-export async function stopKafka(options: { timeoutMs?: number } = {}): Promise<StopKafkaResult> {
-  const settings = kafkaSettings();
+/** Stops every local Kafka node (of `kafkaHome`, default ${GOVSTATS_HOME}/kafka): SIGTERM (clean shutdown), then SIGKILL if one hangs. */
+export async function stopKafka(options: { timeoutMs?: number; kafkaHome?: string } = {}): Promise<StopKafkaResult> {
+  const settings = kafkaSettings({ kafkaHome: options.kafkaHome });
   const running = await findRunningNodes(settings);
   if (running.length === 0) {
     await removePidFile(settings.pidFile); // a stale one, left by a crash
@@ -181,7 +192,7 @@ export async function kafkaNodes(options: KafkaClusterOptions = {}): Promise<Kaf
     layout.map(async (node) => {
       const running = await findRunningNode(node);
       const broker = nodeAddress({ host: node.host, port: running?.port ?? node.port });
-      const healthy = running ? (await probeKafka([broker], 3_000)).healthy : false;
+      const healthy = running ? (await probeKafka([broker], 3_000, probeClientOptions(options.security))).healthy : false;
       return {
         id: node.id,
         running: running !== undefined,

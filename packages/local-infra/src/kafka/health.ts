@@ -1,4 +1,7 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+
+/** TLS and SASL settings for probing a secure listener; none for a plaintext one. */
+export type ProbeClientOptions = Pick<KafkaConfig, 'ssl' | 'sasl'>;
 
 export interface KafkaProbeResult {
   healthy: boolean;
@@ -7,6 +10,8 @@ export interface KafkaProbeResult {
   brokerIds?: number[];
   /** Why the probe failed, for logs and error messages. */
   error?: string;
+  /** What the probe failed with, for callers that tell a broker that is away from one that refuses them. */
+  failure?: unknown;
 }
 
 /**
@@ -14,10 +19,10 @@ export interface KafkaProbeResult {
  * so one broker of a cluster being down (a failover, a restart) does not make the cluster look
  * down to every command that starts meanwhile.
  */
-export async function probeKafka(brokers: string[], timeoutMs = 5_000): Promise<KafkaProbeResult> {
+export async function probeKafka(brokers: string[], timeoutMs = 5_000, client: ProbeClientOptions = {}): Promise<KafkaProbeResult> {
   let result: KafkaProbeResult = { healthy: false, error: 'no broker to ask' };
   for (const broker of brokers) {
-    result = await probeBroker(broker, timeoutMs);
+    result = await probeBroker(broker, timeoutMs, client);
     if (result.healthy) return result;
   }
   return result;
@@ -27,9 +32,10 @@ export async function probeKafka(brokers: string[], timeoutMs = 5_000): Promise<
  * One cheap round trip (connect + DescribeCluster). A broker only opens its client listener once
  * it has caught up with the metadata log and is unfenced, so an answer means it can serve.
  */
-async function probeBroker(broker: string, timeoutMs: number): Promise<KafkaProbeResult> {
+async function probeBroker(broker: string, timeoutMs: number, client: ProbeClientOptions): Promise<KafkaProbeResult> {
   const brokers = [broker];
   const kafka = new Kafka({
+    ...client,
     clientId: 'govstats-health-probe',
     brokers,
     connectionTimeout: Math.min(timeoutMs, 3_000),
@@ -46,7 +52,7 @@ async function probeBroker(broker: string, timeoutMs: number): Promise<KafkaProb
     const brokerIds = cluster.brokers.map((broker) => broker.nodeId).sort((a, b) => a - b);
     return { healthy: true, clusterId: cluster.clusterId, brokerIds };
   } catch (error) {
-    return { healthy: false, error: error instanceof Error ? error.message : String(error) };
+    return { healthy: false, error: error instanceof Error ? error.message : String(error), failure: error };
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

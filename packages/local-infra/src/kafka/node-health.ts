@@ -1,5 +1,5 @@
 import { pollUntil } from '@govstats/log';
-import { probeKafka } from './health.ts';
+import { probeKafka, type ProbeClientOptions } from './health.ts';
 import { indent, tailFile } from './log-tail.ts';
 import type { KafkaNodeSettings } from './node-layout.ts';
 import { isAlive } from './process-control.ts';
@@ -17,6 +17,8 @@ export interface HealthWait {
   expectedBrokerIds: number[];
   timeoutMs: number;
   startedByUs: boolean;
+  /** How to reach a secure listener. */
+  client?: ProbeClientOptions;
 }
 
 export function nodeAddress(node: Pick<KafkaNodeSettings, 'host' | 'port'>): string {
@@ -24,7 +26,7 @@ export function nodeAddress(node: Pick<KafkaNodeSettings, 'host' | 'port'>): str
 }
 
 /** Waits until every node answers on its own address and lists all expected brokers. */
-export async function waitUntilHealthy({ nodes, expectedBrokerIds, timeoutMs, startedByUs }: HealthWait): Promise<void> {
+export async function waitUntilHealthy({ nodes, expectedBrokerIds, timeoutMs, startedByUs, client }: HealthWait): Promise<void> {
   const pending = new Map(nodes.map((watched) => [watched.node.id, { watched, lastError: 'no answer yet' }]));
   const allReady = await pollUntil(
     async () => {
@@ -35,7 +37,7 @@ export async function waitUntilHealthy({ nodes, expectedBrokerIds, timeoutMs, st
             const status = exitStatus?.() ?? 'exited';
             throw await nodeFailure(node, `${node.label} (pid ${pid}) stopped during startup (${status})`);
           }
-          const probe = await probeKafka([nodeAddress(node)], 5_000);
+          const probe = await probeKafka([nodeAddress(node)], 5_000, client);
           const missing = expectedBrokerIds.filter((id) => !probe.brokerIds?.includes(id));
           if (probe.healthy && missing.length === 0) pending.delete(node.id);
           else entry.lastError = probe.error ?? `answers, but brokers ${missing.join(', ')} are not live yet`;

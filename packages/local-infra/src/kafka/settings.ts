@@ -11,6 +11,12 @@ export interface KafkaPortOptions {
   port?: number;
   /** KRaft controller port, likewise; default KAFKA_CONTROLLER_PORT or 19093. */
   controllerPort?: number;
+  /**
+   * Where the broker keeps its data, pid file, log and server.properties; default
+   * ${GOVSTATS_HOME}/kafka. A second local broker beside the usual one (a secure one for a test)
+   * needs a directory of its own. The resolved jars stay cached under ${GOVSTATS_HOME}/kafka.
+   */
+  kafkaHome?: string;
 }
 
 export interface KafkaSettings {
@@ -30,7 +36,7 @@ export interface KafkaSettings {
 
 /** Resolved at call time (not import time) so callers can change the environment first. */
 export function kafkaSettings(options: KafkaPortOptions = {}): KafkaSettings {
-  const kafkaHome = join(govstatsHome(), 'kafka');
+  const kafkaHome = options.kafkaHome ?? join(govstatsHome(), 'kafka');
   const infraDir = join(repoRoot(), 'infra', 'kafka');
   return {
     host: KAFKA_HOST,

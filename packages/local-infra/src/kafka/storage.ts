@@ -20,8 +20,16 @@ export async function isStorageFormatted(dataDir: string): Promise<boolean> {
 
 type StorageFiles = Pick<KafkaNodeSettings, 'dataDir' | 'serverPropertiesFile' | 'log4jConfigFile'>;
 
-/** Formats a node's data dir with kafka.tools.StorageTool unless that was done before. */
-export async function formatStorageIfNeeded(java: string, classpath: string, settings: StorageFiles): Promise<void> {
+/**
+ * Formats a node's data dir with kafka.tools.StorageTool unless that was done before.
+ * `extraArguments` go to `kafka-storage format`, e.g. --add-scram for the users of secure mode.
+ */
+export async function formatStorageIfNeeded(
+  java: string,
+  classpath: string,
+  settings: StorageFiles,
+  extraArguments: readonly string[] = [],
+): Promise<void> {
   if (await isStorageFormatted(settings.dataDir)) return;
   await mkdir(settings.dataDir, { recursive: true });
   const started = Date.now();
@@ -39,6 +47,7 @@ export async function formatStorageIfNeeded(java: string, classpath: string, set
       '--cluster-id',
       LOCAL_CLUSTER_ID,
       '--ignore-formatted',
+      ...extraArguments,
     ],
     { timeoutMs: 120_000 },
   );

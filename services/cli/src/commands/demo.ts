@@ -54,7 +54,7 @@ export async function run(): Promise<number> {
     say(
       `    Kafka: ${infra.origin.kafka} ${infra.kafkaBrokers.join(', ')} · ClickHouse: ${infra.origin.clickhouse}${infra.clickhouseUrl ? ` ${infra.clickhouseUrl}` : ` (${cfg.clickhouse.dataDir})`}`,
     );
-    const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: cfg.kafka.clientId });
+    const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: cfg.kafka.clientId, security: cfg.kafka.security });
     const store = await openStore({ ...cfg.clickhouse, host: true });
     try {
       say('2/7 schema');

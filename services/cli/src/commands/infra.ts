@@ -23,7 +23,10 @@ export async function run(args: string[]): Promise<number> {
       const brokers = parseBrokerCount(rest);
       const infra = await resolveInfrastructure({ keepRunning: true, brokers });
       const topicConfig = withClusterReplication(cfg, infra);
-      const created = await createTopics(topicConfig, createKafka({ brokers: infra.kafkaBrokers, clientId: cfg.kafka.clientId }));
+      const created = await createTopics(
+        topicConfig,
+        createKafka({ brokers: infra.kafkaBrokers, clientId: cfg.kafka.clientId, security: cfg.kafka.security }),
+      );
       const replication = topicConfig.kafka.replicationFactor > 1 ? ` (replication factor ${topicConfig.kafka.replicationFactor})` : '';
       process.stdout.write(
         `Kafka ${infra.origin.kafka} at ${infra.kafkaBrokers.join(', ')}; ${created.length} topics created${replication}\n`,
