@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig, VARIABLE_NAMES } from '@govstats/config';
+import { loadConfig, SECRET_VARIABLES, VARIABLE_NAMES } from '@govstats/config';
 import { CLICKHOUSE_DOCKER_IMAGE, KAFKA_DOCKER_IMAGE } from '@govstats/local-infra';
-import { everyNodeClusterName } from '@govstats/warehouse';
+import { everyNodeClusterName, parseAccessFile, sha256Hex } from '@govstats/warehouse';
 import { brokerSettings } from '../packages/local-infra/src/kafka/broker-config.ts';
 
 /*
@@ -32,11 +33,14 @@ interface Service {
   profiles?: string[];
   hostname?: string;
   entrypoint?: string | string[];
+  command?: string | string[];
+  secrets?: Array<string | { source: string; target?: string }>;
 }
 
 interface ComposeFile {
   services: Record<string, Service>;
   volumes?: Record<string, unknown>;
+  secrets?: Record<string, { file?: string; environment?: string; external?: boolean }>;
 }
 
 /**
@@ -148,9 +152,39 @@ function containerPorts(svc: Service): number[] {
   return [...published, ...(svc.expose ?? []).map((port) => Number(String(port).split('/')[0]))];
 }
 
-/** Keys of the zod `environment` object in packages/config: every variable govstats reads. */
+/** Keys of the zod `environment` object in packages/config, and the `*_FILE` form of its secrets: every variable govstats reads. */
 function configVariableNames(): string[] {
-  return [...VARIABLE_NAMES];
+  return [...VARIABLE_NAMES, ...SECRET_VARIABLES.map((name) => `${name}_FILE`)];
+}
+
+/** Names of the Docker secrets a service mounts (at /run/secrets/<name>). */
+function secretsOf(svc: Service): string[] {
+  return (svc.secrets ?? []).map((secret) => {
+    if (typeof secret === 'string') return secret;
+    expect(secret.target, `secret ${secret.source} keeps its default path`).toBeUndefined();
+    return secret.source;
+  });
+}
+
+/** The secret a `*_FILE` variable names: /run/secrets/<name> → <name>. */
+function secretNamed(path: string | undefined): string | undefined {
+  return /^\/run\/secrets\/([A-Za-z0-9_.-]+)$/.exec(path ?? '')?.[1];
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'govstats-compose-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** The environment with each `*_FILE` pointing at a stand-in file here, holding `stand-in <secret>`. */
+function withStandInSecrets(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).map(([name, value]) => {
+      const secret = name.endsWith('_FILE') ? secretNamed(value) : undefined;
+      if (!secret) return [name, value];
+      const file = join(scratch, secret);
+      writeFileSync(file, `stand-in ${secret}\n`);
+      return [name, file];
+    }),
+  );
 }
 
 function buildPaths(svc: Service): { context: string; dockerfile: string } {
@@ -201,11 +235,10 @@ function inNetworkListener(name: string): Listener {
 }
 
 const kafkaBrokers = Object.entries(services).filter(([, svc]) => svc.image?.startsWith('apache/kafka:'));
-/** ClickHouse servers (the keepers run the same image with another entrypoint). */
-const clickhouseServers = Object.entries(services).filter(
-  ([, svc]) => svc.image?.startsWith('clickhouse/') && svc.entrypoint === undefined,
-);
-const keepers = Object.entries(services).filter(([, svc]) => svc.image?.startsWith('clickhouse/') && svc.entrypoint !== undefined);
+/** The keepers run the server image with the `clickhouse keeper` entrypoint. */
+const isKeeper = (svc: Service) => [svc.entrypoint ?? []].flat().includes('keeper');
+const clickhouseServers = Object.entries(services).filter(([, svc]) => svc.image?.startsWith('clickhouse/') && !isKeeper(svc));
+const keepers = Object.entries(services).filter(([, svc]) => svc.image?.startsWith('clickhouse/') && isKeeper(svc));
 
 describe('docker-compose.yml', () => {
   it('has the expected services: the default stack, and the ClickHouse cluster under the `cluster` profile', () => {
@@ -330,13 +363,17 @@ describe('docker-compose.yml', () => {
       const env = environmentOf(svc);
       for (const variable of Object.keys(env)) expect(known, `${name} sets ${variable}, which govstats does not read`).toContain(variable);
 
-      const config = loadConfig(env);
+      // The secrets exist only in the containers: stand-in files take their place here.
+      const config = loadConfig(withStandInSecrets(env));
       expect(config.kafka.brokers).toEqual(env.KAFKA_BROKERS!.split(','));
       expect(config.kafka.replicationFactor).toBe(Number(env.KAFKA_REPLICATION_FACTOR));
       expect(config.clickhouse.url).toBe(env.CLICKHOUSE_URL);
       expect(config.clickhouse.username).toBe(env.CLICKHOUSE_USER);
-      expect(config.clickhouse.password).toBe(env.CLICKHOUSE_PASSWORD);
+      expect(config.clickhouse.password, `${name} reads its password from its secret`).toBe(
+        `stand-in ${secretNamed(env.CLICKHOUSE_PASSWORD_FILE)}`,
+      );
       expect(config.clickhouse.database).toBe(env.CLICKHOUSE_DATABASE);
+      expect(config.clickhouse.accessFile).toBe(env.CLICKHOUSE_ACCESS_FILE);
       const onCluster = svc.profiles?.includes('cluster') ?? false;
       expect(config.clickhouse.cluster, `${name} CLICKHOUSE_CLUSTER`).toBe(onCluster ? 'govstats' : undefined);
       expect(config.clickhouse.replicated, `${name} CLICKHOUSE_REPLICATED`).toBe(onCluster);
@@ -437,7 +474,7 @@ describe('docker-compose.yml: Kafka', () => {
 });
 
 describe('docker-compose.yml: ClickHouse', () => {
-  it('points every app service at a ClickHouse server of its own profile, its HTTP port and its credentials', () => {
+  it('points every app service at a ClickHouse server of its own profile, its HTTP port and its database', () => {
     const httpPort = 8123; // http_port of the official image's config
     for (const [name, svc] of appServices) {
       const env = environmentOf(svc);
@@ -451,11 +488,153 @@ describe('docker-compose.yml: ClickHouse', () => {
       expect(containerPorts(server), `${serverName} publishes or exposes its HTTP port`).toContain(httpPort);
       // Credentials come from the separate variables; a user in the URL would compete with them.
       expect(url.username, `${name} CLICKHOUSE_URL carries no user`).toBe('');
-      const serverEnv = environmentOf(server);
-      expect(env.CLICKHOUSE_USER, `${name} CLICKHOUSE_USER`).toBe(requireEnv(serverEnv, 'CLICKHOUSE_USER', serverName));
-      expect(env.CLICKHOUSE_PASSWORD, `${name} CLICKHOUSE_PASSWORD`).toBe(requireEnv(serverEnv, 'CLICKHOUSE_PASSWORD', serverName));
-      expect(env.CLICKHOUSE_DATABASE, `${name} CLICKHOUSE_DATABASE`).toBe(requireEnv(serverEnv, 'CLICKHOUSE_DB', serverName));
+      expect(env.CLICKHOUSE_DATABASE, `${name} CLICKHOUSE_DATABASE`).toBe(requireEnv(environmentOf(server), 'CLICKHOUSE_DB', serverName));
     }
+  });
+});
+
+describe('docker-compose.yml: ClickHouse users and secrets', () => {
+  const declared = compose.secrets ?? {};
+  const serverOf = (svc: Service) => {
+    const host = new URL(requireEnv(environmentOf(svc), 'CLICKHOUSE_URL', 'app service')).hostname;
+    return clickhouseServers.find(([name]) => name === host)!;
+  };
+  const commandOf = (svc: Service) => [svc.command ?? []].flat()[0];
+  const accessFileOf = (name: string) => {
+    const env = environmentOf(service(name));
+    const inContainer = requireEnv(env, 'CLICKHOUSE_ACCESS_FILE', name);
+    const file = mountedFile(service(name), inContainer);
+    if (!file) throw new Error(`${name} does not mount its CLICKHOUSE_ACCESS_FILE ${inContainer}`);
+    return file;
+  };
+  /** The access file as migrate reads it, with a made-up password per secret file it names. */
+  const accessFile = (name: string) => {
+    const read: string[] = [];
+    const spec = parseAccessFile(readFileSync(accessFileOf(name), 'utf8'), {
+      baseDir: '/',
+      readSecret: (path) => {
+        read.push(path);
+        return `made-up password for ${path}`;
+      },
+    });
+    return { spec, secretFiles: read };
+  };
+  const migrators = appServices.filter(([, svc]) => commandOf(svc) === 'migrate');
+
+  it('gives every service that talks to ClickHouse a user and a password file that is a declared Docker secret it mounts', () => {
+    for (const [name, svc] of [...appServices, ...clickhouseServers]) {
+      const env = environmentOf(svc);
+      expect(env.CLICKHOUSE_USER, `${name} CLICKHOUSE_USER`).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
+      expect(env.CLICKHOUSE_PASSWORD, `${name} sets no password in clear`).toBeUndefined();
+      const secret = secretNamed(env.CLICKHOUSE_PASSWORD_FILE);
+      expect(secret, `${name} CLICKHOUSE_PASSWORD_FILE=${env.CLICKHOUSE_PASSWORD_FILE} is a Docker secret`).toBeDefined();
+      expect(secretsOf(svc), `${name} mounts ${secret}`).toContain(secret);
+    }
+    for (const [name, svc] of Object.entries(services))
+      for (const secret of secretsOf(svc)) expect(Object.keys(declared), `${name} mounts an undeclared secret`).toContain(secret);
+    for (const [secret, spec] of Object.entries(declared)) {
+      expect(spec, `secret ${secret}`).toEqual({ file: `./secrets/${secret}` });
+      expect(
+        Object.values(services).some((svc) => secretsOf(svc).includes(secret)),
+        `secret ${secret} is used`,
+      ).toBe(true);
+    }
+  });
+
+  it('holds no password or secret in clear, and no default one, in the compose file or the ClickHouse config', () => {
+    const raw = readFileSync(COMPOSE_FILE, 'utf8');
+    expect(raw, 'a ${…:-default} for a password or secret').not.toMatch(/\$\{[A-Z0-9_]*(PASSWORD|SECRET|TOKEN)[A-Z0-9_]*:?[-=]/i);
+    for (const [name, svc] of Object.entries(services)) {
+      for (const [variable, value] of Object.entries(environmentOf(svc))) {
+        if (!/PASSWORD|SECRET|TOKEN/i.test(variable)) continue;
+        expect(variable, `${name}: ${variable} must be a *_FILE variable`).toMatch(/_FILE$/);
+        expect(secretNamed(value), `${name}: ${variable}=${value} must name a Docker secret`).toBeDefined();
+      }
+    }
+    const xmlFiles = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? xmlFiles(join(dir, entry.name)) : entry.name.endsWith('.xml') ? [join(dir, entry.name)] : [],
+      );
+    const configs = xmlFiles(join(ROOT, 'infra', 'clickhouse'));
+    expect(configs.length).toBeGreaterThan(0);
+    for (const file of configs) {
+      const xml = readFileSync(file, 'utf8').replace(/<!--[\s\S]*?-->/g, '');
+      expect(xml, `${file}: a password in clear`).not.toMatch(/<(password|password_sha256_hex|password_double_sha1_hex)>[^<]+</);
+      for (const [secret] of xml.matchAll(/<secret\b[^>]*\/>|<secret\b[^>]*>[\s\S]*?<\/secret>/g))
+        expect(secret, `${file}: the cluster secret comes from the environment`).toMatch(/^<secret from_env="[A-Z_]+"\s*\/>$/);
+    }
+  });
+
+  it('feeds the cluster secret of every node from a Docker secret, and refuses to start a server without its secrets', () => {
+    for (const [name, svc] of clickhouseServers) {
+      const script = [svc.entrypoint ?? []].flat().join(' ');
+      for (const secret of secretsOf(svc))
+        expect(script, `${name} checks /run/secrets/${secret}`).toContain(`test -s /run/secrets/${secret}`);
+      expect(script, `${name} starts the image's own entrypoint`).toMatch(/exec \/entrypoint\.sh$/);
+      if (svc.profiles?.includes('cluster')) {
+        expect(secretsOf(svc)).toContain('clickhouse_cluster_secret');
+        expect(script).toContain(
+          'CLICKHOUSE_CLUSTER_SECRET="$(cat /run/secrets/clickhouse_cluster_secret)" && export CLICKHOUSE_CLUSTER_SECRET',
+        );
+      }
+    }
+  });
+
+  it('runs migrate as the server’s bootstrap admin, which applies an access file naming every other user compose uses', () => {
+    expect(migrators.map(([name]) => name).sort()).toEqual(['migrate', 'migrate-cluster']);
+    for (const [name, svc] of migrators) {
+      const env = environmentOf(svc);
+      const [serverName, server] = serverOf(svc);
+      const serverEnv = environmentOf(server);
+      expect(env.CLICKHOUSE_USER, `${name} is ${serverName}'s admin`).toBe(requireEnv(serverEnv, 'CLICKHOUSE_USER', serverName));
+      expect(env.CLICKHOUSE_PASSWORD_FILE).toBe(requireEnv(serverEnv, 'CLICKHOUSE_PASSWORD_FILE', serverName));
+      expect(serverEnv.CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT, `${serverName}: its admin may manage access`).toBe('1');
+      const { spec, secretFiles } = accessFile(name);
+      // migrate hashes every password the access file names: it mounts each of those secrets.
+      for (const file of secretFiles) expect(secretsOf(svc), `${name} mounts ${file}`).toContain(secretNamed(file));
+      for (const [other, otherSvc] of appServices.filter(([, s]) => commandOf(s) !== 'migrate')) {
+        if (serverOf(otherSvc)[0] !== serverName) continue;
+        const otherEnv = environmentOf(otherSvc);
+        const user = spec.users.find((u) => u.name === otherEnv.CLICKHOUSE_USER);
+        expect(user, `${other}'s user ${otherEnv.CLICKHOUSE_USER} is in ${name}'s access file`).toBeDefined();
+        expect(user!.role, `${other}'s role`).toBe(commandOf(otherSvc));
+        expect(user!.scope, `${other} sees every place`).toBeUndefined();
+        // Its password is the one in the secret the service itself reads.
+        expect(user!.passwordSha256).toBe(sha256Hex(`made-up password for ${otherEnv.CLICKHOUSE_PASSWORD_FILE}`));
+      }
+      expect(
+        spec.users.some((u) => u.name === env.CLICKHOUSE_USER),
+        'the admin is the server’s own, not an access-file user',
+      ).toBe(false);
+    }
+  });
+
+  it('keeps .env and the secrets out of git and out of the image', () => {
+    const ignores = (file: string) =>
+      readFileSync(join(ROOT, file), 'utf8')
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'))
+        .map((line) =>
+          line
+            .replace(/^\//, '')
+            .replace(/\/$/, '')
+            .replace(/^\*\*\//, ''),
+        );
+    for (const file of ['.gitignore', '.dockerignore']) {
+      expect(ignores(file), `${file} ignores .env`).toContain('.env');
+      expect(ignores(file), `${file} ignores secrets/`).toContain('secrets');
+    }
+    const git = spawnSync('git', ['check-ignore', '--no-index', '.env', 'secrets/clickhouse_admin_password'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    if (git.error === undefined)
+      expect(git.stdout.trim().split('\n').sort(), git.stderr).toEqual(['.env', 'secrets/clickhouse_admin_password']);
+    // The script operators run to create them, named in the compose file's header.
+    const script = join(ROOT, 'infra', 'clickhouse', 'make-secrets.sh');
+    accessSync(script, constants.X_OK);
+    expect(readFileSync(COMPOSE_FILE, 'utf8')).toContain('infra/clickhouse/make-secrets.sh');
   });
 });
 
@@ -524,10 +703,12 @@ describe('docker-compose.yml: the `cluster` profile', () => {
         );
       }
     }
-    for (const variable of ['CLICKHOUSE_CLUSTER_SECRET', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'CLICKHOUSE_DB']) {
+    for (const variable of ['CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD_FILE', 'CLICKHOUSE_DB']) {
       const values = new Set(nodes.map(([name, svc]) => requireEnv(environmentOf(svc), variable, name)));
       expect(values.size, `${variable} is the same on every node`).toBe(1);
     }
+    // The cluster secret is a Docker secret every node mounts (and exports, see the users and secrets checks).
+    for (const [name, svc] of nodes) expect(secretsOf(svc), name).toContain('clickhouse_cluster_secret');
   });
 
   it('runs three keepers with distinct ids, one Raft configuration naming each by its service, and the nodes pointed at all of them', () => {

@@ -72,7 +72,14 @@ async function openServerStore(options: StoreOptions): Promise<Store> {
     // The database must exist before a client can use it as its default.
     const bootstrap = connect();
     try {
-      await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${options.database}` });
+      // Looked up first: ClickHouse checks the CREATE DATABASE grant even when the database exists,
+      // and only the migrator has it.
+      const found = await bootstrap.query({
+        query: 'SELECT 1 FROM system.databases WHERE name = {name:String}',
+        query_params: { name: options.database },
+        format: 'JSONEachRow',
+      });
+      if ((await found.json()).length === 0) await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${options.database}` });
     } finally {
       await bootstrap.close();
     }

@@ -33,3 +33,4 @@ export { migrationLockHolder, withMigrationLock, type LockHolder } from './schem
 export { CONSUMERS_SEE_LOCK_MS } from './set-up-warehouse.ts';
 export { bookkeepingSettings, rawInsertSettings, settingsClause, settingsSql, type QuerySettings } from './schema/cluster-settings.ts';
 export { EVERY_NODE_TABLES, everyNodeClusterName, localTableName } from './schema/cluster-layout.ts';
+export * from './access/index.ts';

@@ -2,6 +2,8 @@ import { NATIONAL_EDITION, loadCodeChanges, nationalChecksum, readNationalCatalo
 import { createLogger } from '@govstats/log';
 import { assertServerVersion, type Store } from '@govstats/store';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { AccessSpec } from './access/access-file.ts';
+import { applyAccess } from './access/apply-access.ts';
 import { editionLoaded, loadEdition, otherCompleteEditions } from './catalogue/load-edition.ts';
 import type { DdlOptions } from './schema/ddl-options.ts';
 import { migrate, pendingMigrations, type MigrationOutcome } from './schema/migrate.ts';
@@ -13,10 +15,17 @@ const log = createLogger('migrate');
 /**
  * Everything `govstats migrate` does: the schema, then the national division catalogue shipped
  * with govstats and the code changes of its earlier editions, loaded once. A store where a user loaded another complete edition keeps it.
+ * On a server, `access` (CLICKHOUSE_ACCESS_FILE) then puts its roles, users and row policies in
+ * place: last, because its grants and view settings name the tables and views just migrated.
  */
-export async function setUpWarehouse(store: Store, options: DdlOptions): Promise<MigrationOutcome[]> {
+export async function setUpWarehouse(store: Store, options: DdlOptions, access?: AccessSpec): Promise<MigrationOutcome[]> {
   await assertServerVersion(store);
-  return withMigrationLock(store, options, () => setUpLocked(store, options));
+  return withMigrationLock(store, options, async () => {
+    const outcomes = await setUpLocked(store, options);
+    if (!access) return outcomes;
+    await applyAccess(store, access, options);
+    return [...outcomes, { id: 'access', action: 'applied' }];
+  });
 }
 
 /**
