@@ -5,6 +5,7 @@ import { queryRows, type Store } from '@govstats/store';
 import { requireCity, UnknownCityError } from './check-city.ts';
 import type { PeriodKind } from './document.ts';
 import { issueBulletin, type IssuedBulletin } from './issue-bulletin.ts';
+import { IssuerBusyError } from './issuer-lock.ts';
 import { duePeriods } from './schedule.ts';
 
 export interface BulletinScheduleOptions {
@@ -20,6 +21,8 @@ export interface BulletinScheduleOptions {
   outDir: string;
   /** Cron expression, Asia/Shanghai time. Default: 03:00 every day. */
   cron?: string;
+  /** How long to wait for another issuer of a city before leaving it to the next run (default 2 minutes). */
+  lockWaitMs?: number;
 }
 
 export interface BulletinService {
@@ -55,12 +58,19 @@ export function createBulletinService(store: Store, options: BulletinScheduleOpt
           })
         ).map((r) => r.period),
       );
-      for (const kind of options.kinds) {
-        const due = duePeriods(kind, now, options.since, options.delayDays);
-        const recent = new Set(due.slice(-options.recheck).map((p) => p.key));
-        for (const period of due.filter((p) => !issued.has(p.key) || recent.has(p.key))) {
-          results.push(await issueBulletin(store, { cityCode, period, outDir: options.outDir, now }));
+      try {
+        for (const kind of options.kinds) {
+          const due = duePeriods(kind, now, options.since, options.delayDays);
+          const recent = new Set(due.slice(-options.recheck).map((p) => p.key));
+          for (const period of due.filter((p) => !issued.has(p.key) || recent.has(p.key))) {
+            results.push(await issueBulletin(store, { cityCode, period, outDir: options.outDir, now, lockWaitMs: options.lockWaitMs }));
+          }
         }
+      } catch (error) {
+        // Someone else has been issuing this city for longer than we wait (a long manual run):
+        // the other cities go on, and the next run catches this one up.
+        if (!(error instanceof IssuerBusyError)) throw error;
+        log.warn({ city: cityCode }, `bulletins of ${cityCode} left for the next run: ${error.message}`);
       }
     }
     const counts = { new: 0, revised: 0, unchanged: 0 };

@@ -1,10 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { createLogger } from '@govstats/log';
 import { insertRows, queryRows, type Store } from '@govstats/store';
+import { requireCity } from './check-city.ts';
 import { collectFigures, type BulletinContent } from './collect-figures.ts';
 import type { BulletinDocument, BulletinPeriod } from './document.ts';
+import { withIssuerLock } from './issuer-lock.ts';
+import { publishRevision, RevisionTakenError, withdrawRevision } from './publish-revision.ts';
 import { renderAll } from './render/index.ts';
 import { contentChecksum, describeChanges } from './revisions.ts';
 
@@ -24,15 +26,49 @@ interface Recorded {
   content: string;
 }
 
+export interface IssueRequest {
+  cityCode: string;
+  period: BulletinPeriod;
+  outDir: string;
+  now: number;
+  /**
+   * How long to wait while another issuer (the service, another `govstats bulletin`) is issuing
+   * this city, before giving up with IssuerBusyError. Default 2 minutes.
+   */
+  lockWaitMs?: number;
+}
+
+export const DEFAULT_LOCK_WAIT_MS = 120_000;
+
+/**
+ * The city's issuer lock, in the output directory every issuer of the published bulletins shares
+ * (BULLETIN_OUT_DIR). It serialises issuers on this host writing there; issuers with another
+ * `--out`, or on other hosts against one ClickHouse server, are not serialised by it — run one
+ * bulletin service per database.
+ */
+export const issuerLockFile = (outDir: string, cityCode: string) => join(outDir, cityCode, '.issuing.lock');
+
 /**
  * Issues the bulletin of a city for a period. Idempotent: when the figures are those of the last
  * revision nothing new is issued; when late events changed them, a new revision says what changed.
  * Recorded in ClickHouse (bulletins) and written as HTML, Markdown, CSV and JSON under `outDir`.
+ *
+ * One issuer per city at a time (issuer-lock.ts): a second one waits for the first, then finds
+ * the figures already issued, so the same figures never get two revisions. The figures are read
+ * once the lock is held — read before, they could be older than a revision issued meanwhile.
  */
-export async function issueBulletin(
-  store: Store,
-  request: { cityCode: string; period: BulletinPeriod; outDir: string; now: number },
-): Promise<IssuedBulletin> {
+export async function issueBulletin(store: Store, request: IssueRequest): Promise<IssuedBulletin> {
+  // An unknown code is refused before anything (the lock file included) is made under outDir.
+  await requireCity(store, request.cityCode);
+  return withIssuerLock(
+    issuerLockFile(request.outDir, request.cityCode),
+    request.cityCode,
+    request.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+    () => issueLocked(store, request),
+  );
+}
+
+async function issueLocked(store: Store, request: IssueRequest): Promise<IssuedBulletin> {
   const content = await collectFigures(store, request.cityCode, request.period);
   const checksum = contentChecksum(content);
   const [last] = await queryRows<Recorded>(
@@ -53,40 +89,80 @@ WHERE city_code = {city:String} AND period = {period:String} ORDER BY revision D
     generatedAt: new Date(request.now).toISOString(),
     changes: last ? describeChanges(JSON.parse(last.content) as BulletinContent, content) : [],
   };
-  const files = writeOutputs(document, request.outDir);
-  await insertRows(
-    store.client,
-    'bulletins',
-    [
-      {
-        city_code: request.cityCode,
-        period: request.period.key,
-        revision,
-        generated_at: document.generatedAt,
-        checksum,
-        content: JSON.stringify(content),
-      },
-    ],
-    { deduplicationToken: `bulletin:${request.cityCode}:${request.period.key}:${revision}:${checksum}` },
-  );
+  const what = `revision ${revision} of the ${request.cityCode} ${request.period.key} bulletin`;
+  const dir = join(request.outDir, document.city.code, document.period.key, `r${revision}`);
+  const files = outputFiles(document);
+  try {
+    publishRevision(dir, files);
+  } catch (error) {
+    if (!(error instanceof RevisionTakenError)) throw error;
+    throw new RevisionTakenError(
+      dir,
+      (await isRecorded(store, request, revision))
+        ? `${what} was issued by another issuer meanwhile (${dir}); nothing was overwritten. ` +
+            'Issue again: it does nothing unless the figures changed since.'
+        : `${dir} exists but ${what} is not recorded in ClickHouse: an issuer stopped between writing and ` +
+            'recording it (or one is writing it now without the lock). Nothing was overwritten; if no other ' +
+            'issuer is running, move that directory away and issue again.',
+    );
+  }
+  try {
+    await insertRows(
+      store.client,
+      'bulletins',
+      [
+        {
+          city_code: request.cityCode,
+          period: request.period.key,
+          revision,
+          generated_at: document.generatedAt,
+          checksum,
+          content: JSON.stringify(content),
+        },
+      ],
+      { deduplicationToken: `bulletin:${request.cityCode}:${request.period.key}:${revision}:${checksum}` },
+    );
+  } catch (error) {
+    // Files of a revision ClickHouse does not know would block that revision number for good.
+    // An insert can fail after it landed (a dropped connection): then the files stay.
+    if (!(await isRecorded(store, request, revision, checksum).catch(() => false))) {
+      withdrawRevision(dir);
+      throw new Error(
+        `${what} could not be recorded in ClickHouse, so its files were taken back: ${(error as Error).message}. ` +
+          'Issue again once ClickHouse answers.',
+        { cause: error },
+      );
+    }
+  }
   log.info({ city: request.cityCode, period: request.period.key, revision, changes: document.changes.length }, 'bulletin issued');
-  return { document, status: last ? 'revised' : 'new', files };
+  const written = files.filter(([name]) => name !== SUMS).map(([name]) => join(dir, name));
+  return { document, status: last ? 'revised' : 'new', files: written };
 }
 
-function writeOutputs(document: BulletinDocument, outDir: string): string[] {
-  const dir = join(outDir, document.city.code, document.period.key, `r${document.revision}`);
-  mkdirSync(dir, { recursive: true });
+/** Whether ClickHouse has this revision (with these figures, when a checksum is given). */
+async function isRecorded(store: Store, request: IssueRequest, revision: number, checksum?: string): Promise<boolean> {
+  const [row] = await queryRows<{ n: string }>(
+    store.client,
+    `SELECT count() AS n FROM bulletins WHERE city_code = {city:String} AND period = {period:String}
+AND revision = {revision:UInt32} AND ({checksum:String} = '' OR checksum = {checksum:String})`,
+    { city: request.cityCode, period: request.period.key, revision, checksum: checksum ?? '' },
+  );
+  return Number(row?.n ?? 0) > 0;
+}
+
+const SUMS = 'SHA256SUMS';
+
+/** The files of a revision, SHA256SUMS of the others last. */
+function outputFiles(document: BulletinDocument): [string, string][] {
   const outputs = renderAll(document);
-  const files = [
-    [join(dir, 'bulletin.html'), outputs.html],
-    [join(dir, 'bulletin.md'), outputs.markdown],
-    [join(dir, 'figures.csv'), outputs.csv],
-    [join(dir, 'figures.json'), outputs.json],
-  ] as const;
-  for (const [path, text] of files) writeFileSync(path, text);
-  const sums = files.map(([path, text]) => `${createHash('sha256').update(text).digest('hex')}  ${path.slice(dir.length + 1)}`);
-  writeFileSync(join(dir, 'SHA256SUMS'), `${sums.join('\n')}\n`);
-  return files.map(([path]) => path);
+  const files: [string, string][] = [
+    ['bulletin.html', outputs.html],
+    ['bulletin.md', outputs.markdown],
+    ['figures.csv', outputs.csv],
+    ['figures.json', outputs.json],
+  ];
+  const sums = files.map(([name, text]) => `${createHash('sha256').update(text).digest('hex')}  ${name}`);
+  return [...files, [SUMS, `${sums.join('\n')}\n`]];
 }
 
 /** ClickHouse returns DateTime64 as `2024-10-05 02:00:00.000` in UTC. */

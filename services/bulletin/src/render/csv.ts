@@ -18,6 +18,15 @@ import type { BulletinDocument } from '../document.ts';
  * Quoting follows RFC 4180: fields containing a comma, a double quote, CR or LF are quoted, quotes
  * doubled, and records end with CRLF.
  *
+ * Formula injection (OWASP "CSV Injection"): names and labels can come from producers (a product
+ * name in a cooperative sale) or a user's division table, and a spreadsheet runs a cell that
+ * starts with = + - @ (or tab / CR, which some strip first) as a formula — `=HYPERLINK(…)` sends
+ * data away, `=cmd|…` ran commands. Such a *text* cell gets a leading `'`, which spreadsheets read
+ * as "this is text" and show without running anything; a program reading the file sees the `'`.
+ * Figures are written as numbers and never changed: -3 is a value, not a formula. Text that looks
+ * numeric (`-3`, `+86`) is still prefixed: every figure here is in a numeric column, so a text
+ * column holding `-3` is a name, and "looks like a number" is exactly the test `-1+cmd|…` tricks.
+ *
  * Encoding: UTF-8 *with* a byte order mark (U+FEFF) at the start. Excel (notably on Chinese
  * Windows) opens a BOM-less .csv in the legacy ANSI code page (GBK), which turns every Chinese
  * label and place name into mojibake; the BOM makes it read UTF-8. Tools that do not expect a BOM
@@ -31,10 +40,18 @@ export const BOM = '\uFEFF';
 
 type CsvRecord = [string, string, string, string, string, string, number | null, number | null, number | null];
 
-/** One field per RFC 4180. */
+/** What a spreadsheet takes as the start of a formula (OWASP CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A text cell a spreadsheet shows as text, never runs. */
+export function neutraliseFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** One field per RFC 4180; text is neutralised against formula injection, numbers stay numbers. */
 export function csvField(value: string | number | null): string {
   if (value === null) return '';
-  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
+  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : neutraliseFormula(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

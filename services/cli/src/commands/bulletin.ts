@@ -52,7 +52,7 @@ export async function run(args: string[]): Promise<number> {
 }
 
 async function serve(cfg: ReturnType<typeof config>): Promise<number> {
-  const store = await connectStore(cfg, true);
+  const store = await connectStore(cfg, 'host');
   const service = createBulletinService(store, {
     cities: cfg.bulletin.cities,
     kinds: ['month', 'quarter', 'year'],

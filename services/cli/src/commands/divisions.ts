@@ -6,6 +6,7 @@ import { DivisionCatalogue, chinaDivisionFiles, readChinaDivision, readUserCsv, 
 import { DIVISION_LEVELS, type DivisionLevel } from '@govstats/schemas';
 import { divisionSubtree, loadEdition, searchDivisions, type EditionToLoad } from '@govstats/warehouse';
 import { renderTable } from '../output/table.ts';
+import { terminalText } from '../output/terminal-text.ts';
 import { UsageError, config, withStore } from '../runtime.ts';
 import { deriveChangesForLoad } from './divisions-changes.ts';
 
@@ -84,7 +85,7 @@ async function show(args: string[]): Promise<number> {
   }
   const { place, counts, children, retiredCodes } = subtree;
   process.stdout.write(
-    `${[...place.path, place.name].join(' ')} · ${place.code} · ${place.level}${place.area ? ` · ${AREA_NAMES[place.area]} (${place.areaSource === 'nbs' ? '城乡分类代码' : 'from its code'})` : ''} · ${place.edition}\n\n`,
+    `${terminalText([...place.path, place.name].join(' '))} · ${place.code} · ${place.level}${place.area ? ` · ${AREA_NAMES[place.area]} (${place.areaSource === 'nbs' ? '城乡分类代码' : 'from its code'})` : ''} · ${place.edition}\n\n`,
   );
   const rows = counts.map((c) => [
     c.level,

@@ -6,6 +6,7 @@ import { routeLine } from '@govstats/producer';
 import { parseChinaTime } from '@govstats/schemas';
 import { deadLetterSummary, listDeadLetters, openDeadLetters, type OpenDeadLetter } from '@govstats/warehouse';
 import { renderTable } from '../output/table.ts';
+import { terminalSafeJson, terminalText } from '../output/terminal-text.ts';
 import { UsageError, config, connectKafka, createTopics, withStore } from '../runtime.ts';
 
 export const usage = `govstats dlq [--json] [--reason REASON] [--limit N]
@@ -29,7 +30,8 @@ export async function run(args: string[]): Promise<number> {
   const total = summary.reduce((n, row) => n + row.count, 0);
   const resolved = summary.reduce((n, row) => n + row.resolved, 0);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ total, resolved, summary, deadLetters }, null, 2)}\n`);
+    // Reasons, details and payloads are a producer's bytes: no raw control character reaches stdout.
+    process.stdout.write(`${terminalSafeJson({ total, resolved, summary, deadLetters })}\n`);
     return 0;
   }
   process.stdout.write(`${total} dead-lettered messages, ${resolved} of them since loaded by a replay\n\n`);
@@ -40,7 +42,8 @@ export async function run(args: string[]): Promise<number> {
     )}\n`,
   );
   if (deadLetters.length > 0) {
-    const rows = deadLetters.map((d) => [`${d.topic}[${d.partition}]@${d.offset}`, d.reason, d.eventId || '–', d.detail.slice(0, 100)]);
+    // renderTable makes every cell safe for the terminal; the excerpt is cut on code points, not halfway through a pair.
+    const rows = deadLetters.map((d) => [`${d.topic}[${d.partition}]@${d.offset}`, d.reason, d.eventId || '–', excerpt(d.detail, 100)]);
     process.stdout.write(`\nlatest ${deadLetters.length}\n${renderTable(['message', 'reason', 'event id', 'detail'], rows)}\n`);
   }
   return 0;
@@ -61,7 +64,9 @@ async function replay(args: string[]): Promise<number> {
   const byReason = new Map<string, number>();
   for (const d of open) byReason.set(d.reason, (byReason.get(d.reason) ?? 0) + 1);
   process.stdout.write(
-    `${open.length} open dead letters${values.reason ? ` refused as ${values.reason}` : ''}${values.since ? ` since ${values.since}` : ''}\n`,
+    terminalText(
+      `${open.length} open dead letters${values.reason ? ` refused as ${values.reason}` : ''}${values.since ? ` since ${values.since}` : ''}`,
+    ) + '\n',
   );
   if (byReason.size > 0)
     process.stdout.write(
@@ -79,6 +84,12 @@ async function replay(args: string[]): Promise<number> {
     `${sent} messages sent through ingest again; \`govstats dlq\` shows what is still refused once ingest has read them\n`,
   );
   return 0;
+}
+
+/** The first `length` characters of `text` (code points), with … when cut. */
+function excerpt(text: string, length: number): string {
+  const chars = [...text];
+  return chars.length <= length ? text : `${chars.slice(0, length).join('')}…`;
 }
 
 /** Each payload goes where its type belongs (a message once on the wrong topic now reaches the right one). */

@@ -56,6 +56,7 @@ export async function run(args: string[]): Promise<number> {
             cfg.ingest.metricsPort,
             () => service.metrics.text(),
             () => service.health(),
+            cfg.ingest.metricsHost,
           )
         : undefined;
     if (endpoint) log.info({ metrics: `${endpoint.url}/metrics`, health: `${endpoint.url}/healthz` }, 'metrics and health endpoint up');

@@ -3,6 +3,7 @@ import type { Area } from '@govstats/divisions';
 import { EVENT_TYPES, isCalendarDate, ROLLUP_LEVELS, type RollupLevel } from '@govstats/schemas';
 import { codeMatchesLevel, placeName, queryPlaceFigures } from '@govstats/warehouse';
 import { renderTable } from '../output/table.ts';
+import { terminalText } from '../output/terminal-text.ts';
 import { UsageError, config, withStore } from '../runtime.ts';
 
 export const usage = `govstats rollup --level city|county|township|village --code CODE --from YYYY-MM-DD --to YYYY-MM-DD [--area urban|rural] [--json]
@@ -54,7 +55,9 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   }
-  process.stdout.write(`${report.place ?? '(unknown place)'} ${code} · ${level}${area ? ` · ${area} only` : ''} · ${from} – ${to}\n`);
+  process.stdout.write(
+    `${terminalText(report.place ?? '(unknown place)')} ${code} · ${level}${area ? ` · ${area} only` : ''} · ${from} – ${to}\n`,
+  );
   for (const type of EVENT_TYPES) {
     const described = new Map([...type.rollup.measures, ...type.rollup.derived].map((m) => [m.name, m.description]));
     const rows = Object.entries(report.figures[type.name]!).map(([name, value]) => [name, value, described.get(name) ?? '']);

@@ -31,7 +31,9 @@ export async function run(): Promise<number> {
     scope: { database: 'default', views },
     logger: createLogger('serve'),
   });
-  process.stdout.write(`govstats serve: read-only SQL on ${url} for user ${cfg.serve.user}: SELECT on ${views.size} readable views. Ctrl-C stops.\n`);
+  process.stdout.write(
+    `govstats serve: read-only SQL on ${url} for user ${cfg.serve.user}: SELECT on ${views.size} readable views. Ctrl-C stops.\n`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

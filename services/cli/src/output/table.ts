@@ -1,3 +1,5 @@
+import { terminalText } from './terminal-text.ts';
+
 /** Display width in a terminal: CJK characters take two columns. */
 export function displayWidth(text: string): number {
   let width = 0;
@@ -11,9 +13,14 @@ function pad(text: string, width: number, alignRight: boolean): string {
   return alignRight ? fill + text : text + fill;
 }
 
-/** A plain aligned text table; numeric columns are right-aligned. */
-export function renderTable(headers: string[], rows: (string | number | null)[][]): string {
-  const cells = rows.map((row) => row.map((c) => (c === null ? '–' : typeof c === 'number' ? formatNumber(c) : c)));
+/**
+ * A plain aligned text table; numeric columns are right-aligned. Every table the CLI prints goes
+ * through here, so this is where text from events is made safe for the terminal: control
+ * characters (newlines too: a cell is one line) show as visible escapes (terminal-text.ts).
+ */
+export function renderTable(headersGiven: string[], rows: (string | number | null)[][]): string {
+  const headers = headersGiven.map((h) => terminalText(h));
+  const cells = rows.map((row) => row.map((c) => (c === null ? '–' : typeof c === 'number' ? formatNumber(c) : terminalText(c))));
   const numeric = headers.map((_, i) => rows.every((row) => typeof row[i] === 'number' || row[i] === null));
   const widths = headers.map((h, i) => Math.max(displayWidth(h), ...cells.map((row) => displayWidth(row[i] ?? ''))));
   const line = (values: string[]) =>
