@@ -59,7 +59,9 @@ describe('the read-only endpoint for people and BI tools (real engine)', () => {
   });
 
   it('answers a SELECT on a readable view, to a ClickHouse client as to any HTTP client', async () => {
-    const rows = await (await reader.query({ query: 'SELECT code, n FROM figures_daily WHERE n < 3 ORDER BY n', format: 'JSONEachRow' })).json();
+    const rows = await (
+      await reader.query({ query: 'SELECT code, n FROM figures_daily WHERE n < 3 ORDER BY n', format: 'JSONEachRow' })
+    ).json();
     expect(rows).toEqual([
       { code: '41120', n: 0 },
       { code: '41121', n: 1 },
