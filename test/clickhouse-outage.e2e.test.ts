@@ -4,7 +4,7 @@ import { createKafkaSink } from '@govstats/kafka';
 import { EVENT_TYPES } from '@govstats/schemas';
 import { queryPlaceFigures } from '@govstats/warehouse';
 import { createIngestService } from '../services/ingest/src/index.ts';
-import { envelope } from './support/events.ts';
+import { envelope, patrol } from './support/events.ts';
 import { storeWithOutage } from './support/outage-store.ts';
 import { openTestPipeline, type TestPipeline } from './support/test-pipeline.ts';
 
@@ -32,17 +32,7 @@ describe('ClickHouse outage while events keep arriving', () => {
       topic,
       Array.from({ length: EVENTS }, (_, i) => ({
         key: VILLAGE,
-        value: JSON.stringify(
-          envelope('grid-visit', `out-${i}`, VILLAGE, '2024-07-01T10:00:00', {
-            grid_id: 'G01',
-            member_id: 'gm000001',
-            household_id: null,
-            kind: 'patrol',
-            issues_found: 0,
-            hazards_found: 0,
-            duration_minutes: 5,
-          }),
-        ),
+        value: JSON.stringify(envelope('grid-visit', `out-${i}`, VILLAGE, '2024-07-01T10:00:00', patrol(5))),
       })),
     );
     await sink.close();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaSink } from '@govstats/kafka';
 import { queryPlaceFigures } from '@govstats/warehouse';
 import { EVENT_TYPES } from '@govstats/schemas';
-import { envelope } from './support/events.ts';
+import { envelope, patrol } from './support/events.ts';
 import { spawnGovstats } from './support/govstats-process.ts';
 import { freePort } from './support/ports.ts';
 import { openTestPipeline, type TestPipeline } from './support/test-pipeline.ts';
@@ -31,17 +31,7 @@ describe('the ingest service process', () => {
   beforeAll(async () => {
     pipeline = await openTestPipeline('ingest-process');
     const sink = await createKafkaSink(pipeline.kafka);
-    const events = Array.from({ length: 500 }, (_, i) =>
-      envelope('grid-visit', `proc-${i}`, VILLAGE, '2024-06-03T10:00:00', {
-        grid_id: 'G01',
-        member_id: 'gm000001',
-        household_id: null,
-        kind: 'patrol',
-        issues_found: 0,
-        hazards_found: 0,
-        duration_minutes: 10,
-      }),
-    );
+    const events = Array.from({ length: 500 }, (_, i) => envelope('grid-visit', `proc-${i}`, VILLAGE, '2024-06-03T10:00:00', patrol()));
     await sink.send(pipeline.config.topics.forEventType('grid-visit'), [
       ...events.map((e) => ({ key: VILLAGE, value: JSON.stringify(e) })),
       { key: VILLAGE, value: '{ not json' },

@@ -10,7 +10,7 @@ import { connectionOptionsOf, createKafka, createKafkaSink, explainKafkaFailure,
 import { probeKafka, startKafka, stopKafka, type ScramUser } from '@govstats/local-infra';
 import { EVENT_TYPES } from '@govstats/schemas';
 import { queryPlaceFigures } from '@govstats/warehouse';
-import { envelope } from './support/events.ts';
+import { envelope, patrol } from './support/events.ts';
 import { govstatsArgs } from './support/govstats-process.ts';
 import { freePort } from './support/ports.ts';
 import { openTestPipeline, type TestPipeline } from './support/test-pipeline.ts';
@@ -135,17 +135,7 @@ describe('Kafka over SASL_SSL with a private CA and ACLs', () => {
     const grid = EVENT_TYPES.find((t) => t.name === 'grid-visit')!;
     eventsFile = join(dir, 'events.ndjson');
     const lines = Array.from({ length: EVENTS }, (_, i) =>
-      JSON.stringify(
-        envelope(grid.name, `secure-${i}`, VILLAGE, '2024-06-03T10:00:00', {
-          grid_id: 'G01',
-          member_id: 'gm000001',
-          household_id: null,
-          kind: 'patrol',
-          issues_found: 0,
-          hazards_found: 0,
-          duration_minutes: 10,
-        }),
-      ),
+      JSON.stringify(envelope(grid.name, `secure-${i}`, VILLAGE, '2024-06-03T10:00:00', patrol())),
     );
     // Not an event: it goes to the unrouted topic, and ingest dead-letters it.
     writeFileSync(eventsFile, [...lines, '{ not json'].join('\n') + '\n');

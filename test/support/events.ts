@@ -21,3 +21,16 @@ export function envelope(
     data,
   };
 }
+
+/** The data of a plain grid-visit patrol (contract v1): the event most system tests send in bulk. */
+export function patrol(durationMinutes = 10): Record<string, unknown> {
+  return {
+    grid_id: 'G01',
+    member_id: 'gm000001',
+    household_id: null,
+    kind: 'patrol',
+    issues_found: 0,
+    hazards_found: 0,
+    duration_minutes: durationMinutes,
+  };
+}

@@ -3,6 +3,7 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 export * from './wait.ts';
+export { isProcessAlive } from './process-alive.ts';
 
 /**
  * One root logger per process; services derive children with their own `component` name so a

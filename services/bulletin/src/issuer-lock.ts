@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { createLogger, pollUntil } from '@govstats/log';
+import { createLogger, pollUntil, isProcessAlive } from '@govstats/log';
 
 /*
  * One issuer of a city's bulletins at a time on this host, across processes (the bulletin service
@@ -57,16 +57,6 @@ export class IssuerBusyError extends Error {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function parseHolder(text: string): LockHolder | undefined {
   try {
     const value = JSON.parse(text) as Partial<LockHolder>;
@@ -94,7 +84,7 @@ function inspect(lockFile: string): Held | undefined {
   const holder = parseHolder(text);
   if (!holder) return { text, holder, stale: ageMs > UNWRITTEN_STALE_MS };
   const here = holder.host === hostname();
-  const stale = here && (holder.pid === process.pid ? holder.instance !== INSTANCE : !isAlive(holder.pid));
+  const stale = here && (holder.pid === process.pid ? holder.instance !== INSTANCE : !isProcessAlive(holder.pid));
   return { text, holder, stale };
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from '@govstats/log';
 
 /**
  * The process holding an embedded data directory advertises its loopback endpoint in a lease
@@ -31,7 +32,7 @@ export function newEndpointSecret(): string {
 export function readLease(dataDir: string): StoreLease | undefined {
   try {
     const lease = JSON.parse(readFileSync(leasePath(dataDir), 'utf8')) as StoreLease;
-    return isAlive(lease.pid) ? lease : undefined;
+    return isProcessAlive(lease.pid) ? lease : undefined;
   } catch {
     return undefined;
   }
@@ -51,14 +52,5 @@ export function removeLease(dataDir: string, pid = process.pid): void {
     if (lease.pid === pid) rmSync(leasePath(dataDir), { force: true });
   } catch {
     // No lease, or not ours: nothing to remove.
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
