@@ -100,6 +100,16 @@ describe('the embedded store endpoint (real engine)', () => {
     ['CREATE TABLE t2 (a UInt8) ENGINE = Memory', /CREATE is not allowed here/],
     ['SYSTEM DROP DNS CACHE', /SYSTEM.* is not allowed here/i],
     ['TRUNCATE TABLE retried', /TRUNCATE is not allowed here/],
+    // Found by a review on the real engine (each ran before):
+    ["SHOW TABLES LIMIT (SELECT toUInt64(line) FROM file('/etc/passwd', 'LineAsString') LIMIT 1)", /SHOW TABLES is not allowed/],
+    ["SELECT * APPLY(x -> file('/etc/passwd')) FROM system.one", /APPLY is not allowed/],
+    ["SELECT 1 FORMAT Template SETTINGS format_template_row = '/etc/passwd'", /format_template_row is not allowed/],
+    ["SELECT * FROM filesystem('/etc') WHERE name = 'hostname'", /filesystem\(\) is not allowed/],
+    [
+      "SELECT * FROM eval('SELECT * FROM file(''/etc/passwd'', ''LineAsString'')') SETTINGS allow_experimental_eval_table_function = 1",
+      /eval\(\) is not allowed/,
+    ],
+    ['CREATE TEMPORARY TABLE retried (id UInt32) ENGINE = Memory', /CREATE TEMPORARY would change the session/],
   ])('refuses %s from an owner process that is not acting as admin', async (sql, reason) => {
     const answer = await owner(sql);
     expect(answer.status, answer.body).toBe(403);
@@ -117,6 +127,41 @@ describe('the embedded store endpoint (real engine)', () => {
     const answer = await owner('SELECT 1', { search: '?insert_deduplicate=0' });
     expect(answer.status).toBe(400);
     expect(answer.body).toMatch(/insert_deduplicate cannot be given in the URL/);
+  });
+
+  it('takes the rows of an INSERT as data, so nothing in them runs as a statement', async () => {
+    const statementInBody = await owner('; USE system', { search: `?query=${encodeURIComponent('INSERT INTO retried SELECT 3')}` });
+    expect(statementInBody.status).toBe(400);
+    expect(statementInBody.body).toMatch(/rows in the body go with INSERT INTO table/);
+    const values = await owner('(5); SELECT 999', { search: `?query=${encodeURIComponent('INSERT INTO retried FORMAT Values')}` });
+    expect(values.status).toBe(400);
+    const jsonThenStatement = await owner('{"id": 9}\n; SELECT 999', {
+      search: `?query=${encodeURIComponent('INSERT INTO retried FORMAT JSONEachRow')}`,
+    });
+    // The engine reads "; SELECT 999" as a bad row, and says so; it never runs it.
+    expect(jsonThenStatement.status).toBe(500);
+    expect(jsonThenStatement.body).toMatch(/Cannot parse input/);
+    expect(await owner('SELECT currentDatabase()')).toEqual({ status: 200, body: 'default\n' });
+    expect(await owner('SELECT count() FROM retried WHERE id IN (3, 5, 9)')).toEqual({ status: 200, body: '0\n' });
+  });
+
+  it('answers statements posted to it only', async () => {
+    const target = new URL(lease.url);
+    const answer = await new Promise<number>((resolve, reject) => {
+      httpRequest(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: '/?query=SELECT%201',
+          agent: false,
+          headers: { authorization: `Basic ${Buffer.from(`govstats:${lease.token}`).toString('base64')}` },
+        },
+        (res) => resolve(res.statusCode ?? 0),
+      )
+        .on('error', reject)
+        .end();
+    });
+    expect(answer).toBe(405);
   });
 
   it("lets a client's SET change nothing for ingest: a retried insert is still dropped", async () => {
@@ -156,6 +201,9 @@ describe('the embedded store endpoint (real engine)', () => {
       await runCommand(admin.client, 'CREATE TABLE made_by_admin (a UInt8) ENGINE = Memory');
       await runCommand(admin.client, 'DROP TABLE made_by_admin');
       await expect(runCommand(admin.client, 'SET insert_deduplicate = 0')).rejects.toThrow(/SET would change the session/);
+      await expect(runCommand(admin.client, 'CREATE TEMPORARY TABLE retried (id UInt32) ENGINE = Memory')).rejects.toThrow(
+        /CREATE TEMPORARY would change the session/,
+      );
     } finally {
       await admin.close();
     }

@@ -82,10 +82,36 @@ describe('the read-only endpoint for people and BI tools (real engine)', () => {
     ['SELECT * FROM figures_daily SETTINGS max_result_rows = 0', /SETTINGS clause is not allowed/],
     ['INSERT INTO raw_secret VALUES (1, 1)', /INSERT is not allowed here: this endpoint answers SELECT/],
     ['DROP TABLE raw_secret', /DROP is not allowed here/],
+    // Found by a review on the real engine (each ran before):
+    ['SHOW TABLES LIMIT (SELECT count() FROM raw_secret)', /SHOW TABLES is not allowed/],
+    ["SELECT * APPLY(x -> file('/etc/passwd')) FROM system.one", /APPLY is not allowed/],
+    ['SELECT * APPLY(x -> (SELECT groupArray(n) FROM raw_secret)) FROM figures_daily LIMIT 1', /APPLY is not allowed/],
   ])('refuses %s', async (sql, reason) => {
     const answer = await ask(sql);
     expect(answer.status, answer.body).toBe(403);
     expect(answer.body).toMatch(reason);
+  });
+
+  it('checks a table named by a parameter each time, whatever the statement looks like', async () => {
+    const sql = 'SELECT count() FROM {t:/* x */Identifier}';
+    const asked = async (table: string) => {
+      const response = await fetch(`${url}/?param_t=${table}`, {
+        method: 'POST',
+        body: sql,
+        headers: { authorization: `Basic ${Buffer.from(`reader:${PASSWORD}`).toString('base64')}` },
+      });
+      return { status: response.status, body: await response.text() };
+    };
+    expect(await asked('figures_daily')).toEqual({ status: 200, body: '10\n' });
+    const other = await asked('raw_secret');
+    expect(other.status).toBe(403);
+    expect(other.body).toMatch(/raw_secret is not one of the readable views/);
+  });
+
+  it('holds DESCRIBE to the time limit too: a scalar subquery in it runs while it is analysed', async () => {
+    const slow = await ask('DESCRIBE (SELECT (SELECT sum(sleepEachRow(0.3)) FROM figures_daily WHERE n < 5) AS x)');
+    expect(slow.status).toBe(500);
+    expect(slow.body).toMatch(/Timeout exceeded/);
   });
 
   it('holds every answer to its row limit and every statement to its time limit', async () => {

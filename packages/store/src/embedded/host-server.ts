@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '@govstats/log';
 import type { Caller } from '../guard/statement-policy.ts';
+import { insertTarget } from '../guard/insert-target.ts';
 import type { StatementShape } from '../guard/statement-shape.ts';
 import { admitStatement, isSelect } from '../http/admit-statement.ts';
 import { shapesThrough, type StatementShapes } from '../guard/statement-shapes.ts';
@@ -79,23 +80,40 @@ async function handle(endpoint: Endpoint, request: IncomingMessage, response: Se
     return;
   }
   const caller = authenticate(request, endpoint.secrets);
+  // @clickhouse/client always posts; a GET is something else following a link.
+  if (request.method !== 'POST') throw new Refused(405, 'statements are POSTed to this endpoint');
   const settings = requestSettings(url.searchParams);
   const body = await readBody(request, MAX_REQUEST_BYTES);
-  const statement = settings.query ?? body;
-  // With the statement in the URL, the body is the data of an INSERT.
-  const data = settings.query !== undefined && body.length > 0 ? body : undefined;
-
+  // With the statement in the URL, the body is the rows of an INSERT.
+  const rows = settings.query !== undefined && body.length > 0 ? body : undefined;
+  const statement = settings.query ?? body.toString('utf8');
   const shape = await admitStatement(endpoint.shapes, statement, settings.queryParams, caller);
-  if (data !== undefined && shape.kind !== 'InsertQuery')
-    throw new Refused(400, 'a request body with a query in the URL must be the data of an INSERT');
-  await sendResult(response, () =>
-    endpoint.connection.exec({
-      query: withResultLimit(shape),
-      values: data === undefined ? undefined : Readable.from([data]),
-      query_params: settings.queryParams,
-      clickhouse_settings: settings.format ? { default_format: settings.format as 'JSONEachRow' } : {},
-    }),
-  );
+  if (rows === undefined) {
+    await sendResult(response, () =>
+      endpoint.connection.exec({
+        query: withResultLimit(shape),
+        query_params: settings.queryParams,
+        // TabSeparated unless told, as a ClickHouse server answers (the embedded engine's own default is CSV).
+        clickhouse_settings: { default_format: (settings.format ?? 'TabSeparated') as 'JSONEachRow' },
+      }),
+    );
+    return;
+  }
+  const target = insertTarget(shape.formatted);
+  if (!target) {
+    throw new Refused(
+      400,
+      `rows in the body go with INSERT INTO table [(columns)] [SETTINGS …] FORMAT JSONEachRow (or another data format), not with: ${shape.formatted.split('\n')[0]}`,
+    );
+  }
+  await sendResult(response, async () => {
+    const written = await endpoint.connection.rawInsert({ ...target, values: rows });
+    return {
+      stream: [],
+      query_id: randomUUID(),
+      summary: { written_rows: String(written.rowsWritten), written_bytes: String(written.bytesWritten) },
+    };
+  });
 }
 
 function authenticate(request: IncomingMessage, secrets: HostEndpointSecrets): Caller {

@@ -1,7 +1,14 @@
+import type { RawInsertParams, RawInsertSummary } from 'chdb';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
 
-/** What the client and the host endpoint need from the embedded engine: the connection contract. */
-export type EngineConnection = Pick<ChdbConnection, 'ping' | 'query' | 'insert' | 'command' | 'exec' | 'close'>;
+/**
+ * What the client and the host endpoint need from the embedded engine: the connection contract,
+ * and chdb's raw insert, which takes the rows apart from the statement (the host endpoint's
+ * inserts from other processes go that way, so no row can be read as SQL).
+ */
+export type EngineConnection = Pick<ChdbConnection, 'ping' | 'query' | 'insert' | 'command' | 'exec' | 'close'> & {
+  rawInsert(params: RawInsertParams): Promise<RawInsertSummary>;
+};
 
 /** USE and SET change a session: they must reach every session or later statements would differ. */
 const SESSION_STATEMENT = /^\s*(USE|SET)\s/i;
@@ -40,6 +47,7 @@ export function createSessionPool(path: string, size: number): EngineConnection 
     ping: (params) => onLeastBusy((c) => c.ping(params)),
     query: (params) => routed(params.query, (c) => c.query(params)),
     insert: (params) => onLeastBusy((c) => c.insert(params)),
+    rawInsert: (params) => onLeastBusy((c) => c.chdb.rawInsert(params)),
     command: (params) => routed(params.query, (c) => c.command(params)),
     exec: (params) => {
       // A body would be consumed by the first session; session statements never carry one.

@@ -15,18 +15,35 @@ export type Caller = 'admin' | 'owner' | 'reader';
 const REACHES_OUTSIDE =
   /^(file|filecluster|url|urlcluster|s3|s3cluster|gcs|oss|cosn|hdfs|hdfscluster|remote|remotesecure|cluster|clusterallreplicas|mysql|postgresql|mongodb|redis|sqlite|odbc|jdbc|executable|executablepool|dictionary|hive|input|azureblobstorage.*|iceberg.*|deltalake.*|hudi.*|paimon.*|arrowflight|ytsaurus|prometheusquery.*|timeseries.*)$/;
 
-/** Statements that change the shared session: refused for everyone, settings go per statement. */
-const SESSION_STATEMENTS = new Set(['Set', 'SetQuery', 'UseQuery', 'SetRoleQuery', 'SetTransactionSnapshotQuery']);
+/**
+ * Statements that change the shared session — settings, current database, temporary tables that
+ * shadow real ones, transactions: refused for everyone; settings go in the statement itself.
+ */
+const SESSION_STATEMENT = /^(SET|USE|CREATE TEMPORARY|BEGIN|COMMIT|ROLLBACK)\b/i;
 
-const READS = new Set([
-  'SelectWithUnionQuery',
-  'SelectIntersectExceptQuery',
-  'DescribeQuery',
-  'ShowTables',
-  'ExistsTableQuery',
-  'ShowCreateTableQuery',
+/**
+ * Table functions the owner's processes may use: generated rows and views over tables they may
+ * read anyway. Anything else (filesystem, eval, url, s3, …) is refused, known or not.
+ */
+const OWNER_TABLE_FUNCTIONS = new Set([
+  'numbers',
+  'numbers_mt',
+  'zeros',
+  'zeros_mt',
+  'values',
+  'generate_series',
+  'null',
+  'view',
+  'merge',
+  'format',
 ]);
-const OWNER_STATEMENTS = new Set([...READS, 'InsertQuery', 'Explain', 'CheckQuery']);
+
+/** Settings that name files on the host (format templates and schemas, schema output). */
+const FILE_SETTING = /\b(format_template_\w+|format_schema\w*|output_format_schema|format_regexp\w*|\w+_(?:path|file|dir))\s*=/i;
+
+/** Readers read; DESCRIBE lets BI tools learn a view's columns. */
+const READS = new Set(['SelectWithUnionQuery', 'SelectIntersectExceptQuery', 'DescribeQuery']);
+const OWNER_STATEMENTS = new Set([...READS, 'InsertQuery', 'Explain', 'CheckQuery', 'ExistsTableQuery', 'ShowCreateTableQuery']);
 
 /** Metadata BI tools look up to list what they may query; no rows of data. */
 const CATALOGUE_TABLES = new Set([
@@ -47,17 +64,28 @@ export interface ReaderScope {
 
 /** Undefined when the statement may run for this caller; otherwise why not, in words for the caller. */
 export function refusal(shape: StatementShape, caller: Caller, scope?: ReaderScope): string | undefined {
-  if (SESSION_STATEMENTS.has(shape.kind) || shape.kind.startsWith('Set')) {
-    return `${shape.kind === 'UseQuery' ? 'USE' : 'SET'} would change the session every govstats process shares; put settings in the statement's SETTINGS clause and name the database in the table`;
+  const session = SESSION_STATEMENT.exec(shape.formatted)?.[1] ?? (shape.kind.startsWith('Set') ? 'SET' : undefined);
+  if (session) {
+    return `${session.toUpperCase()} would change the session every govstats process shares; put settings in the statement's SETTINGS clause and name the database in the table`;
   }
   if (caller === 'admin') return undefined;
+  if (shape.opaque.length > 0) {
+    return `${shape.opaque[0] === 'ShowTables' ? 'SHOW TABLES' : 'APPLY'} is not allowed here: list tables with SELECT name FROM system.tables`;
+  }
   if (!(caller === 'owner' ? OWNER_STATEMENTS : READS).has(shape.kind)) {
     return `${describeKind(shape.kind)} is not allowed here: ${caller === 'owner' ? 'run it through `govstats migrate` (the admin path)' : 'this endpoint answers SELECT on the readable views only'}`;
   }
   if (shape.touchesLocalFile) return 'INTO OUTFILE and FROM INFILE are not allowed here: they read or write files on the host';
   const outside = shape.functions.find((name) => REACHES_OUTSIDE.test(name));
   if (outside) return `${outside}() is not allowed here: it reads files, reaches the network or runs programs on the host`;
-  if (caller === 'owner') return undefined;
+  const fileSetting = FILE_SETTING.exec(shape.formatted)?.[1];
+  if (fileSetting) return `the setting ${fileSetting} is not allowed here: it names a file on the host`;
+  if (caller === 'owner') {
+    const tableFunction = shape.tableFunctions.find((name) => !OWNER_TABLE_FUNCTIONS.has(name));
+    return tableFunction
+      ? `the table function ${tableFunction}() is not allowed here: ask the admin path (\`govstats migrate\`)`
+      : undefined;
+  }
 
   if (shape.tableFunctions.length > 0) return `table functions (${shape.tableFunctions[0]}) are not allowed here: query the readable views`;
   if (shape.hasSettingsClause) return 'a SETTINGS clause is not allowed here: the limits of this endpoint are fixed';
@@ -65,7 +93,8 @@ export function refusal(shape: StatementShape, caller: Caller, scope?: ReaderSco
   const lookup = shape.functions.find((name) => /^(joinget|dictget|dicthas)/.test(name));
   if (lookup) return `${lookup}() is not allowed here: it reads tables other than the readable views`;
   const outsideScope = shape.tables.find((table) => !isReadable(table, scope));
-  if (outsideScope) return `${outsideScope} is not one of the readable views; list them with SHOW TABLES LIKE '%_daily'`;
+  if (outsideScope)
+    return `${outsideScope} is not one of the readable views; list them with SELECT name FROM system.tables WHERE name LIKE '%_daily'`;
   return undefined;
 }
 

@@ -21,7 +21,14 @@ export interface StatementShape {
   hasSettingsClause: boolean;
   /** INTO OUTFILE or FROM INFILE: a literal hanging off the statement itself. */
   touchesLocalFile: boolean;
+  /**
+   * Nodes EXPLAIN AST prints without what is under them (`* APPLY(x -> …)`, `SHOW TABLES … LIMIT
+   * (subquery)`): what they call cannot be checked, so they are refused to all but the admin.
+   */
+  opaque: string[];
 }
+
+const OPAQUE_NODES = new Set(['ColumnsApplyTransformer', 'ShowTables']);
 
 /** Runs one read-only statement with string parameters and returns its text result. */
 export type ParserAccess = (query: string, params: Record<string, string>) => Promise<string>;
@@ -67,6 +74,7 @@ export function readParseTree(formatted: string, tree: string): StatementShape {
     hasCommonTableExpression: false,
     hasSettingsClause: false,
     touchesLocalFile: false,
+    opaque: [],
   };
   const ancestors: Node[] = [];
   lines.forEach((line, index) => {
@@ -93,6 +101,7 @@ export function readParseTree(formatted: string, tree: string): StatementShape {
     else if (node === 'WithElement') shape.hasCommonTableExpression = true;
     else if (node === 'Set') shape.hasSettingsClause = true;
     else if (node === 'Literal' && indent.length === 1 && index > 0) shape.touchesLocalFile = true;
+    if (OPAQUE_NODES.has(node)) shape.opaque.push(node);
   });
   if (/^(Set|SetQuery)$/.test(kind)) shape.hasSettingsClause = true;
   return shape;

@@ -1,8 +1,10 @@
 import type { Readable } from 'node:stream';
 import { shapeOf, type ParserAccess, type StatementShape } from './statement-shape.ts';
 
-/** Services repeat the same statements (parameters travel apart): parse each text once. */
+/** Services repeat the same statements: parse each text once. */
 const REMEMBERED = 1_000;
+/** Longer statements are parsed every time, so the memory kept stays small. */
+const REMEMBERED_LENGTH = 16 * 1024;
 
 export class StatementShapes {
   readonly #known = new Map<string, StatementShape>();
@@ -11,11 +13,12 @@ export class StatementShapes {
 
   /** `params`: the statement's own query parameters, which the parse tree needs bound. */
   async of(sql: string, params: Record<string, string>): Promise<StatementShape> {
-    // A parameter may name a table ({t:Identifier}): then the values are part of what is checked.
-    const key = /:\s*Identifier\s*\}/i.test(sql) ? `${sql}\0${JSON.stringify(params)}` : sql;
+    // A parameter may name a table ({t:Identifier}): the values are part of what was checked.
+    const key = `${sql}\0${JSON.stringify(params)}`;
     const known = this.#known.get(key);
     if (known) return known;
     const shape = await shapeOf(sql, params, this.parse);
+    if (key.length > REMEMBERED_LENGTH) return shape;
     if (this.#known.size >= REMEMBERED) this.#known.delete(this.#known.keys().next().value!);
     this.#known.set(key, shape);
     return shape;

@@ -4,7 +4,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '@govstats/log';
 import type { ReaderScope } from '../guard/statement-policy.ts';
 import type { StatementShape } from '../guard/statement-shape.ts';
-import { admitStatement, isSelect } from './admit-statement.ts';
+import { admitStatement } from './admit-statement.ts';
 import { shapesThrough, type StatementShapes } from '../guard/statement-shapes.ts';
 import { checkHost, checkNotFromABrowser, credentials, readBody, Refused, sameSecret, sendError, sendResult } from './request-checks.ts';
 import { requestSettings } from './url-settings.ts';
@@ -27,6 +27,8 @@ export interface ReadOnlyServerOptions {
 /** A SELECT fits in a page; a BI tool's generated SQL fits many times over. */
 const MAX_REQUEST_BYTES = 1024 * 1024;
 const MAX_RESULT_BYTES = 256 * 1024 * 1024;
+/** One reader's statement may not take the memory ingest shares the process with. */
+const MAX_MEMORY_BYTES = 2 * 1024 * 1024 * 1024;
 
 /**
  * The opt-in endpoint for people and BI tools on the embedded engine: ClickHouse's HTTP interface,
@@ -78,7 +80,7 @@ async function handle(
   const settings = requestSettings(url.searchParams);
   const body = await readBody(request, MAX_REQUEST_BYTES);
   if (settings.query !== undefined && body.length > 0) throw new Refused(400, 'send the statement in the URL or in the body, not both');
-  const statement = settings.query ?? body;
+  const statement = settings.query ?? body.toString('utf8');
 
   const shape = await admitStatement(shapes, statement, settings.queryParams, 'reader', options.scope);
   await sendResult(response, () =>
@@ -90,10 +92,12 @@ async function handle(
   );
 }
 
-/** Limits the reader cannot lift: the policy refused any SETTINGS clause of theirs. */
+/**
+ * Limits the reader cannot lift: the policy refused any SETTINGS clause of theirs. DESCRIBE gets
+ * them too, since a scalar subquery in it runs while the statement is analysed.
+ */
 function withLimits(shape: StatementShape, options: ReadOnlyServerOptions): string {
-  if (!isSelect(shape)) return shape.formatted;
-  return `${shape.formatted}\nSETTINGS readonly = 1, max_result_rows = ${options.maxRows}, max_result_bytes = ${MAX_RESULT_BYTES}, result_overflow_mode = 'throw', max_execution_time = ${options.maxSeconds}`;
+  return `${shape.formatted}\nSETTINGS readonly = 1, max_result_rows = ${options.maxRows}, max_result_bytes = ${MAX_RESULT_BYTES}, result_overflow_mode = 'throw', max_execution_time = ${options.maxSeconds}, max_memory_usage = ${MAX_MEMORY_BYTES}`;
 }
 
 function isLoopback(host: string): boolean {

@@ -52,7 +52,7 @@ export function sameSecret(given: string, expected: string): boolean {
 }
 
 /** The body, refused past `limit` bytes without reading the rest into memory. */
-export async function readBody(request: IncomingMessage, limit: number): Promise<string> {
+export async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > limit) throw new Refused(413, `the request is larger than ${limit} bytes`);
   const chunks: Buffer[] = [];
@@ -62,7 +62,7 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
     if (size > limit) throw new Refused(413, `the request is larger than ${limit} bytes`);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** Errors in ClickHouse's wording, so @clickhouse/client and BI drivers show code and message. */
