@@ -83,10 +83,11 @@ export class ExactlyOnceHarness {
     return new ExactlyOnceHarness(await openTestPipeline(name, options), options.brokers, dir);
   }
 
-  get storeUrl(): string {
+  /** The test pipeline's embedded engine endpoint, and the owner's secret every request must carry. */
+  get storeEndpoint(): { url: string; token: string } {
     const lease = readLease(this.pipeline.config.clickhouse.dataDir);
     if (!lease) throw new Error('the test pipeline does not serve its embedded engine');
-    return lease.url;
+    return { url: lease.url, token: lease.token };
   }
 
   get sent(): readonly SentEvent[] {
@@ -176,8 +177,14 @@ export class ExactlyOnceHarness {
 
   async startMember(name: string, options: MemberOptions = {}): Promise<IngestMember> {
     const member = { name } as IngestMember;
-    member.proxy = await startClickHouseProxy(this.storeUrl, (statement) => options.decide?.(statement, member));
-    member.child = this.govstats(['ingest'], { CLICKHOUSE_URL: member.proxy.url, KAFKA_CLIENT_ID: `member-${name}`, ...options.env });
+    const store = this.storeEndpoint;
+    member.proxy = await startClickHouseProxy(store.url, (statement) => options.decide?.(statement, member));
+    member.child = this.govstats(['ingest'], {
+      CLICKHOUSE_URL: member.proxy.url,
+      CLICKHOUSE_PASSWORD: store.token,
+      KAFKA_CLIENT_ID: `member-${name}`,
+      ...options.env,
+    });
     member.exited = once(member.child, 'exit').then(([code, signal]) => ({
       code: code as number | null,
       signal: signal as NodeJS.Signals | null,
