@@ -35,14 +35,18 @@ export type ParserAccess = (query: string, params: Record<string, string>) => Pr
 
 export class UnparsableStatement extends Error {}
 
-export async function shapeOf(sql: string, params: Record<string, string>, parse: ParserAccess): Promise<StatementShape> {
-  let formatted: string;
+/** The one statement in `sql`, as ClickHouse formats it; refuses text holding more than one. */
+export async function canonicalStatement(sql: string, parse: ParserAccess): Promise<string> {
   try {
     // The statement travels as a bound string: it is parsed, never executed.
-    formatted = (await parse('SELECT formatQuery({statement:String})', { statement: sql })).replace(/\n$/, '');
+    return (await parse('SELECT formatQuery({statement:String})', { statement: sql })).replace(/\n$/, '');
   } catch (error) {
     throw new UnparsableStatement((error as Error).message.replace(/ In scope SELECT formatQuery\(.*$/s, '').trim());
   }
+}
+
+/** The shape of a canonical statement; `params` bound, as EXPLAIN AST needs them. */
+export async function shapeOfCanonical(formatted: string, params: Record<string, string>, parse: ParserAccess): Promise<StatementShape> {
   // Safe to run: formatQuery returned exactly one statement, and EXPLAIN AST only parses it.
   const tree = await parse(`EXPLAIN AST ${formatted}`, params);
   return readParseTree(formatted, tree);

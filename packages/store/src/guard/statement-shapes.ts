@@ -1,28 +1,44 @@
 import type { Readable } from 'node:stream';
-import { shapeOf, type ParserAccess, type StatementShape } from './statement-shape.ts';
+import { canonicalStatement, shapeOfCanonical, type ParserAccess, type StatementShape } from './statement-shape.ts';
 
-/** Services repeat the same statements: parse each text once. */
+/** Statements remembered, and the longest remembered: the memory kept stays small. */
 const REMEMBERED = 1_000;
-/** Longer statements are parsed every time, so the memory kept stays small. */
 const REMEMBERED_LENGTH = 16 * 1024;
 
+/** A parameter that names a table: its value is part of what is checked. */
+const NAMES_A_TABLE = /\{\w+:Identifier\}/;
+
+/**
+ * Services send the same statements over and over with other parameters: each text is parsed
+ * once, and its parse tree read again only when a parameter names a table. The canonical text is
+ * what is tested for that, since comments and spaces inside a placeholder are gone from it.
+ */
 export class StatementShapes {
-  readonly #known = new Map<string, StatementShape>();
+  readonly #canonical = new Map<string, string>();
+  readonly #shapes = new Map<string, StatementShape>();
 
   constructor(private readonly parse: ParserAccess) {}
 
   /** `params`: the statement's own query parameters, which the parse tree needs bound. */
   async of(sql: string, params: Record<string, string>): Promise<StatementShape> {
-    // A parameter may name a table ({t:Identifier}): the values are part of what was checked.
-    const key = `${sql}\0${JSON.stringify(params)}`;
-    const known = this.#known.get(key);
+    let formatted = this.#canonical.get(sql);
+    if (formatted === undefined) {
+      formatted = await canonicalStatement(sql, this.parse);
+      remember(this.#canonical, sql, formatted);
+    }
+    const key = NAMES_A_TABLE.test(formatted) ? `${formatted}\0${JSON.stringify(params)}` : formatted;
+    const known = this.#shapes.get(key);
     if (known) return known;
-    const shape = await shapeOf(sql, params, this.parse);
-    if (key.length > REMEMBERED_LENGTH) return shape;
-    if (this.#known.size >= REMEMBERED) this.#known.delete(this.#known.keys().next().value!);
-    this.#known.set(key, shape);
+    const shape = await shapeOfCanonical(formatted, params, this.parse);
+    remember(this.#shapes, key, shape);
     return shape;
   }
+}
+
+function remember<T>(map: Map<string, T>, key: string, value: T): void {
+  if (key.length > REMEMBERED_LENGTH) return;
+  if (map.size >= REMEMBERED) map.delete(map.keys().next().value!);
+  map.set(key, value);
 }
 
 /** Anything that runs a statement and streams its answer: the engine connection or a client. */
