@@ -1,17 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import type { SASLOptions } from 'kafkajs';
+import type { KafkaSecurity } from '@govstats/config';
 
-/**
- * How clients authenticate to Kafka and check its certificates. The same shape as
- * `config.kafka.security` (KafkaSecurity in @govstats/config), repeated here so this package
- * needs no dependency on the configuration package.
- */
-export interface KafkaClientSecurity {
-  protocol: 'PLAINTEXT' | 'SSL' | 'SASL_SSL';
-  sasl?: { mechanism: 'scram-sha-512' | 'scram-sha-256'; username?: string; password?: string };
-  ssl?: { caFile?: string; certFile?: string; keyFile?: string };
-}
+/** How clients authenticate to Kafka and check its certificates: `config.kafka.security`. */
+export type KafkaClientSecurity = KafkaSecurity;
 
 export const PLAINTEXT: KafkaClientSecurity = { protocol: 'PLAINTEXT' };
 
