@@ -2,6 +2,7 @@ export * from './core/bulletin-part.ts';
 export * from './core/china-time.ts';
 export * from './core/division-code.ts';
 export * from './core/envelope.ts';
+export * from './core/media-type.ts';
 export * from './core/event-type.ts';
 export * from './core/random.ts';
 export * from './core/raw-table.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dataSchemaUri, envelope } from './core/envelope.ts';
+import { ATTRIBUTE_NAME, dataSchemaUri, envelopeWithExtensions } from './core/envelope.ts';
 import type { EventTypeDefinition } from './core/event-type.ts';
 import { cloudEventType } from './registry.ts';
 
@@ -10,6 +10,8 @@ import { cloudEventType } from './registry.ts';
 
 const toJson = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' });
 const file = (document: object) => `${JSON.stringify(document, null, 2)}\n`;
+/** Extension attributes' names, which zod's catch-all cannot state: every attribute name matches. */
+const attributeNames = { propertyNames: { pattern: ATTRIBUTE_NAME.source } };
 
 /** The file name of the envelope's schema, in schemas/json/ (the one schema that is not a type's). */
 export const ENVELOPE_SCHEMA_FILE = 'envelope.schema.json';
@@ -19,7 +21,8 @@ export function renderEnvelopeSchema(): string {
   return file({
     $id: 'urn:govstats:schema:envelope',
     title: 'govstats CloudEvents envelope (any event type; data as its contract says)',
-    ...toJson(envelope),
+    ...toJson(envelopeWithExtensions),
+    ...attributeNames,
   });
 }
 
@@ -27,7 +30,7 @@ export function renderEnvelopeSchema(): string {
 export function renderJsonSchemas(eventType: EventTypeDefinition): Map<string, string> {
   const files = new Map<string, string>();
   for (const contract of eventType.versions) {
-    const schema = envelope.extend({
+    const schema = envelopeWithExtensions.extend({
       type: z.literal(cloudEventType(eventType, contract.version)),
       dataschema: z.literal(dataSchemaUri(eventType.name, contract.version)).optional(),
       data: contract.data,
@@ -38,6 +41,7 @@ export function renderJsonSchemas(eventType: EventTypeDefinition): Map<string, s
         $id: dataSchemaUri(eventType.name, contract.version),
         title: `${eventType.title.en} (${eventType.title.zh}), contract v${contract.version}`,
         ...toJson(schema),
+        ...attributeNames,
       }),
     );
   }

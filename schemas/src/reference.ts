@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { COMMON_COLUMNS } from './core/raw-table.ts';
 import type { EventTypeDefinition } from './core/event-type.ts';
 import type { Measure } from './core/rollup-spec.ts';
-import { envelope } from './core/envelope.ts';
+import { envelopeAttributes } from './core/envelope.ts';
 import { ENVELOPE_SCHEMA_FILE, renderJsonSchemas } from './json-schema.ts';
 import { cloudEventType } from './registry.ts';
 
@@ -146,21 +146,22 @@ export function renderTypeReference(type: EventTypeDefinition): string {
 }
 
 /** What each envelope attribute means (a new attribute fails to compile until it is described here). */
-const ENVELOPE_ATTRIBUTES: Record<keyof typeof envelope.shape, string> = {
+const ENVELOPE_ATTRIBUTES: Record<keyof typeof envelopeAttributes.shape, string> = {
   specversion: 'CloudEvents version',
   id: 'unique per event: a redelivered event is recognised by it and loaded once',
   source: 'the producing system',
   type: '`govstats.<type>.v<N>`: the event type and the version of its contract',
   time: 'when it happened, with an offset, from 2000 to 2100; rollups bucket by the day in Asia/Shanghai',
   subject: 'the 12-digit division code of the place it belongs to; the levels a type accepts are in its contract',
-  datacontenttype: 'structured JSON mode only: `application/json` if present',
+  datacontenttype:
+    'the media type of `data` if present: JSON (`application/json`, `text/json` or a `+json` type), with parameters such as `charset=utf-8` (UTF-8 only)',
   dataschema: "the contract version's schema id, `urn:govstats:schema:<type>:v<N>`",
   data: "the type's data, as its contract version says",
 };
 
 /** The reference of what every type shares (schemas/event-types.md); each type's own is its folder's README.md. */
 export function renderReference(): string {
-  const json = toJson(envelope) as { properties?: Record<string, JsonField>; required?: string[] };
+  const json = toJson(envelopeAttributes) as { properties?: Record<string, JsonField>; required?: string[] };
   const required = new Set(json.required ?? []);
   const attributes = Object.entries(ENVELOPE_ATTRIBUTES).map(([name, meaning]) => [
     code(name),
@@ -184,8 +185,17 @@ export function renderReference(): string {
     '',
     '## Envelope',
     '',
-    `Every event is a CloudEvents 1.0 envelope in structured JSON; no other attribute is accepted. JSON Schema: [${code(`json/${ENVELOPE_SCHEMA_FILE}`)}](json/${ENVELOPE_SCHEMA_FILE})`,
+    `Every event is a CloudEvents 1.0 envelope. JSON Schema: [${code(`json/${ENVELOPE_SCHEMA_FILE}`)}](json/${ENVELOPE_SCHEMA_FILE})`,
     "(a type's schemas narrow `type`, `dataschema` and `data` to one of its contract versions).",
+    '',
+    'On Kafka, both content modes of the CloudEvents Kafka protocol binding are read: structured (the event as JSON in the',
+    'value; `content-type: application/cloudevents+json`, which govstats producers set) and binary (attributes in `ce_<name>`',
+    'headers, `content-type` as `datacontenttype`, the value is `data`). A message with neither header is read as structured JSON.',
+    '',
+    'Extension attributes (any other lower-case name of letters and digits, such as `traceparent` and `tracestate` from',
+    "Distributed Tracing) are accepted — strings, 32-bit integers or booleans, at most 32 — and kept in the raw row's",
+    '`extensions`; ingest logs name the `traceparent` of an event it refuses. `data_base64` (binary data) is refused: data',
+    'must be JSON. Contracts stay strict: a field `data` does not declare is refused.',
     '',
     table(['attribute', 'type', 'required', 'meaning'], attributes),
     '',

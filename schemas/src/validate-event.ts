@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { levelOfCode } from './core/division-code.ts';
-import { envelope, eventTypeName, type Envelope } from './core/envelope.ts';
+import { envelope, eventTypeName, extensionAttributes, type Envelope } from './core/envelope.ts';
 import type { EventTypeDefinition } from './core/event-type.ts';
 import { cloudEventType, contractVersion, eventTypeByName } from './registry.ts';
 
@@ -24,6 +24,8 @@ export interface ValidEvent {
   eventType: EventTypeDefinition;
   version: number;
   event: Envelope;
+  /** Its extension attributes (e.g. `traceparent`), as text. */
+  extensions: Record<string, string>;
   columns: Record<string, unknown>;
 }
 
@@ -102,12 +104,21 @@ export function validateEvent(value: unknown): ValidationResult {
         data: item.data,
       });
       if (!result.ok) throw new Error(`the ${item.type} event it records as ${item.key} is refused: ${result.reason}: ${result.detail}`);
-      fed.push({ eventType: result.eventType, version: result.version, event: result.event, columns: result.columns }, ...result.fed);
+      fed.push(
+        {
+          eventType: result.eventType,
+          version: result.version,
+          event: result.event,
+          extensions: result.extensions,
+          columns: result.columns,
+        },
+        ...result.fed,
+      );
     }
   } catch (error) {
     return { ok: false, reason: 'invalid_data', detail: (error as Error).message, eventId, type: event.type, subject };
   }
-  return { ok: true, eventType, version: named.version, event: validated, columns, fed };
+  return { ok: true, eventType, version: named.version, event: validated, extensions: extensionAttributes(event), columns, fed };
 }
 
 /** `<event id>:<key>`, the event id shortened to a digest when the two would not fit an id. */

@@ -62,6 +62,27 @@ describe('contracts', () => {
     },
   );
 
+  it('accepts extension attributes as the CloudEvents spec writes them and keeps them as text', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const result = validateEvent(
+      envelopeFor('grid-visit', validData['grid-visit'], { traceparent, tracestate: 'congo=t61rcWkgMzE', sampled: true, priority: 3 }),
+    );
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+    if (!result.ok) return;
+    expect(result.extensions).toEqual({ traceparent, tracestate: 'congo=t61rcWkgMzE', sampled: 'true', priority: '3' });
+  });
+
+  it.each([
+    'application/json',
+    'application/json; charset=utf-8',
+    'Application/JSON;charset="UTF-8"',
+    'application/vnd.gov+json',
+    'text/json',
+  ])('accepts data of content type %s', (datacontenttype) => {
+    const result = validateEvent(envelopeFor('grid-visit', validData['grid-visit'], { datacontenttype }));
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+  });
+
   it.each([
     ['training-attendance', '411200000000', 'a city school'],
     ['training-attendance', '411224000000', 'a county party school'],
@@ -109,7 +130,53 @@ describe('contracts', () => {
       'unsupported_version',
       'v7',
     ],
-    ['an extra envelope attribute', envelopeFor('grid-visit', validData['grid-visit'], { extra: 1 }), 'invalid_envelope', 'extra'],
+    [
+      'an attribute name CloudEvents does not allow',
+      envelopeFor('grid-visit', validData['grid-visit'], { traceParent: 'x' }),
+      'invalid_envelope',
+      'traceParent: is not a CloudEvents attribute name',
+    ],
+    [
+      'binary data',
+      envelopeFor('grid-visit', undefined, { data_base64: 'eyJhIjoxfQ==' }),
+      'invalid_envelope',
+      'data_base64: binary data is not accepted',
+    ],
+    ['an extension that is a fraction', envelopeFor('grid-visit', validData['grid-visit'], { weight: 0.5 }), 'invalid_envelope', 'weight'],
+    [
+      'an extension that is an object',
+      envelopeFor('grid-visit', validData['grid-visit'], { trace: { id: 1 } }),
+      'invalid_envelope',
+      'trace',
+    ],
+    [
+      'more than 32 extensions',
+      envelopeFor('grid-visit', validData['grid-visit'], Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`x${i}`, 'v']))),
+      'invalid_envelope',
+      '33 extension attributes',
+    ],
+    [
+      'data that is not JSON by its content type',
+      envelopeFor('grid-visit', validData['grid-visit'], { datacontenttype: 'text/plain' }),
+      'invalid_envelope',
+      'text/plain is not JSON',
+    ],
+    [
+      'JSON in another encoding than UTF-8',
+      envelopeFor('grid-visit', validData['grid-visit'], { datacontenttype: 'application/json; charset=iso-8859-1' }),
+      'invalid_envelope',
+      'charset iso-8859-1 is not UTF-8',
+    ],
+    [
+      'a data field the contract does not declare, next to an extension',
+      envelopeFor(
+        'grid-visit',
+        { ...validData['grid-visit'], note: 'x' },
+        { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+      ),
+      'invalid_data',
+      'note',
+    ],
     [
       'a zero-minute visit',
       envelopeFor('grid-visit', { ...validData['grid-visit'], duration_minutes: 0 }),
@@ -200,6 +267,13 @@ describe('grid-visit contract v2 next to v1', () => {
       { category: 'gas', handled: false },
     ],
   };
+
+  it('keeps the extensions on the events a visit records', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const result = validateEvent(envelopeFor('grid-visit', v2, { type: 'govstats.grid-visit.v2', traceparent }));
+    if (!result.ok) throw new Error(result.detail);
+    expect(result.fed.map((f) => f.extensions)).toEqual([{ traceparent }, { traceparent }, { traceparent }]);
+  });
 
   it('maps itemised hazards and start/end times onto the v1 columns', () => {
     const result = validateEvent(envelopeFor('grid-visit', v2, { type: 'govstats.grid-visit.v2' }));

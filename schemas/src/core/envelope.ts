@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { placeCode } from './division-code.ts';
+import { notJsonText } from './media-type.ts';
 
 /**
- * The CloudEvents 1.0 envelope every govstats event travels in (structured JSON mode).
+ * The CloudEvents 1.0 envelope every govstats event travels in (as JSON: the structured content
+ * mode; ingest turns the binary mode's headers into the same attributes first).
  * `type` names the event type and contract version (`govstats.<type>.v<N>`), `subject` is the
  * place it belongs to (a village or community, or a township, county or city for activity above
  * the village), `time` is when it happened (not when it was sent).
@@ -19,25 +21,81 @@ export const eventTime = z.iso.datetime({ offset: true, precision: undefined }).
   return ms >= EARLIEST_EVENT_TIME && ms < LATEST_EVENT_TIME;
 }, 'must be between 2000-01-01 and 2100-01-01');
 
-export const envelope = z
-  .object({
-    specversion: z.literal('1.0'),
-    id: z
-      .string()
-      .min(1)
-      .max(128)
-      .regex(/^[A-Za-z0-9._:-]+$/, 'may contain only letters, digits and . _ : -'),
-    source: z.string().min(1).max(256),
-    type: z.string().regex(EVENT_TYPE_PATTERN, 'must look like govstats.<event-type>.v<version>'),
-    time: eventTime,
-    subject: placeCode,
-    datacontenttype: z.literal('application/json').optional(),
-    dataschema: z.string().max(256).optional(),
-    data: z.unknown(),
-  })
-  .strict();
+/** The context attributes govstats reads; anything else is an extension attribute. */
+export const envelopeAttributes = z.object({
+  specversion: z.literal('1.0'),
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9._:-]+$/, 'may contain only letters, digits and . _ : -'),
+  source: z.string().min(1).max(256),
+  type: z.string().regex(EVENT_TYPE_PATTERN, 'must look like govstats.<event-type>.v<version>'),
+  time: eventTime,
+  subject: placeCode,
+  datacontenttype: z
+    .string()
+    .max(256)
+    .superRefine((value, ctx) => {
+      const problem = notJsonText(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
+  dataschema: z.string().max(256).optional(),
+  data: z.unknown(),
+});
 
-export type Envelope<Data = unknown> = Omit<z.infer<typeof envelope>, 'data'> & { data: Data };
+/** CloudEvents: attribute names are lower-case ASCII letters and digits (the spec asks for at most 20; longer ones are kept too). */
+export const ATTRIBUTE_NAME = /^[a-z0-9]{1,64}$/;
+const MAX_EXTENSIONS = 32;
+/** W3C Trace Context limits `tracestate` to 512 characters; nothing an extension carries needs more than this. */
+const MAX_EXTENSION_CHARS = 2048;
+
+/** An extension value in the JSON format: a String, an Integer (32-bit) or a Boolean. */
+const extensionValue = z.union([
+  z.string().max(MAX_EXTENSION_CHARS),
+  z
+    .number()
+    .int()
+    .min(-(2 ** 31))
+    .max(2 ** 31 - 1),
+  z.boolean(),
+]);
+
+const KNOWN_ATTRIBUTES = new Set(Object.keys(envelopeAttributes.shape));
+
+/**
+ * The envelope as the spec writes it: the attributes above, plus extension attributes (such as
+ * `traceparent` from Distributed Tracing), kept with the event. `data` is checked by the contract.
+ */
+export const envelopeWithExtensions = envelopeAttributes.catchall(extensionValue);
+
+/** The envelope, with the rules on extension names a catch-all cannot state. */
+export const envelope = envelopeWithExtensions.superRefine((value, ctx) => {
+  const extensions = Object.keys(value).filter((name) => !KNOWN_ATTRIBUTES.has(name));
+  for (const name of extensions) {
+    if (name === 'data_base64') {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'binary data is not accepted: event data must be JSON, in data' });
+    } else if (!ATTRIBUTE_NAME.test(name)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'is not a CloudEvents attribute name (lower-case letters and digits only)' });
+    }
+  }
+  if (extensions.length > MAX_EXTENSIONS) {
+    ctx.addIssue({ code: 'custom', message: `${extensions.length} extension attributes; at most ${MAX_EXTENSIONS} are accepted` });
+  }
+});
+
+/** The extension attributes of a valid envelope, as text (how the raw tables keep them). */
+export function extensionAttributes(event: object): Record<string, string> {
+  const extensions: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event)) {
+    if (!KNOWN_ATTRIBUTES.has(name)) extensions[name] = String(value);
+  }
+  return extensions;
+}
+
+/** The attributes govstats reads; extension attributes travel along unseen (extensionAttributes reads them). */
+export type Envelope<Data = unknown> = Omit<z.infer<typeof envelopeAttributes>, 'data'> & { data: Data };
 
 export function eventTypeName(type: string): { name: string; version: number } | undefined {
   const match = EVENT_TYPE_PATTERN.exec(type);

@@ -16,7 +16,7 @@ export interface RawTableSpec {
   name: string;
   columns: ColumnSpec[];
   /**
-   * A new type sets this to the number of the latest per-type migration (6 today:
+   * A new type sets this to the number of the latest per-type migration (7 today:
    * LATEST_TYPE_MIGRATION in packages/warehouse/src/schema/event-type-tables.ts) and never changes
    * it. Its first migration, `<type>/0006_baseline`, then creates the raw table, rollups and views
    * as the older types have them after that migration; later per-type migrations apply on top, and
@@ -57,6 +57,12 @@ export const COMMON_COLUMNS: ColumnSpec[] = [
     description: "end of the writer's lease on its partition: the table refuses rows arriving later (a member that lost its partition)",
     since: 6,
     defaultForOlderRows: "toDateTime64('2299-12-31 00:00:00', 3, 'UTC')",
+  },
+  {
+    name: 'extensions',
+    type: 'Map(LowCardinality(String), String)',
+    description: 'CloudEvents extension attributes the event carried (e.g. traceparent), as text',
+    since: 7,
   },
 ];
 

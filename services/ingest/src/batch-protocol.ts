@@ -54,6 +54,7 @@ export function storeRefusals(rejected: StoreRejection[]): Refusal[] {
     eventId: event.eventId,
     eventType: `govstats.${event.eventType.name}.v${String(event.row.contract_version)}`,
     subject: String(event.row.original_code),
+    ...(event.trace && { trace: event.trace }),
   }));
 }
 

@@ -3,6 +3,8 @@ import type { KafkaSink, OutgoingMessage, SourceBatch, SourceMessage } from '@go
 import { createLogger } from '@govstats/log';
 import type { RejectionReason } from '@govstats/schemas';
 import { insertRows, type Store } from '@govstats/store';
+import { bindingHeaders, bindingHeadersText } from './cloudevents-binding.ts';
+import type { TraceFields } from './trace-context.ts';
 
 const log = createLogger('dead-letters');
 
@@ -15,6 +17,8 @@ export interface Refusal {
   eventType: string;
   /** The event's subject when it had a 12-digit one, else ''. */
   subject: string;
+  /** Its W3C trace context, when it carried one. */
+  trace?: TraceFields;
 }
 
 /** Header `govstats dlq replay` puts on a replayed copy: `topic/partition/offset` of the message first refused. */
@@ -79,6 +83,7 @@ export async function deadLetter(
         event_type: eventType,
         payload_base64: (message.value ?? Buffer.alloc(0)).toString('base64'),
         payload_bytes: message.value?.length ?? 0,
+        binding_headers: bindingHeadersText(message),
         subject,
         origin_topic: origin.topic,
         origin_partition: origin.partition,
@@ -87,6 +92,21 @@ export async function deadLetter(
     }),
     { deduplicationToken: `dlq:${batch.topic}:${batch.partition}:${createHash('sha256').update(offsets).digest('hex')}` },
   );
+  logRefusals(batch, refusals);
+}
+
+/** Refusals logged one per line, with their trace context, up to this many per batch (a flood gets a count). */
+const LOGGED_REFUSALS_PER_BATCH = 100;
+
+function logRefusals(batch: SourceBatch, refusals: Refusal[]): void {
+  for (const { message, reason, eventId, eventType, trace } of refusals.slice(0, LOGGED_REFUSALS_PER_BATCH)) {
+    log.info(
+      { topic: batch.topic, partition: batch.partition, offset: message.offset, reason, eventId, eventType, ...trace },
+      'event dead-lettered',
+    );
+  }
+  const unlogged = refusals.length - LOGGED_REFUSALS_PER_BATCH;
+  if (unlogged > 0) log.info({ topic: batch.topic, partition: batch.partition, unlogged }, 'more events dead-lettered in this batch');
 }
 
 function dlqCopy(batch: SourceBatch, { message, reason, detail, subject }: Refusal): OutgoingMessage {
@@ -95,6 +115,7 @@ function dlqCopy(batch: SourceBatch, { message, reason, detail, subject }: Refus
     key: message.key ? message.key.toString('utf8') : null,
     value: message.value ?? Buffer.alloc(0),
     headers: {
+      ...bindingHeaders(message),
       'govstats-reason': reason,
       'govstats-detail': detail.slice(0, 1000),
       'govstats-subject': subject,

@@ -1,5 +1,7 @@
 import { validateEvent, type EventTypeDefinition, type RejectionReason, type ValidEvent } from '@govstats/schemas';
 import type { SourceMessage } from '@govstats/kafka';
+import { readCloudEvent } from './cloudevents-binding.ts';
+import { traceFields, type TraceFields } from './trace-context.ts';
 
 /** Where an event with a given subject counts: the catalogue's answer, or the one recorded with a batch's intent. */
 export interface PlaceLookup {
@@ -24,13 +26,22 @@ export interface DecodedRow {
   eventId: string;
   occurredAt: number;
   row: Record<string, unknown>;
+  /** Its W3C trace context, when it carried one. */
+  trace?: TraceFields;
 }
 
 export type Decoded =
   | (DecodedRow & { ok: true; /** Rows of the events of other types it records, loaded with it. */ fed: DecodedRow[] })
-  | { ok: false; reason: RejectionReason; detail: string; eventId: string; eventType: string; subject: string };
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+  | {
+      ok: false;
+      reason: RejectionReason;
+      detail: string;
+      eventId: string;
+      eventType: string;
+      subject: string;
+      /** The event's trace context, when it carried a well-formed one: logged with the refusal. */
+      trace?: TraceFields;
+    };
 
 /** A batch decodes every message with the same clock reading: format it once, not per event. */
 let formattedNow = { at: Number.NaN, iso: '' };
@@ -44,27 +55,24 @@ function isoTime(now: number): string {
  * This is where every incoming event is checked; nothing here throws on bad input.
  */
 export function decodeMessage(message: SourceMessage, context: DecodeContext): Decoded {
-  const refuse = (reason: RejectionReason, detail: string, eventId = '', eventType = '', subject = ''): Decoded => ({
+  const refuse = (reason: RejectionReason, detail: string, eventId = '', eventType = '', subject = '', trace?: TraceFields): Decoded => ({
     ok: false,
     reason,
     detail,
     eventId,
     eventType,
     subject,
+    ...(trace && { trace }),
   });
-  const bytes = message.value;
-  if (bytes === null || bytes.length === 0) return refuse('unparseable', 'empty message (no value)');
-  if (bytes.length > context.maxEventBytes) {
-    return refuse('oversized', `${bytes.length} bytes, more than the ${context.maxEventBytes} accepted for one event`);
+  const bytes = message.value?.length ?? 0;
+  if (bytes > context.maxEventBytes) {
+    return refuse('oversized', `${bytes} bytes, more than the ${context.maxEventBytes} accepted for one event`);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(utf8.decode(bytes));
-  } catch (error) {
-    return refuse('unparseable', `not UTF-8 JSON: ${(error as Error).message}`);
-  }
-  const result = validateEvent(value);
-  if (!result.ok) return refuse(result.reason, result.detail, result.eventId, result.type, result.subject);
+  const read = readCloudEvent(message);
+  if (!read.ok) return refuse(read.reason, read.detail);
+  const trace = traceFields(read.value);
+  const result = validateEvent(read.value);
+  if (!result.ok) return refuse(result.reason, result.detail, result.eventId, result.type, result.subject, trace);
   const { event, eventType } = result;
   if (context.topicType && context.topicType !== eventType) {
     return refuse(
@@ -73,6 +81,7 @@ export function decodeMessage(message: SourceMessage, context: DecodeContext): D
       event.id,
       event.type,
       event.subject,
+      trace,
     );
   }
   const place = context.places.resolve(event.subject);
@@ -83,15 +92,18 @@ export function decodeMessage(message: SourceMessage, context: DecodeContext): D
       event.id,
       event.type,
       event.subject,
+      trace,
     );
   }
   const occurredAt = Date.parse(event.time);
   if (occurredAt > context.now + context.futureToleranceMs) {
-    return refuse('future_time', `time ${event.time} is in the future`, event.id, event.type, event.subject);
+    return refuse('future_time', `time ${event.time} is in the future`, event.id, event.type, event.subject, trace);
   }
   const rowOf = (valid: ValidEvent): DecodedRow => {
     const at = Date.parse(valid.event.time);
+    const rowTrace = traceFields(valid.extensions);
     return {
+      ...(rowTrace && { trace: rowTrace }),
       eventType: valid.eventType,
       eventId: valid.event.id,
       occurredAt: at,
@@ -107,6 +119,7 @@ export function decodeMessage(message: SourceMessage, context: DecodeContext): D
         kafka_topic: context.topic,
         kafka_partition: context.partition,
         kafka_offset: message.offset,
+        extensions: valid.extensions,
         ...valid.columns,
       },
     };

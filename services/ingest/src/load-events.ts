@@ -3,6 +3,7 @@ import { chinaDate, rawColumnNames, type EventTypeDefinition } from '@govstats/s
 import type { SourceMessage, WriteLease } from '@govstats/kafka';
 import { classifyStoreError, insertRows, queryRows, type Store, type StoreErrorInfo } from '@govstats/store';
 import { settingsClause, type QuerySettings } from '@govstats/warehouse';
+import type { TraceFields } from './trace-context.ts';
 
 /** Settings for the two kinds of writes a batch makes: empty on a single node, quorum and foreground inserts on a cluster. */
 export interface LoadSettings {
@@ -22,6 +23,8 @@ export interface AcceptedEvent {
   message: SourceMessage;
   /** Id of the event that recorded this one (see FedEvent): loaded with it, not counted as a message. */
   fedBy?: string;
+  /** Its W3C trace context, when it carried one: logged if the store refuses it. */
+  trace?: TraceFields;
 }
 
 /** Events of their own, as messages count them; events recorded inside them are loaded with them. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SourceMessage } from '@govstats/kafka';
 import type { RejectionReason } from '@govstats/schemas';
 import { decodeMessage, type DecodeContext, type Decoded } from '../src/decode-message.ts';
 import {
@@ -103,5 +104,81 @@ describe('decoding one Kafka message', () => {
 
   it('judges a sale on its own topic', () => {
     accepted(decodeMessage(message(1, sale('s-3')), context({ topic: SALE_TOPIC, topicType: eventType('cooperative-sale') })));
+  });
+});
+
+describe('the CloudEvents Kafka binding', () => {
+  const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+  /** The same event in the binary content mode: attributes in ce_* headers, data as the value. */
+  function binary(event: Record<string, unknown>, extraHeaders: SourceMessage['headers'] = {}): SourceMessage {
+    const { data, datacontenttype, ...attributes } = event;
+    const headers: SourceMessage['headers'] = Object.fromEntries(
+      Object.entries(attributes)
+        .filter(([, value]) => value !== undefined)
+        .map(([name, value]) => [`ce_${name}`, Buffer.from(String(value))]),
+    );
+    if (datacontenttype !== undefined) headers['content-type'] = String(datacontenttype);
+    return message(7, data, { ...headers, ...extraHeaders });
+  }
+
+  it('loads an event in the binary content mode as the same row as in the structured mode', () => {
+    const structured = accepted(decodeMessage(message(7, gridVisit('gv-b1')), context()));
+    const fromHeaders = accepted(decodeMessage(binary({ ...gridVisit('gv-b1'), datacontenttype: 'application/json' }), context()));
+    expect(fromHeaders.row).toEqual(structured.row);
+    expect(fromHeaders.row['extensions']).toEqual({});
+  });
+
+  it('keeps extension attributes of either mode in the row, and the trace context with the event', () => {
+    const viaHeaders = accepted(decodeMessage(binary({ ...gridVisit('gv-b2'), traceparent, tenant: 'sanmenxia' }), context()));
+    expect(viaHeaders.row['extensions']).toEqual({ traceparent, tenant: 'sanmenxia' });
+    expect(viaHeaders.trace).toEqual({ traceparent, trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00f067aa0ba902b7' });
+    const structured = message(8, gridVisit('gv-b3', { traceparent }), { 'content-type': 'application/cloudevents+json; charset=UTF-8' });
+    expect(accepted(decodeMessage(structured, context())).row['extensions']).toEqual({ traceparent });
+  });
+
+  it('reads data of a JSON content type with parameters', () => {
+    accepted(decodeMessage(binary({ ...gridVisit('gv-b4'), datacontenttype: 'application/json; charset=utf-8' }), context()));
+    accepted(decodeMessage(message(1, gridVisit('gv-b5', { datacontenttype: 'application/json; charset=utf-8' })), context()));
+  });
+
+  it.each([
+    ['another event format', message(1, gridVisit('gv-c1'), { 'content-type': 'application/cloudevents+avro' }), 'unparseable', 'avro'],
+    [
+      'structured JSON in another encoding',
+      message(1, gridVisit('gv-c2'), { 'content-type': 'application/cloudevents+json; charset=utf-16' }),
+      'unparseable',
+      'utf-16',
+    ],
+    [
+      'binary data that is not JSON',
+      binary({ ...gridVisit('gv-c3'), data: 'plain words', datacontenttype: 'text/plain' }),
+      'invalid_envelope',
+      'text/plain',
+    ],
+    [
+      'a binary value that is not JSON',
+      binary({ ...gridVisit('gv-c4'), data: Buffer.from('{"grid_id":') }),
+      'unparseable',
+      'data (the message value)',
+    ],
+    [
+      'an attribute header sent twice',
+      binary(gridVisit('gv-c5'), { ce_subject: [Buffer.from('411224104201'), Buffer.from('411224104202')] }),
+      'invalid_envelope',
+      'ce_subject appears 2 times',
+    ],
+    ['a binary event without its id', binary(gridVisit('gv-c6', { id: undefined })), 'invalid_envelope', 'id'],
+  ])('refuses %s', (_what, msg, reason, mentions) => {
+    const decoded = refused(decodeMessage(msg, context()));
+    expect(decoded.reason).toBe(reason);
+    expect(decoded.detail).toContain(mentions);
+  });
+
+  it('names the trace context of an event it refuses, and ignores a malformed one', () => {
+    const refusedEvent = refused(decodeMessage(message(1, gridVisit('gv-t1', { traceparent, data: { grid_id: 'G01' } })), context()));
+    expect(refusedEvent.trace?.trace_id).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    const malformed = refused(decodeMessage(message(1, gridVisit('gv-t2', { traceparent: 'not-a-trace', data: {} })), context()));
+    expect(malformed.trace).toBeUndefined();
   });
 });

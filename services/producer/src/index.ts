@@ -1,6 +1,6 @@
 export { toEnvelope, type EventRecord } from './envelope.ts';
-export { publishFile, publishLines, type PublishReport, type PublishOptions } from './publish-file.ts';
-export { routeLine } from './route.ts';
+export { STRUCTURED_CONTENT_TYPE, publishFile, publishLines, type PublishReport, type PublishOptions } from './publish-file.ts';
+export { routeAttributes, routeLine } from './route.ts';
 export { loadScenario, scenarioSchema, TARGET_MEASURES, type Scenario, type Target } from './scenario/scenario-file.ts';
 export { ScenarioConflict, targetLabel } from '@govstats/schemas';
 export { prepareScenario, type PreparedScenario } from './scenario/generate-scenario.ts';

@@ -20,6 +20,10 @@ export interface PublishOptions {
 
 const CHUNK = 2_000;
 
+/** CloudEvents Kafka binding, structured content mode: the value is the whole event as JSON. */
+export const STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json';
+const STRUCTURED_HEADERS = { 'content-type': STRUCTURED_CONTENT_TYPE };
+
 /**
  * Publishes NDJSON lines of envelopes a chunk at a time, so a stream of any length goes out with
  * bounded memory. Counts only what the broker acknowledged.
@@ -55,7 +59,7 @@ export async function publishLines(
     report.lines++;
     const route = routeLine(line, options.topics);
     const queue = pending.get(route.topic) ?? [];
-    queue.push({ key: route.key, value: line });
+    queue.push({ key: route.key, value: line, headers: STRUCTURED_HEADERS });
     pending.set(route.topic, queue);
     if (++buffered >= chunk) await flush();
   }

@@ -18,8 +18,13 @@ export function routeLine(line: string, topics: Topics): Route {
   } catch {
     return { topic: topics.unrouted, key: null };
   }
-  const key = typeof parsed?.subject === 'string' ? parsed.subject.slice(0, 64) : null;
-  const named = typeof parsed?.type === 'string' ? eventTypeName(parsed.type) : undefined;
+  return routeAttributes(parsed?.type, parsed?.subject, topics);
+}
+
+/** The same judgement from the `type` and `subject` attributes, wherever they were read (a binary-mode event's headers). */
+export function routeAttributes(type: unknown, subject: unknown, topics: Topics): Route {
+  const key = typeof subject === 'string' ? subject.slice(0, 64) : null;
+  const named = typeof type === 'string' ? eventTypeName(type) : undefined;
   const eventType = named ? eventTypeByName(named.name) : undefined;
   return { topic: eventType ? topics.forEventType(eventType.name) : topics.unrouted, key };
 }

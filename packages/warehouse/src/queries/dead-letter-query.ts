@@ -34,6 +34,8 @@ export interface OpenDeadLetter {
   attempts: number;
   lastRefusedAt: string;
   payloadBase64: string;
+  /** Its CloudEvents headers (content-type, ce_*): a binary-mode event's attributes. */
+  bindingHeaders: Record<string, string>;
 }
 
 /**
@@ -44,6 +46,7 @@ export interface OpenDeadLetter {
 export const DEAD_LETTERS_BY_ORIGIN = `SELECT origin_topic, origin_partition, origin_offset,
     argMax(reason, dead_lettered_at) AS reason, argMax(detail, dead_lettered_at) AS detail, argMax(kafka_key, dead_lettered_at) AS kafka_key,
     argMax(event_id, dead_lettered_at) AS event_id, argMax(payload_base64, dead_lettered_at) AS payload_base64,
+    argMax(binding_headers, dead_lettered_at) AS binding_headers,
     count() AS attempts, min(dead_lettered_at) AS first_refused_at, max(dead_lettered_at) AS last_refused_at,
     argMinIf(refused_place, dead_lettered_at, refused_place != '') AS place,
     (origin_topic, origin_partition, origin_offset) IN (SELECT origin_topic, origin_partition, origin_offset FROM dead_letter_resolutions) AS resolved
@@ -61,7 +64,7 @@ export async function openDeadLetters(
   store: Store,
   options: { reason?: string; since?: string; limit?: number } = {},
 ): Promise<OpenDeadLetter[]> {
-  const rows = await queryRows<Record<string, string | number>>(
+  const rows = await queryRows<Record<string, string | number> & { binding_headers: Record<string, string> }>(
     store.client,
     `SELECT * FROM (${DEAD_LETTERS_BY_ORIGIN})
 WHERE NOT resolved AND ({reason:String} = '' OR reason = {reason:String}) AND last_refused_at >= parseDateTime64BestEffort({since:String}, 3, 'UTC')
@@ -78,6 +81,7 @@ LIMIT {limit:UInt32}`,
     attempts: Number(r.attempts),
     lastRefusedAt: String(r.last_refused_at),
     payloadBase64: String(r.payload_base64),
+    bindingHeaders: r.binding_headers,
   }));
 }
 

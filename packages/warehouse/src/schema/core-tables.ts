@@ -188,5 +188,15 @@ ORDER BY (origin_topic, origin_partition, origin_offset)`,
 ORDER BY (city_code, period, revision)`,
       ],
     },
+    {
+      // A binary-mode CloudEvent keeps its attributes in headers, not in the payload: without them
+      // a dead letter could not be read again or replayed.
+      id: '0010_dead_letter_binding_headers',
+      description: "dead letters: the refused message's CloudEvents headers (content-type, ce_*)",
+      statements: [
+        `ALTER TABLE dead_letters${cluster}
+  ADD COLUMN IF NOT EXISTS binding_headers Map(String, String) COMMENT 'the refused message''s CloudEvents Kafka binding headers (content-type, ce_*): with the payload, the whole event of a binary-mode message'`,
+      ],
+    },
   ];
 }

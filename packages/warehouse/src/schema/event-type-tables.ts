@@ -1,4 +1,4 @@
-import { CHINA_TIME_ZONE, COMMON_COLUMNS, ROLLUP_LEVELS, columnsAt, type EventTypeDefinition } from '@govstats/schemas';
+import { CHINA_TIME_ZONE, COMMON_COLUMNS, ROLLUP_LEVELS, columnsAt, type ColumnSpec, type EventTypeDefinition } from '@govstats/schemas';
 import { dedupSettings, engine, onCluster, quoteString, type DdlOptions } from './ddl-options.ts';
 import { LEVEL_FANOUT } from './levels.ts';
 import { measureSelectList, stateColumn, stateExpr, stateType } from './measure-sql.ts';
@@ -89,6 +89,12 @@ ${grainAggregateSql(type, grain, raw, 5)}`,
   ];
 }
 
+function commonColumn(name: string): ColumnSpec {
+  const column = COMMON_COLUMNS.find((c) => c.name === name);
+  if (!column) throw new Error(`no common raw column ${name}`);
+  return column;
+}
+
 /** A per-type migration and its number: the `since` of the columns and measures it added. */
 interface NumberedMigration {
   number: number;
@@ -99,7 +105,7 @@ interface NumberedMigration {
  * Number of the latest per-type migration: the shape a new type's `baseline` names (raw-table.ts).
  * Adding a per-type migration raises it; baseline.ts must then render the shape it leaves.
  */
-export const LATEST_TYPE_MIGRATION = 6;
+export const LATEST_TYPE_MIGRATION = 7;
 
 /**
  * Everything an event type needs in ClickHouse, rendered from its definition. A type without a
@@ -237,6 +243,17 @@ SELECT event_id, '${type.name}' AS event_type, ingested_at FROM ${raw}`;
           `ALTER TABLE ${raw}${cluster} ${writeLeaseConstraintSql()}`,
           `INSERT INTO event_ledger (event_id, source, event_type, ingested_at) SELECT event_id, source, '${type.name}', min(ingested_at) FROM ${raw} GROUP BY event_id, source`,
           `ALTER TABLE event_ledger${cluster} DELETE WHERE event_type = '${type.name}' AND source = '' SETTINGS mutations_sync = 2`,
+        ],
+      },
+    },
+    {
+      number: 7,
+      migration: {
+        // Envelopes follow the CloudEvents spec: extension attributes are accepted and kept. Older rows get an empty map.
+        id: `${type.name}/0007_cloudevents_extensions`,
+        description: `${type.title.en}: raw rows keep the event's CloudEvents extension attributes`,
+        statements: [
+          `ALTER TABLE ${raw}${cluster} ADD COLUMN IF NOT EXISTS ${rawColumnDdl(commonColumn('extensions'))} AFTER write_deadline`,
         ],
       },
     },

@@ -148,6 +148,11 @@ CREATE TABLE IF NOT EXISTS bulletins ON CLUSTER govstats_every_node (
 ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/{table}', '{replica}')
 ORDER BY (city_code, period, revision);
 
+-- 0010_dead_letter_binding_headers
+ALTER TABLE dead_letters ON CLUSTER govstats_every_node
+  ADD COLUMN IF NOT EXISTS binding_headers Map(String, String) COMMENT 'the refused message''s CloudEvents Kafka binding headers (content-type, ce_*): with the payload, the whole event of a binary-mode message'
+SETTINGS alter_sync = 2;
+
 -- grid-visit/0001_tables
 CREATE TABLE IF NOT EXISTS grid_visits_local ON CLUSTER govstats (
   event_id String COMMENT 'CloudEvents id, unique per event',
@@ -1018,6 +1023,13 @@ ENGINE = Distributed('govstats', currentDatabase(), 'grid_visits_local', cityHas
 INSERT INTO event_ledger (event_id, source, event_type, ingested_at) SELECT event_id, source, 'grid-visit', min(ingested_at) FROM grid_visits GROUP BY event_id, source;
 
 ALTER TABLE event_ledger ON CLUSTER govstats_every_node DELETE WHERE event_type = 'grid-visit' AND source = '' SETTINGS mutations_sync = 2, alter_sync = 2;
+
+-- grid-visit/0007_cloudevents_extensions
+ALTER TABLE grid_visits_local ON CLUSTER govstats ADD COLUMN IF NOT EXISTS extensions Map(LowCardinality(String), String) COMMENT 'CloudEvents extension attributes the event carried (e.g. traceparent), as text' AFTER write_deadline
+SETTINGS alter_sync = 2;
+
+CREATE OR REPLACE TABLE grid_visits ON CLUSTER govstats AS grid_visits_local
+ENGINE = Distributed('govstats', currentDatabase(), 'grid_visits_local', cityHash64(village_code));
 
 -- grid-visit/views (repeatable)
 CREATE OR REPLACE VIEW grid_visit_daily ON CLUSTER govstats AS

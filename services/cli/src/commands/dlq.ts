@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '@govstats/config';
-import { REPLAY_HEADER } from '@govstats/ingest';
+import { REPLAY_HEADER, contentMode } from '@govstats/ingest';
 import { createKafkaSink, type OutgoingMessage } from '@govstats/kafka';
-import { routeLine } from '@govstats/producer';
+import { routeAttributes, routeLine } from '@govstats/producer';
 import { parseChinaTime } from '@govstats/schemas';
 import { deadLetterSummary, listDeadLetters, openDeadLetters, type OpenDeadLetter } from '@govstats/warehouse';
 import { renderTable } from '../output/table.ts';
@@ -97,11 +97,16 @@ export function replayMessages(cfg: Config, open: OpenDeadLetter[]): Map<string,
   const byTopic = new Map<string, OutgoingMessage[]>();
   for (const d of open) {
     const value = Buffer.from(d.payloadBase64, 'base64');
-    const route = routeLine(value.toString('utf8'), cfg.topics);
+    // A binary-mode event's attributes are its headers, sent again with it.
+    const headers = d.bindingHeaders;
+    const route =
+      contentMode(headers['content-type'], headers['ce_specversion'] !== undefined) === 'binary'
+        ? routeAttributes(headers['ce_type'], headers['ce_subject'], cfg.topics)
+        : routeLine(value.toString('utf8'), cfg.topics);
     const message: OutgoingMessage = {
       key: d.key || route.key,
       value,
-      headers: { [REPLAY_HEADER]: `${d.origin.topic}/${d.origin.partition}/${d.origin.offset}` },
+      headers: { ...headers, [REPLAY_HEADER]: `${d.origin.topic}/${d.origin.partition}/${d.origin.offset}` },
     };
     byTopic.set(route.topic, [...(byTopic.get(route.topic) ?? []), message]);
   }
