@@ -11,4 +11,5 @@ export {
   type SourceBatch,
   type SourceMessage,
 } from './source.ts';
+export { GroupActiveError, rewindGroup, type PartitionRewind } from './rewind-group.ts';
 export { createWriteLease, type LeaseTiming, type WriteLease } from './write-lease.ts';

@@ -6,7 +6,7 @@ import { classifyStoreError, type Store } from '@govstats/store';
 import { messageDigest, recordedPlaces, recordingPlaces, type BatchFacts } from './batch-facts.ts';
 import type { Refusal } from './dead-letters.ts';
 import { decodeMessage, type DecodeContext, type PlaceLookup } from './decode-message.ts';
-import { readIntent, recordIntent, type Intent, type IntentKey } from './intents.ts';
+import { batchFinished, readIntent, recordIntent, type Intent, type IntentKey } from './intents.ts';
 import { LeaseExpiredError, findLoaded, planLoad, type AcceptedEvent, type LoadPlan, type LoadSettings } from './load-events.ts';
 import { RangeBuffer } from './range-buffer.ts';
 
@@ -174,6 +174,13 @@ export function createBatchPlanner({ config, store, topics, writes, clock, place
         ranges.keep(batch);
         return { fetchFrom: decision.fetchFrom };
       case 'replay':
+        if (intent && (await batchFinished(store, key, intent, writes.bookkeeping))) {
+          log.info(
+            { ...key, last: intent.last },
+            're-reading a batch loaded before (offsets moved back): planning it afresh against the ledger',
+          );
+          break;
+        }
         // Intents written before facts were recorded replay with today's facts, as they always did.
         return decision.facts ? planFromFacts(decision.batch, decision.facts) : await planAfresh(decision.batch);
       case 'afresh':
