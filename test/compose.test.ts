@@ -246,7 +246,7 @@ describe('docker-compose.yml', () => {
       inProfile(undefined)
         .map(([name]) => name)
         .sort(),
-    ).toEqual(['bulletin', 'clickhouse', 'ingest', 'kafka-1', 'kafka-2', 'kafka-3', 'migrate']);
+    ).toEqual(['bulletin', 'clickhouse', 'grafana', 'ingest', 'kafka-1', 'kafka-2', 'kafka-3', 'migrate', 'prometheus']);
     expect(
       inProfile('cluster')
         .map(([name]) => name)
@@ -661,8 +661,8 @@ describe('docker-compose.yml: the `cluster` profile', () => {
 
   it('gives every long-running service a healthcheck', () => {
     for (const [name, svc] of inProfile('cluster')) {
-      // The one-shot migrate has nothing to probe; bulletin serves no health endpoint.
-      if (svc.restart === 'no' || name === 'bulletin-cluster') continue;
+      // The one-shot migrate has nothing to probe.
+      if (svc.restart === 'no') continue;
       expect(hasHealthcheck(svc), `${name} has a healthcheck`).toBe(true);
     }
   });
@@ -739,5 +739,154 @@ describe('docker-compose.yml: the `cluster` profile', () => {
       expect(keeperNodes.sort(), `${name} <zookeeper>`).toEqual([...clientPorts].map(([keeper, port]) => `${keeper}:${port}`).sort());
       for (const [keeper] of keepers) expect(dependenciesOf(svc)[keeper], `${name} waits for ${keeper}`).toBe('service_healthy');
     }
+  });
+});
+
+describe('docker-compose.yml: Prometheus and Grafana', () => {
+  const commandOf = (svc: Service) => [svc.command ?? []].flat()[0];
+  /** The long-running app services that serve /metrics, with the port packages/config gives them. */
+  const metricsServices = appServices
+    .filter(([, svc]) => commandOf(svc) === 'ingest' || commandOf(svc) === 'bulletin')
+    .map(([name, svc]) => {
+      const config = loadConfig(withStandInSecrets(environmentOf(svc)));
+      const endpoint =
+        commandOf(svc) === 'ingest'
+          ? config.ingest
+          : { metricsPort: config.bulletin.metricsPort, metricsHost: config.bulletin.metricsHost };
+      return { name, svc, port: endpoint.metricsPort, host: endpoint.metricsHost };
+    });
+  const prometheus = service('prometheus');
+  const grafana = service('grafana');
+  const readYaml = (file: string) => parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+
+  interface ScrapeConfig {
+    job_name: string;
+    dns_sd_configs?: Array<{ names: string[]; type?: string; port: number }>;
+    static_configs?: Array<{ targets: string[] }>;
+  }
+  const prometheusConfigFile = mountedFile(prometheus, '/etc/prometheus/prometheus.yml');
+  const prometheusConfig = readYaml(prometheusConfigFile ?? '/nonexistent') as { rule_files?: string[]; scrape_configs: ScrapeConfig[] };
+
+  /** A bind-mounted directory on this machine, by where it is mounted in the container. */
+  const mountedDirectory = (svc: Service, target: string) => {
+    const dir = mountedFile(svc, target);
+    if (!dir) throw new Error(`no bind mount at ${target}`);
+    return dir;
+  };
+
+  it('serves /metrics of ingest and the bulletin service on every address of the container, and probes /healthz there', () => {
+    expect(metricsServices.map(({ name }) => name).sort()).toEqual(['bulletin', 'bulletin-cluster', 'ingest', 'ingest-cluster']);
+    for (const { name, svc, port, host } of metricsServices) {
+      expect(port, `${name} metrics port`).toBeGreaterThan(0);
+      expect(host, `${name}: Prometheus scrapes it from another container`).toBe('0.0.0.0');
+      const probe = [svc.healthcheck?.test ?? []].flat().join(' ');
+      expect(probe, `${name} healthcheck`).toContain(`http://127.0.0.1:${port}/healthz`);
+    }
+  });
+
+  it('publishes every port on the host’s loopback only, the metrics ports of the single-node pipeline included', () => {
+    for (const [name, svc] of Object.entries(services)) {
+      for (const port of svc.ports ?? []) {
+        expect(typeof port, `${name}: short port syntax`).toBe('string');
+        expect(String(port), `${name} publishes ${String(port)} on 127.0.0.1`).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+      }
+    }
+    for (const { name, svc, port } of metricsServices.filter(({ svc }) => !svc.profiles?.length))
+      expect(svc.ports, `${name} publishes its metrics port`).toContain(`127.0.0.1:${port}:${port}`);
+    expect(prometheus.ports).toContain('127.0.0.1:9090:9090');
+    expect(grafana.ports).toContain('127.0.0.1:3000:3000');
+  });
+
+  it('scrapes every metrics service by its compose name and metrics port, and loads the alert rules it mounts', () => {
+    expect(prometheusConfigFile, 'prometheus mounts infra/prometheus/prometheus.yml').toBeDefined();
+    expect([prometheus.command ?? []].flat()).toContain('--config.file=/etc/prometheus/prometheus.yml');
+    const scraped = new Map<string, number>();
+    for (const job of prometheusConfig.scrape_configs)
+      for (const sd of job.dns_sd_configs ?? []) for (const host of sd.names) scraped.set(host, sd.port);
+    for (const { name, port } of metricsServices) expect(scraped.get(name), `${name} is scraped on port ${port}`).toBe(port);
+    for (const host of scraped.keys()) expect(Object.keys(services), `scrape target ${host} is a compose service`).toContain(host);
+
+    const ruleFiles = prometheusConfig.rule_files ?? [];
+    expect(ruleFiles.length).toBeGreaterThan(0);
+    for (const file of ruleFiles) {
+      const inContainer = resolve('/etc/prometheus', file);
+      const onHost = mountedFile(prometheus, inContainer);
+      expect(onHost, `prometheus mounts its rule file ${inContainer}`).toBeDefined();
+      const groups = (readYaml(onHost!) as { groups: Array<{ rules: Array<{ alert?: string; expr: string }> }> }).groups;
+      expect(groups.flatMap((g) => g.rules).filter((r) => r.alert).length, `${file} has alert rules`).toBeGreaterThan(0);
+    }
+  });
+
+  it('provisions Grafana’s data sources and dashboards from the files it mounts, with no password in them', () => {
+    const provisioning = mountedDirectory(grafana, '/etc/grafana/provisioning');
+    const dashboardsDir = mountedDirectory(grafana, '/etc/grafana/dashboards');
+    const provider = readYaml(join(provisioning, 'dashboards', 'govstats.yaml')) as { providers: Array<{ options: { path: string } }> };
+    expect(provider.providers.map((p) => p.options.path)).toEqual(['/etc/grafana/dashboards']);
+    expect(environmentOf(grafana).GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH).toMatch(/^\/etc\/grafana\/dashboards\/[^/]+\.json$/);
+    expect(existsSync(join(dashboardsDir, environmentOf(grafana).GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH!.split('/').pop()!))).toBe(true);
+
+    const raw = readFileSync(join(provisioning, 'datasources', 'govstats.yaml'), 'utf8');
+    const { datasources } = parse(raw) as {
+      datasources: Array<{
+        uid: string;
+        type: string;
+        url?: string;
+        jsonData?: Record<string, unknown>;
+        secureJsonData?: Record<string, string>;
+      }>;
+    };
+    for (const source of datasources)
+      for (const [key, value] of Object.entries(source.secureJsonData ?? {}))
+        expect(value, `${source.uid} ${key} is read from a file`).toMatch(/^\$__file\{\/run\/secrets\/[A-Za-z0-9_.-]+\}$/);
+
+    // Prometheus: the compose service, on its port.
+    const prom = datasources.find((d) => d.type === 'prometheus');
+    expect(new URL(prom!.url!).host).toBe('prometheus:9090');
+
+    // ClickHouse: a server of the default stack, as a reader-role user of the access file migrate applies.
+    const clickhouse = datasources.find((d) => d.type === 'grafana-clickhouse-datasource')!;
+    const { host, port, protocol, username, defaultDatabase, queryTimeout } = clickhouse.jsonData as Record<string, string | number>;
+    const server = service(String(host));
+    expect(server.profiles ?? [], 'a server of the default stack').toEqual([]);
+    expect(protocol).toBe('http');
+    expect(containerPorts(server)).toContain(Number(port));
+    expect(defaultDatabase).toBe(environmentOf(server).CLICKHOUSE_DB);
+    const accessFile = mountedFile(service('migrate'), requireEnv(environmentOf(service('migrate')), 'CLICKHOUSE_ACCESS_FILE', 'migrate'))!;
+    const spec = parseAccessFile(readFileSync(accessFile, 'utf8'), { baseDir: '/', readSecret: (path) => `made-up password for ${path}` });
+    const user = spec.users.find((u) => u.name === username);
+    expect(user?.role, `${String(username)} is a reader of ${accessFile}`).toBe('reader');
+    const passwordFile = /^\$__file\{(.+)\}$/.exec(clickhouse.secureJsonData!.password!)![1]!;
+    expect(user!.passwordSha256, 'Grafana reads the reader’s own password file').toBe(sha256Hex(`made-up password for ${passwordFile}`));
+    expect(secretsOf(grafana)).toContain(secretNamed(passwordFile));
+    // The plugin sends its timeout as max_execution_time, which the reader profile fixes (CONST).
+    expect(Number(queryTimeout), 'queryTimeout = reader_limits.max_execution_time').toBe(spec.readerLimits.maxExecutionTime);
+
+    // Every data source a dashboard names is provisioned.
+    const uids = new Set(datasources.map((d) => d.uid));
+    const named = (node: unknown): string[] =>
+      Array.isArray(node)
+        ? node.flatMap(named)
+        : node && typeof node === 'object'
+          ? Object.entries(node).flatMap(([key, value]) =>
+              key === 'datasource' && value && typeof value === 'object' && 'uid' in value ? [String(value.uid)] : named(value),
+            )
+          : [];
+    const dashboards = readdirSync(dashboardsDir).filter((f) => f.endsWith('.json'));
+    expect(dashboards.sort()).toEqual(['governance-figures.json', 'pipeline-health.json']);
+    for (const file of dashboards) {
+      const used = named(JSON.parse(readFileSync(join(dashboardsDir, file), 'utf8')));
+      expect(used.length, file).toBeGreaterThan(0);
+      for (const uid of used) expect([...uids], `${file} names data source ${uid}`).toContain(uid);
+    }
+  });
+
+  it('gives Grafana its admin password from a Docker secret, and lets nobody sign up or in anonymously', () => {
+    const env = environmentOf(grafana);
+    expect(secretNamed(env.GF_SECURITY_ADMIN_PASSWORD__FILE)).toBe('grafana_admin_password');
+    expect(secretsOf(grafana)).toContain('grafana_admin_password');
+    expect(env.GF_SECURITY_ADMIN_PASSWORD).toBeUndefined();
+    expect(env.GF_USERS_ALLOW_SIGN_UP).toBe('false');
+    expect(env.GF_AUTH_ANONYMOUS_ENABLED).toBe('false');
+    expect(env.GF_INSTALL_PLUGINS, 'the ClickHouse plugin, at a pinned version').toMatch(/^grafana-clickhouse-datasource \d+\.\d+\.\d+$/);
   });
 });

@@ -173,6 +173,34 @@ const environment = z.object({
     .describe('days after a period closes before its bulletin is issued'),
   BULLETIN_SINCE: z.iso.date().default('2024-01-01').describe('first day whose periods get bulletins'),
   BULLETIN_OUT_DIR: z.string().min(1).optional().describe('where bulletins are written; default $GOVSTATS_HOME/bulletins'),
+  BULLETIN_METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65_535)
+    .default(9465)
+    .describe('/metrics and /healthz of `govstats bulletin --serve`; 0 = off'),
+  BULLETIN_METRICS_HOST: z
+    .string()
+    .trim()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('address /metrics and /healthz of the bulletin service listen on; 0.0.0.0 to reach them from other hosts'),
+  BULLETIN_ISSUER: z
+    .string()
+    .trim()
+    .min(1)
+    .max(60)
+    .regex(/^[^\p{Cc}]*$/u, 'no control characters')
+    .default('govstats 基层治理统计')
+    .describe('who issues the bulletins, printed in each one (e.g. 某市统计局)'),
+  BULLETIN_FINAL_AFTER_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(730)
+    .default(30)
+    .describe('days after a period closes from which its bulletin is final rather than preliminary'),
   SERVE_HOST: z.string().trim().min(1).default('127.0.0.1').describe('address of the read-only SQL endpoint of `govstats serve`'),
   SERVE_PORT: port.default(8124).describe('port of the read-only SQL endpoint of `govstats serve`'),
   SERVE_USER: z.string().trim().min(1).default('reader').describe('user name `govstats serve` accepts'),

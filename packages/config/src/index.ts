@@ -63,6 +63,13 @@ export interface Config {
     delayDays: number;
     since: string;
     outDir: string;
+    /** /metrics and /healthz of the bulletin service; 0 = off. */
+    metricsPort: number;
+    metricsHost: string;
+    /** Printed in every bulletin as who issues it. */
+    issuer: string;
+    /** A period's bulletin issued this many days or more after the period closed is final. */
+    finalAfterDays: number;
   };
   serve: {
     host: string;
@@ -150,6 +157,10 @@ export function loadConfig(env?: EnvironmentSource): Config {
       delayDays: e.BULLETIN_DELAY_DAYS,
       since: e.BULLETIN_SINCE,
       outDir: e.BULLETIN_OUT_DIR ?? join(e.GOVSTATS_HOME, 'bulletins'),
+      metricsPort: e.BULLETIN_METRICS_PORT,
+      metricsHost: e.BULLETIN_METRICS_HOST,
+      issuer: e.BULLETIN_ISSUER,
+      finalAfterDays: e.BULLETIN_FINAL_AFTER_DAYS,
     },
     serve: {
       host: e.SERVE_HOST,

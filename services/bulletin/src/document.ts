@@ -1,3 +1,5 @@
+import type { BulletinStatus } from './status.ts';
+
 /**
  * A statistical bulletin (统计公报) as data. Figures are gathered once from the rollups into this
  * shape; every output (HTML, Markdown, CSV, JSON) is rendered from it, so they cannot disagree.
@@ -93,13 +95,33 @@ export interface DataQuality {
   silentVillages: { code: string; name: string }[];
 }
 
+/**
+ * A comparison base (the previous period, or the same period a year ago) whose figures now differ
+ * from those printed in that period's latest issued bulletin: late events revised it since.
+ */
+export interface RevisedBase {
+  basis: 'previous' | 'yearAgo';
+  period: { key: string; label: string };
+  /** The revision of the base period's bulletin that printed `published`. */
+  revision: number;
+  figures: { key: string; label: string; unit: string; published: number | null; current: number | null }[];
+}
+
 export interface BulletinDocument {
   city: { code: string; name: string };
   period: BulletinPeriod;
   revision: number;
   generatedAt: string;
+  /** Who issues it (BULLETIN_ISSUER), e.g. 某市统计局. */
+  issuer: string;
+  /** Preliminary until `finalFrom`, final from then on (status.ts). */
+  status: BulletinStatus;
+  /** The China date (YYYY-MM-DD) from which a revision of this period is final. */
+  finalFrom: string;
   /** What changed since the previous revision, in words; empty for revision 1. */
   changes: string[];
+  /** Comparison bases revised since their own bulletin printed them; empty when none was. */
+  revisedBases: RevisedBase[];
   headline: HeadlineSection[];
   tables: PlaceTable[];
   breakdowns: Breakdown[];

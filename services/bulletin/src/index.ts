@@ -1,9 +1,13 @@
 export type * from './document.ts';
 export { parsePeriod, previousPeriod, yearAgoPeriod, makePeriod, periodEnd } from './period.ts';
 export { collectFigures, type BulletinContent } from './collect-figures.ts';
-export { issueBulletin, issuerLockFile, type IssuedBulletin, type IssueRequest } from './issue-bulletin.ts';
-export { IssuerBusyError } from './issuer-lock.ts';
+export { issueBulletin, type IssuedBulletin, type IssueRequest } from './issue-bulletin.ts';
+export { IssuerBusyError, issuerLockFile } from './issuer-lock.ts';
 export { RevisionTakenError } from './publish-revision.ts';
 export { createBulletinService, type BulletinService, type BulletinScheduleOptions } from './bulletin-service.ts';
 export { duePeriods } from './schedule.ts';
 export { requireCity, UnknownCityError } from './check-city.ts';
+export { BulletinMetrics } from './metrics.ts';
+export { rebuildIndex } from './catalog/publish-index.ts';
+export type { Catalog, CatalogCity, CatalogPeriod, CatalogRevision } from './catalog/catalog.ts';
+export { DEFAULT_FINAL_AFTER_DAYS, DEFAULT_ISSUER, finalFrom, statusAt, type BulletinStatus } from './status.ts';

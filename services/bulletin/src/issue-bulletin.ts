@@ -5,14 +5,23 @@ import { insertRows, queryRows, type Store } from '@govstats/store';
 import { requireCity } from './check-city.ts';
 import { collectFigures, type BulletinContent } from './collect-figures.ts';
 import type { BulletinDocument, BulletinPeriod } from './document.ts';
-import { withIssuerLock } from './issuer-lock.ts';
+import { issuerLockFile, withIssuerLock } from './issuer-lock.ts';
+import { REVISION_FILES } from './catalog/layout.ts';
+import { refreshCity, writeRootIndex } from './catalog/publish-index.ts';
+import { renderSummary } from './catalog/revision-summary.ts';
 import { publishRevision, RevisionTakenError, withdrawRevision } from './publish-revision.ts';
 import { renderAll } from './render/index.ts';
+import { findRevisedBases } from './revised-bases.ts';
 import { contentChecksum, describeChanges } from './revisions.ts';
+import { DEFAULT_FINAL_AFTER_DAYS, DEFAULT_ISSUER, finalFrom, statusAt } from './status.ts';
 
 export interface IssuedBulletin {
   document: BulletinDocument;
-  /** `new`: first revision; `revised`: figures changed since the last one; `unchanged`: nothing issued. */
+  /**
+   * `new`: first revision; `revised`: a new revision, because figures changed since the last one
+   * or because the last was preliminary and the period is final now (its `changes` say which);
+   * `unchanged`: nothing issued.
+   */
   status: 'new' | 'revised' | 'unchanged';
   files: string[];
 }
@@ -36,17 +45,13 @@ export interface IssueRequest {
    * this city, before giving up with IssuerBusyError. Default 2 minutes.
    */
   lockWaitMs?: number;
+  /** Who issues it, printed in it (BULLETIN_ISSUER); default `govstats 基层治理统计`. */
+  issuer?: string;
+  /** Days after the period closes from which a revision is final (BULLETIN_FINAL_AFTER_DAYS); default 30. */
+  finalAfterDays?: number;
 }
 
 export const DEFAULT_LOCK_WAIT_MS = 120_000;
-
-/**
- * The city's issuer lock, in the output directory every issuer of the published bulletins shares
- * (BULLETIN_OUT_DIR). It serialises issuers on this host writing there; issuers with another
- * `--out`, or on other hosts against one ClickHouse server, are not serialised by it — run one
- * bulletin service per database.
- */
-export const issuerLockFile = (outDir: string, cityCode: string) => join(outDir, cityCode, '.issuing.lock');
 
 /**
  * Issues the bulletin of a city for a period. Idempotent: when the figures are those of the last
@@ -77,17 +82,40 @@ async function issueLocked(store: Store, request: IssueRequest): Promise<IssuedB
 WHERE city_code = {city:String} AND period = {period:String} ORDER BY revision DESC LIMIT 1`,
     { city: request.cityCode, period: request.period.key },
   );
-  if (last && last.checksum === checksum) {
+  const finalAfterDays = request.finalAfterDays ?? DEFAULT_FINAL_AFTER_DAYS;
+  const labels = { issuer: request.issuer ?? DEFAULT_ISSUER, finalFrom: finalFrom(request.period, finalAfterDays) };
+  const status = statusAt(request.period, request.now, finalAfterDays);
+  const lastStatus = last && statusAt(request.period, Date.parse(isoUtc(last.generated_at)), finalAfterDays);
+  // The same figures once more, but the last revision was preliminary and this one is final.
+  const finalising = last?.checksum === checksum && lastStatus === 'preliminary' && status === 'final';
+  if (last && last.checksum === checksum && !finalising) {
     const previous = JSON.parse(last.content) as BulletinContent;
-    const document: BulletinDocument = { ...previous, revision: last.revision, generatedAt: isoUtc(last.generated_at), changes: [] };
+    const document: BulletinDocument = {
+      ...previous,
+      ...labels,
+      revision: last.revision,
+      generatedAt: isoUtc(last.generated_at),
+      status: lastStatus!,
+      changes: [],
+      revisedBases: [],
+    };
+    // Nothing to issue, but an index a crash left behind is put right.
+    await updateIndex(request);
     return { document, status: 'unchanged', files: [] };
   }
   const revision = (last?.revision ?? 0) + 1;
   const document: BulletinDocument = {
     ...content,
+    ...labels,
     revision,
     generatedAt: new Date(request.now).toISOString(),
-    changes: last ? describeChanges(JSON.parse(last.content) as BulletinContent, content) : [],
+    status,
+    changes: !last
+      ? []
+      : finalising
+        ? [`补报截止后核实，数据与第${last.revision}版相同，本版为最终数据`]
+        : describeChanges(JSON.parse(last.content) as BulletinContent, content),
+    revisedBases: await findRevisedBases(store, content),
   };
   const what = `revision ${revision} of the ${request.cityCode} ${request.period.key} bulletin`;
   const dir = join(request.outDir, document.city.code, document.period.key, `r${revision}`);
@@ -134,9 +162,24 @@ WHERE city_code = {city:String} AND period = {period:String} ORDER BY revision D
       );
     }
   }
-  log.info({ city: request.cityCode, period: request.period.key, revision, changes: document.changes.length }, 'bulletin issued');
-  const written = files.filter(([name]) => name !== SUMS).map(([name]) => join(dir, name));
+  log.info({ city: request.cityCode, period: request.period.key, revision, status, changes: document.changes.length }, 'bulletin issued');
+  await updateIndex(request);
+  const written = files.filter(([name]) => name !== REVISION_FILES.sums).map(([name]) => join(dir, name));
   return { document, status: last ? 'revised' : 'new', files: written };
+}
+
+/**
+ * The city's latest/ copies and series, then index.html and catalog.json. A failure here does not
+ * undo an issued revision: it is logged, and the next issue or `govstats bulletin --index` rebuilds
+ * all of it from the files.
+ */
+async function updateIndex(request: IssueRequest): Promise<void> {
+  try {
+    refreshCity(request.outDir, request.cityCode);
+    await writeRootIndex(request.outDir, request.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
+  } catch (error) {
+    log.error({ err: error, outDir: request.outDir }, 'the bulletin index could not be updated; `govstats bulletin --index` rebuilds it');
+  }
 }
 
 /** Whether ClickHouse has this revision (with these figures, when a checksum is given). */
@@ -150,19 +193,18 @@ AND revision = {revision:UInt32} AND ({checksum:String} = '' OR checksum = {chec
   return Number(row?.n ?? 0) > 0;
 }
 
-const SUMS = 'SHA256SUMS';
-
 /** The files of a revision, SHA256SUMS of the others last. */
 function outputFiles(document: BulletinDocument): [string, string][] {
   const outputs = renderAll(document);
   const files: [string, string][] = [
-    ['bulletin.html', outputs.html],
-    ['bulletin.md', outputs.markdown],
-    ['figures.csv', outputs.csv],
-    ['figures.json', outputs.json],
+    [REVISION_FILES.html, outputs.html],
+    [REVISION_FILES.markdown, outputs.markdown],
+    [REVISION_FILES.csv, outputs.csv],
+    [REVISION_FILES.json, outputs.json],
+    [REVISION_FILES.summary, renderSummary(document)],
   ];
   const sums = files.map(([name, text]) => `${createHash('sha256').update(text).digest('hex')}  ${name}`);
-  return [...files, [SUMS, `${sums.join('\n')}\n`]];
+  return [...files, [REVISION_FILES.sums, `${sums.join('\n')}\n`]];
 }
 
 /** ClickHouse returns DateTime64 as `2024-10-05 02:00:00.000` in UTC. */

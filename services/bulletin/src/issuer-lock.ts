@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createLogger, pollUntil, isProcessAlive } from '@govstats/log';
 
 /*
@@ -19,6 +19,14 @@ import { createLogger, pollUntil, isProcessAlive } from '@govstats/log';
  * to matter but not none; the revision claim (publish-revision.ts) is what guarantees that two
  * issuers can never write the same revision, and the lock is what makes them take turns.
  */
+
+/**
+ * The city's issuer lock, in the output directory every issuer of the published bulletins shares
+ * (BULLETIN_OUT_DIR). It serialises issuers on this host writing there; issuers with another
+ * `--out`, or on other hosts against one ClickHouse server, are not serialised by it — run one
+ * bulletin service per database.
+ */
+export const issuerLockFile = (outDir: string, cityCode: string) => join(outDir, cityCode, '.issuing.lock');
 
 export interface LockHolder {
   pid: number;

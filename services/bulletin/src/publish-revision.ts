@@ -21,7 +21,7 @@ export class RevisionTakenError extends Error {
 }
 
 /** fsync of a directory makes the names in it (a rename, a new file) survive a crash. */
-function fsyncDirectory(dir: string): void {
+export function fsyncDirectory(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');

@@ -400,8 +400,18 @@ describe('city statistical bulletin from known events', () => {
     ]);
     now = at('2024-11-06T03:00:00');
     const later = await service.runDue();
-    expect(later.map((r) => [r.document.period.key, r.status])).toEqual([
-      ['2024-10', 'new'],
+    // September and 2024-Q3 were last issued preliminary; they have been final since 2024-10-31
+    // (30 days after they closed): issued again as final, September although no longer recent.
+    expect(later.map((r) => [r.document.period.key, r.status, r.document.status])).toEqual([
+      ['2024-09', 'revised', 'final'],
+      ['2024-10', 'new', 'preliminary'],
+      ['2024-Q3', 'revised', 'final'],
+    ]);
+    expect(later[0]!.document.changes).toEqual(['补报截止后核实，数据与第1版相同，本版为最终数据']);
+    // Once final, nothing more to issue for them.
+    const after = await service.runDue();
+    expect(after.map((r) => [r.document.period.key, r.status])).toEqual([
+      ['2024-10', 'unchanged'],
       ['2024-Q3', 'unchanged'],
     ]);
     const september = caughtUp[2]!.document;

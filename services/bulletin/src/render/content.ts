@@ -1,4 +1,14 @@
-import type { Breakdown, BulletinDocument, DataQuality, Figure, HeadlineSection, PeriodKind, PlaceTable } from '../document.ts';
+import type {
+  Breakdown,
+  BulletinDocument,
+  DataQuality,
+  Figure,
+  HeadlineSection,
+  PeriodKind,
+  PlaceTable,
+  RevisedBase,
+} from '../document.ts';
+import { STATUS_LABEL, type BulletinStatus } from '../status.ts';
 import { breakdownChartData, tableChartData, type ChartData } from './charts.ts';
 import {
   DASH,
@@ -51,6 +61,8 @@ export interface BulletinContent {
   title: string;
   issuer: string;
   period: string;
+  /** 初步数据 / 最终数据 and what that means for this revision. */
+  status: { kind: BulletinStatus; label: string; text: string };
   revision: { heading: string; intro: string; items: string[] } | null;
   sections: ContentSection[];
   notes: string[];
@@ -63,9 +75,27 @@ export function bulletinTitle(doc: BulletinDocument): string {
   return `${doc.city.name}${doc.period.label}基层治理统计公报`;
 }
 
-/** govstats 基层治理统计 · 第2版 · 生成于 2024年10月8日 09:30（北京时间） */
+/** 某市统计局 · 第2版 · 生成于 2024年10月8日 09:30（北京时间） */
 export function issuerLine(doc: BulletinDocument): string {
-  return `govstats 基层治理统计 · 第${doc.revision}版 · 生成于 ${formatTimestamp(doc.generatedAt)}`;
+  return `${doc.issuer} · 第${doc.revision}版 · 生成于 ${formatTimestamp(doc.generatedAt)}`;
+}
+
+/** What the status of this revision means, in the words of the rule (status.ts). */
+export function statusText(doc: BulletinDocument): string {
+  const from = formatLocalDate(doc.finalFrom);
+  return doc.status === 'final'
+    ? `本版发布时补报已截止（${from}起发布的版本为最终数据），为核实后的数据；此后如再有补报，将另发修订版并说明。`
+    : `统计时段结束后仍可能有迟报数据，本版数据可能修订；${from}起发布的版本为最终数据。`;
+}
+
+/** 上年同期数据已修订：2023年第三季度公报（第1版）发布的走访巡查为2次，现为3次。… */
+export function revisedBaseNote(base: RevisedBase, kind: PeriodKind): string {
+  const figures = base.figures.map((f) => `${f.label}为${formatValue(f.published, f.unit)}，现为${formatValue(f.current, f.unit)}`);
+  const against = basisLabel(base.basis, kind);
+  return (
+    `${against}数据已修订：${base.period.label}公报（第${base.revision}版）发布的${figures.join('；')}。` +
+    `本公报“比${against}”按修订后的数据计算。`
+  );
 }
 
 /** One figure as a sentence without the closing 。: 走访巡查84,420次，比上季度增长12.3%，比上年同期增长5.0% */
@@ -217,6 +247,8 @@ export function notes(doc: BulletinDocument): string[] {
     '数据来源：本公报数据取自 govstats 汇总表（rollups）——各类基层治理事件经消息队列接入后在 ClickHouse 中按日、月汇总形成，按事件发生时间归入统计时段。',
     `时间口径：日期和时间均按北京时间（UTC+8，Asia/Shanghai）计算；本期统计时段为${formatLocalDate(doc.period.from)}至${formatLocalDate(doc.period.to)}。`,
     '比较口径：“比上期”“比上年同期”为相对增减幅度；以“%”表示的比率指标，其增减以百分点表示。',
+    ...doc.revisedBases.map((base) => revisedBaseNote(base, doc.period.kind)),
+    `数据状态：统计时段结束后不久发布的公报为初步数据（快报），迟报数据入库后发布修订版；本期自${formatLocalDate(doc.finalFrom)}起发布的版本为最终数据。本版为${STATUS_LABEL[doc.status]}。`,
   ];
   if (definitions.length > 0) result.push(`指标解释：${definitions.join('')}`);
   if (ranked.length > 0) result.push(`位次：分地区表按${[...new Set(ranked)].join('、')}由高到低排列，数值相同者位次并列。`);
@@ -273,6 +305,7 @@ export function buildContent(doc: BulletinDocument): BulletinContent {
     title: bulletinTitle(doc),
     issuer: issuerLine(doc),
     period: `统计时段：${formatLocalDate(doc.period.from)}至${formatLocalDate(doc.period.to)}`,
+    status: { kind: doc.status, label: STATUS_LABEL[doc.status], text: statusText(doc) },
     revision,
     sections,
     notes: notes(doc),

@@ -3,14 +3,18 @@ import type { BulletinDocument } from '../document.ts';
 /*
  * Every figure of the bulletin in long format, one row per figure:
  *
- *   section,place_code,place_name,measure,label,unit,value,previous,year_ago
+ *   section,place_code,place_name,measure,label,unit,value,previous,year_ago,status
  *
  * - headline figures: the city as place, with previous and year_ago;
  * - place tables: one row per place and column, plus the table's total with the city as place;
  * - breakdowns: place_code empty, place_name = the row's name (a product, a channel, …); rows that
  *   are measures of the city (城乡分列) have the city as place, measure `<measure>.<column>`
  *   (`visits.urban`), label `走访巡查（城镇）` and the row's unit;
- * - data quality: the counts, with the city as place.
+ * - data quality: the counts, with the city as place;
+ * - revised comparison bases (比较基数修订): the figure a base period's own bulletin printed, measure
+ *   `<measure>.published` and label `走访巡查（2023年第三季度公报第1版发布数）`; the base used now is
+ *   the headline row's `previous` or `year_ago`.
+ * `status` is the revision's: `preliminary` (初步数据) or `final` (最终数据), the same on every row.
  * `section` is the title of the section, table or breakdown the figure comes from. Values are the
  * document's numbers unformatted (full precision, `.` decimal point, no grouping); `%` values are
  * 0..1 ratios as in the document; an empty cell is a null.
@@ -34,11 +38,23 @@ import type { BulletinDocument } from '../document.ts';
  * people opening these files mostly use Excel.
  */
 
-export const CSV_HEADER = ['section', 'place_code', 'place_name', 'measure', 'label', 'unit', 'value', 'previous', 'year_ago'] as const;
+export const CSV_HEADER = [
+  'section',
+  'place_code',
+  'place_name',
+  'measure',
+  'label',
+  'unit',
+  'value',
+  'previous',
+  'year_ago',
+  'status',
+] as const;
 
 export const BOM = '\uFEFF';
 
-type CsvRecord = [string, string, string, string, string, string, number | null, number | null, number | null];
+type CsvFigure = [string, string, string, string, string, string, number | null, number | null, number | null];
+type CsvRecord = [...CsvFigure, string];
 
 /** What a spreadsheet takes as the start of a formula (OWASP CSV injection). */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -55,10 +71,14 @@ export function csvField(value: string | number | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The figures of the document as records, in the order of the bulletin. */
+/** The figures of the document as records, in the order of the bulletin, each with the revision's status. */
 export function csvRecords(doc: BulletinDocument): CsvRecord[] {
+  return csvFigures(doc).map((figure): CsvRecord => [...figure, doc.status]);
+}
+
+function csvFigures(doc: BulletinDocument): CsvFigure[] {
   const { code: cityCode, name: cityName } = doc.city;
-  const records: CsvRecord[] = [];
+  const records: CsvFigure[] = [];
   for (const section of doc.headline) {
     for (const f of section.figures) {
       records.push([section.title, cityCode, cityName, f.key, f.label, f.unit, f.value, f.previous, f.yearAgo]);
@@ -102,6 +122,12 @@ export function csvRecords(doc: BulletinDocument): CsvRecord[] {
   ];
   for (const [measure, label, unit, value] of quality)
     records.push(['数据质量', cityCode, cityName, measure, label, unit, value, null, null]);
+  for (const base of doc.revisedBases) {
+    for (const f of base.figures) {
+      const label = `${f.label}（${base.period.label}公报第${base.revision}版发布数）`;
+      records.push(['比较基数修订', cityCode, cityName, `${f.key}.published`, label, f.unit, f.published, null, null]);
+    }
+  }
   return records;
 }
 

@@ -39,6 +39,10 @@ table.places th:nth-child(-n+2), table.places td:nth-child(-n+2) { white-space: 
 tfoot td { font-weight: bold; border-top: 2px solid #333333; }
 figure.chart { margin: 4pt 0 14pt; text-align: center; break-inside: avoid; page-break-inside: avoid; }
 figure.chart svg { max-width: 100%; height: auto; }
+header.masthead p.status { margin-top: 6pt; }
+p.status strong { display: inline-block; -webkit-print-color-adjust: exact; print-color-adjust: exact; padding: 0 6pt; margin-right: 4pt; border: 1px solid currentColor; border-radius: 2pt; letter-spacing: 0.1em; }
+p.status-preliminary strong { color: #8a4b00; background: #fff4e0; }
+p.status-final strong { color: #1d5e2c; background: #e8f4ea; }
 aside.revision { border: 1px solid #9b1c1c; padding: 6pt 10pt; margin: 0 0 12pt; break-inside: avoid; page-break-inside: avoid; }
 aside.revision h2 { margin: 0 0 4pt; font-size: 11pt; color: #9b1c1c; }
 aside.revision p { text-indent: 0; }
@@ -98,6 +102,9 @@ export function renderHtml(doc: BulletinDocument): string {
   out.push(`<h1>${escapeHtml(content.title)}</h1>`);
   out.push(`<p class="issuer">${escapeHtml(content.issuer)}</p>`);
   out.push(`<p class="period">${escapeHtml(content.period)}</p>`);
+  out.push(
+    `<p class="status status-${content.status.kind}"><strong>${escapeHtml(content.status.label)}</strong>${escapeHtml(content.status.text)}</p>`,
+  );
   out.push('</header>');
   if (content.revision) {
     out.push('<aside class="revision">');

@@ -55,7 +55,9 @@ export function renderMarkdown(doc: BulletinDocument): string {
   const content = buildContent(doc);
   const parts: string[] = [];
   parts.push(`# ${escapeMarkdown(content.title)}`);
-  parts.push(`${escapeMarkdown(content.issuer)}  \n${escapeMarkdown(content.period)}`);
+  parts.push(
+    `${escapeMarkdown(content.issuer)}  \n${escapeMarkdown(content.period)}  \n**${escapeMarkdown(content.status.label)}**：${escapeMarkdown(content.status.text)}`,
+  );
   if (content.revision) {
     parts.push(
       `> **${escapeMarkdown(content.revision.heading)}**  \n> ${escapeMarkdown(content.revision.intro)}\n>\n${content.revision.items.map((item, i) => `> ${i + 1}. ${escapeMarkdown(item)}`).join('\n')}`,

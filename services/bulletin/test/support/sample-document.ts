@@ -18,6 +18,10 @@ export function sampleDocument(): BulletinDocument {
     period: { key: '2024-Q3', kind: 'quarter', label: '2024年第三季度', from: '2024-07-01', to: '2024-09-30' },
     revision: 2,
     generatedAt: '2024-10-08T01:30:00.000Z',
+    issuer: 'govstats 基层治理统计',
+    status: 'preliminary',
+    finalFrom: '2024-10-31',
+    revisedBases: [],
     changes: [
       '渑池县8月补报网格走访记录1,204条，全市走访巡查次数由83,216次修订为84,420次。',
       '随补报数据入库，全市矛盾纠纷化解率由90.8%修订为91.5%。',
