@@ -45,8 +45,11 @@ const FILE_SETTING = /\b(format_template_\w+|format_schema\w*|output_format_sche
 const READS = new Set(['SelectWithUnionQuery', 'SelectIntersectExceptQuery', 'DescribeQuery']);
 const OWNER_STATEMENTS = new Set([...READS, 'InsertQuery', 'Explain', 'CheckQuery', 'ExistsTableQuery', 'ShowCreateTableQuery']);
 
-/** Metadata BI tools look up to list what they may query; no rows of data. */
-const CATALOGUE_TABLES = new Set([
+/**
+ * Metadata BI tools look up to list what they may query; no rows of data. The read-only endpoint
+ * filters their rows down to what the reader may query (http/catalogue-filters.ts).
+ */
+export const CATALOGUE_TABLES: ReadonlySet<string> = new Set([
   'system.one',
   'system.databases',
   'system.tables',

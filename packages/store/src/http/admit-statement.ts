@@ -16,6 +16,8 @@ export async function admitStatement(
     shape = await shapes.of(statement, params);
   } catch (error) {
     if (error instanceof UnparsableStatement) throw new Refused(400, error.message, '62', 'SYNTAX_ERROR');
+    // Through another process's endpoint, that endpoint's guard may refuse the parse itself.
+    if ((error as { type?: string }).type === 'ACCESS_DENIED') throw new Refused(403, (error as Error).message);
     throw error;
   }
   const refused = refusal(shape, caller, scope);

@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '@govstats/log';
 import type { ReaderScope } from '../guard/statement-policy.ts';
-import type { StatementShape } from '../guard/statement-shape.ts';
 import { admitStatement } from './admit-statement.ts';
 import { shapesThrough, type StatementShapes } from '../guard/statement-shapes.ts';
 import { checkHost, checkNotFromABrowser, credentials, readBody, Refused, sameSecret, sendError, sendResult } from './request-checks.ts';
 import { requestSettings } from './url-settings.ts';
+import { catalogueFilters } from './catalogue-filters.ts';
+import { queryText } from '../sql.ts';
 
 export interface ReadOnlyServerOptions {
   /** The store the answers come from. */
@@ -37,9 +38,12 @@ const MAX_MEMORY_BYTES = 2 * 1024 * 1024 * 1024;
  */
 export async function startReadOnlyServer(options: ReadOnlyServerOptions): Promise<{ url: string; server: Server }> {
   const shapes = shapesThrough((params) => options.client.exec(params));
+  // Drivers read DateTime values in the server's zone, which ClickHouse sends with every answer.
+  const timeZone = (await queryText(options.client, 'SELECT timezone()')).trim();
+  const limits = limitSettings(options);
   let port = options.port;
   const server = createServer((request, response) => {
-    handle(options, shapes, port, request, response).catch((error: unknown) => {
+    handle({ options, shapes, port, timeZone, limits }, request, response).catch((error: unknown) => {
       if (error instanceof Refused) {
         options.logger.warn({ status: error.status, reason: error.message }, 'read-only endpoint refused a request');
         sendError(response, error.status, error.message, error.code, error.type);
@@ -57,13 +61,17 @@ export async function startReadOnlyServer(options: ReadOnlyServerOptions): Promi
   return { url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`, server };
 }
 
-async function handle(
-  options: ReadOnlyServerOptions,
-  shapes: StatementShapes,
-  port: number,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
+interface Endpoint {
+  options: ReadOnlyServerOptions;
+  shapes: StatementShapes;
+  port: number;
+  timeZone: string;
+  /** The SETTINGS clause every statement runs under. */
+  limits: string;
+}
+
+async function handle(endpoint: Endpoint, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const { options, shapes, port } = endpoint;
   // Bound to loopback, only loopback names are this endpoint; opened up, the password alone decides.
   if (isLoopback(options.host)) checkHost(request, port, ['127.0.0.1', 'localhost', '[::1]']);
   checkNotFromABrowser(request);
@@ -77,27 +85,32 @@ async function handle(
     throw new Refused(401, 'wrong user or password');
   }
   if (request.method !== 'GET' && request.method !== 'POST') throw new Refused(405, 'use GET or POST');
-  const settings = requestSettings(url.searchParams);
+  const settings = requestSettings(url.searchParams, { headers: request.headers, database: options.scope.database });
   const body = await readBody(request, MAX_REQUEST_BYTES);
   if (settings.query !== undefined && body.length > 0) throw new Refused(400, 'send the statement in the URL or in the body, not both');
   const statement = settings.query ?? body.toString('utf8');
 
   const shape = await admitStatement(shapes, statement, settings.queryParams, 'reader', options.scope);
-  await sendResult(response, () =>
-    options.client.exec({
-      query: withLimits(shape, options),
-      query_params: settings.queryParams,
-      clickhouse_settings: { default_format: (settings.format ?? 'TabSeparated') as 'JSONEachRow' },
-    }),
+  const format = settings.format ?? 'TabSeparated';
+  await sendResult(
+    response,
+    () =>
+      options.client.exec({
+        query: `${shape.formatted}\n${endpoint.limits}`,
+        query_params: settings.queryParams,
+        clickhouse_settings: { default_format: format as 'JSONEachRow' },
+      }),
+    { compress: settings.compress, headers: { 'X-ClickHouse-Timezone': endpoint.timeZone } },
   );
 }
 
 /**
  * Limits the reader cannot lift: the policy refused any SETTINGS clause of theirs. DESCRIBE gets
- * them too, since a scalar subquery in it runs while the statement is analysed.
+ * them too, since a scalar subquery in it runs while the statement is analysed. The catalogue
+ * tables show the readable views only.
  */
-function withLimits(shape: StatementShape, options: ReadOnlyServerOptions): string {
-  return `${shape.formatted}\nSETTINGS readonly = 1, max_result_rows = ${options.maxRows}, max_result_bytes = ${MAX_RESULT_BYTES}, result_overflow_mode = 'throw', max_execution_time = ${options.maxSeconds}, max_memory_usage = ${MAX_MEMORY_BYTES}`;
+function limitSettings(options: ReadOnlyServerOptions): string {
+  return `SETTINGS readonly = 1, max_result_rows = ${options.maxRows}, max_result_bytes = ${MAX_RESULT_BYTES}, result_overflow_mode = 'throw', max_execution_time = ${options.maxSeconds}, max_memory_usage = ${MAX_MEMORY_BYTES}, ${catalogueFilters(options.scope)}`;
 }
 
 function isLoopback(host: string): boolean {

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { compressedBlocks } from './compressed-blocks.ts';
 
 /** A request refused before it reaches the engine, with the HTTP status that says why. */
 export class Refused extends Error {
@@ -76,10 +77,19 @@ export function sendError(response: ServerResponse, status: number, message: str
   response.writeHead(status, headers).end(`Code: ${code}. DB::Exception: ${message}. (${type})\n`);
 }
 
+/** How an answer is sent, beyond its rows. */
+export interface ResultOptions {
+  /** In ClickHouse's compressed block format (`compress=1`). */
+  compress?: boolean;
+  /** More response headers, such as the server's time zone, which drivers read dates with. */
+  headers?: Record<string, string>;
+}
+
 /** Streams an engine answer, or renders its failure in the server's wording. */
 export async function sendResult(
   response: ServerResponse,
   run: () => Promise<{ stream: unknown; query_id: string; summary?: unknown }>,
+  options: ResultOptions = {},
 ): Promise<void> {
   try {
     const result = await run();
@@ -88,8 +98,10 @@ export async function sendResult(
       'X-ClickHouse-Query-Id': result.query_id,
       // Inserts and commands report written rows here.
       'X-ClickHouse-Summary': JSON.stringify(result.summary ?? {}),
+      ...options.headers,
     });
-    for await (const chunk of result.stream as AsyncIterable<Buffer>) response.write(chunk);
+    const chunks = result.stream as AsyncIterable<Buffer>;
+    for await (const chunk of options.compress ? compressedBlocks(chunks) : chunks) response.write(chunk);
     response.end();
   } catch (error) {
     const { message, code, type } = error as Error & { code?: string; type?: string };
