@@ -212,6 +212,15 @@ const environment = z.object({
   SERVE_MAX_ROWS: count.max(10_000_000).default(100_000).describe('`govstats serve`: most rows one answer may hold'),
   SERVE_MAX_SECONDS: count.max(3_600).default(30).describe('`govstats serve`: longest one query may run'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino level'),
+  LOG_DESTINATION: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['auto', 'stderr', 'file']))
+    .default('auto')
+    .describe(
+      'where JSON logs go: auto (services — ingest, bulletin --serve, serve — to stderr; other commands to $GOVSTATS_HOME/logs/govstats-<command>.log), stderr, file',
+    ),
   BENCH_RUNS: count.default(3).describe('`npm run bench`: runs of each measurement'),
   BENCH_SCENARIO: z
     .string()

@@ -3,21 +3,29 @@ import { createLogger } from '@govstats/log';
 import { checkBrokerCertificates, explainAccessFailure, type ClientAccess } from './access-failures.ts';
 import { KafkaAccessError, kafkaConnectionOptions, PLAINTEXT, type KafkaClientSecurity, type KafkaConnectionOptions } from './security.ts';
 
-const log = createLogger('kafka');
+/** KafkaJS's own records, apart from ours: `component: kafkajs` in the log. */
+const kafkajsLog = createLogger('kafkajs');
 
-const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+const LEVEL_NAMES: Record<number, string> = {
   [logLevel.ERROR]: 'error',
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'info',
   [logLevel.DEBUG]: 'debug',
 };
 
-/** KafkaJS logs through pino; its chatty info lines are demoted to debug. */
+/**
+ * KafkaJS logs through pino, a step down: its errors and warnings are mostly what it retries by
+ * itself ("The coordinator is loading", a leader moving), and what does not recover reaches our
+ * code as a thrown error, which says it in our words. So its records are kept (level `info`,
+ * with `kafkajsLevel` saying what KafkaJS called them) but never shown to a person as a warning.
+ */
 function kafkaLogCreator() {
   return ({ level, log: entry }: LogEntry) => {
     const { message, ...rest } = entry;
-    const pinoLevel = LEVELS[level] ?? 'info';
-    log[pinoLevel === 'info' ? 'debug' : pinoLevel](rest, message);
+    const kafkajsLevel = LEVEL_NAMES[level] ?? 'info';
+    const record = { ...rest, kafkajsLevel };
+    if (level <= logLevel.WARN) kafkajsLog.info(record, message);
+    else kafkajsLog.debug(record, message);
   };
 }
 

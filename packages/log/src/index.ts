@@ -1,14 +1,17 @@
 import { readVariable } from '@govstats/config';
 import { pino, type Logger } from 'pino';
+import { routedStream } from './route.ts';
 
 export type { Logger };
 export * from './wait.ts';
 export { isProcessAlive } from './process-alive.ts';
+export { logFile, routeLogs, type LogRecord, type LogRoute } from './route.ts';
 
 /**
  * One root logger per process; services derive children with their own `component` name so a
  * single stream of JSON lines can be filtered per service. LOG_LEVEL overrides the level.
- * Logs go to stderr so that commands can keep stdout for their results (JSON, tables).
+ * Logs go to stderr, keeping stdout for commands' results (JSON, tables), until the process
+ * routes them elsewhere (routeLogs: the CLI sends an interactive command's to a file).
  */
 const root: Logger = pino(
   {
@@ -16,7 +19,7 @@ const root: Logger = pino(
     level: readVariable('LOG_LEVEL'),
     base: { pid: process.pid },
   },
-  pino.destination({ fd: 2, sync: false }),
+  routedStream,
 );
 
 export function createLogger(component: string, bindings: Record<string, unknown> = {}): Logger {

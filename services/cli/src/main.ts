@@ -1,4 +1,4 @@
-import { createLogger } from '@govstats/log';
+import { createLogger, logFile, routeLogs } from '@govstats/log';
 import * as access from './commands/access.ts';
 import * as bulletin from './commands/bulletin.ts';
 import * as demo from './commands/demo.ts';
@@ -11,8 +11,10 @@ import * as produce from './commands/produce.ts';
 import * as reconcile from './commands/reconcile.ts';
 import * as rollup from './commands/rollup.ts';
 import * as serve from './commands/serve.ts';
+import { writeAboveProgress } from './output/progress.ts';
 import { terminalText } from './output/terminal-text.ts';
-import { UsageError } from './runtime.ts';
+import { WarningLines } from './output/warnings.ts';
+import { UsageError, logDestination } from './runtime.ts';
 
 interface Command {
   usage: string;
@@ -41,6 +43,30 @@ function help(): string {
 }
 
 const log = createLogger('cli');
+const warnings = new WarningLines();
+
+/**
+ * Decided once, before the command runs: a service's JSON log stays on stderr; anything else
+ * logs to a file and shows a person only warnings and errors, in words (output/warnings.ts).
+ */
+function routeLogsOf(command: string, args: string[]): void {
+  const destination = logDestination(command, args);
+  if (destination.to === 'stderr') return routeLogs(destination);
+  try {
+    routeLogs({ ...destination, onWarning: (record) => warnings.show(record) });
+  } catch (error) {
+    // A home we cannot write to must not stop a command that only reads.
+    writeAboveProgress(
+      `govstats: warning: cannot write the log file ${destination.path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); logging to stderr`,
+    );
+  }
+}
+
+/** Where to read more, after a command that showed warnings or failed. */
+function pointToLogFile(): void {
+  const file = logFile();
+  if (file) writeAboveProgress(`govstats: the full log is in ${file}`);
+}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
@@ -53,7 +79,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`unknown command: ${name}\n\n${help()}`);
     return 2;
   }
-  return command.run(args);
+  routeLogsOf(name, args);
+  const code = await command.run(args);
+  if (warnings.count > 0) pointToLogFile();
+  return code;
 }
 
 /** Exits once stdout is flushed: piped output (e.g. --json into jq) must not be cut short. */
@@ -63,11 +92,14 @@ function exit(code: number): void {
 
 main(process.argv.slice(2)).then(exit, (error: unknown) => {
   if (error instanceof UsageError || (error instanceof Error && /invalid configuration/.test(error.message))) {
-    process.stderr.write(`govstats: ${terminalText(error.message, { keepNewlines: true })}\n`);
+    writeAboveProgress(`govstats: ${terminalText(error.message, { keepNewlines: true })}`);
     return exit(2);
   }
+  // Said below in words; the record, with its stack, is for the log.
+  warnings.stop();
   log.error({ err: error }, 'command failed');
   // A message may quote an event or a user's file: no control character reaches the terminal.
-  process.stderr.write(`govstats: ${terminalText((error as Error)?.message ?? String(error), { keepNewlines: true })}\n`);
+  writeAboveProgress(`govstats: ${terminalText((error as Error)?.message ?? String(error), { keepNewlines: true })}`);
+  pointToLogFile();
   exit(1);
 });

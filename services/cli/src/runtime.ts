@@ -1,4 +1,5 @@
-import { loadConfig, type Config } from '@govstats/config';
+import { join } from 'node:path';
+import { loadConfig, readVariable, type Config, type EnvironmentSource } from '@govstats/config';
 import { connectionOptionsOf, createKafka, ensureTopics, explainKafkaFailure } from '@govstats/kafka';
 import { kafkaSettings, probeKafka } from '@govstats/local-infra';
 import { EVENT_TYPES } from '@govstats/schemas';
@@ -14,6 +15,33 @@ export class UsageError extends Error {}
 
 export function config(): Config {
   return loadConfig();
+}
+
+/**
+ * Commands that run until stopped, under Docker or systemd: they log JSON on stderr, where their
+ * supervisor collects it. Everything else is a person at a terminal (or a script) waiting for an
+ * answer: words on stdout, the log in a file.
+ */
+export function isServiceCommand(command: string, args: readonly string[]): boolean {
+  switch (command) {
+    case 'ingest':
+      return !args.includes('--until-idle') && !args.includes('--dry-run');
+    case 'bulletin':
+      return args.includes('--serve');
+    case 'serve':
+      return true;
+    default:
+      return false;
+  }
+}
+
+export type LogDestination = { to: 'stderr' } | { to: 'file'; path: string };
+
+/** Where a command's JSON log goes: LOG_DESTINATION, and when that is `auto`, the kind of command. */
+export function logDestination(command: string, args: readonly string[], env?: EnvironmentSource): LogDestination {
+  const chosen = readVariable('LOG_DESTINATION', env);
+  if (chosen === 'stderr' || (chosen === 'auto' && isServiceCommand(command, args))) return { to: 'stderr' };
+  return { to: 'file', path: join(readVariable('GOVSTATS_HOME', env), 'logs', `govstats-${command}.log`) };
 }
 
 /** Brokers from KAFKA_BROKERS, else the local broker run by `govstats infra up`. */

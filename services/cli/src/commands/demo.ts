@@ -1,39 +1,99 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { issueBulletin, parsePeriod } from '@govstats/bulletin';
+import { parseArgs } from 'node:util';
+import { issueBulletin, makePeriod, parsePeriod, previousPeriod, type BulletinPeriod } from '@govstats/bulletin';
 import { REPO_ROOT, topicsFor, type Config } from '@govstats/config';
+import { nationalCatalogue } from '@govstats/divisions';
 import { createKafka, deleteTopics } from '@govstats/kafka';
 import { resolveInfrastructure } from '@govstats/local-infra';
+import { loadScenario } from '@govstats/producer';
 import { EVENT_TYPES, displayLabel, measureNamed, type EventTypeDefinition, type RollupLevel } from '@govstats/schemas';
 import { openStore, type Store } from '@govstats/store';
 import { deadLetterSummary, queryRollup } from '@govstats/warehouse';
+import { endProgress, showProgress, withElapsed } from '../output/progress.ts';
 import { formatNumber, renderTable } from '../output/table.ts';
-import { allTopics, config } from '../runtime.ts';
+import { UsageError, allTopics, config } from '../runtime.ts';
 import { drainTopics } from './ingest.ts';
 import { migrateStore } from './migrate.ts';
 import { prepareScenarioFile, produceScenario } from './produce.ts';
 
-export const usage = `govstats demo
+export const usage = `govstats demo [--scenario FILE] [--period 2024|2024-Q3|2024-07]
   Runs the whole pipeline on the 三门峡市 (Sanmenxia) scenario, 1 January – 27 September 2024,
   which reproduces the city's published figures: local infrastructure, schema, ~1.2 million events
   with some broken and duplicated ones, ingest, a rollup table per event type by city and county, the
-  dead-letter summary, and the 2024 Q2 statistical bulletin.`;
+  dead-letter summary, and the 2024 Q2 statistical bulletin.
+  --scenario runs the same steps on another scenario file, e.g. the ~1,700 events of
+  services/producer/scenarios/dongzhuang-2023.yaml in about a minute; --period is the bulletin's
+  period (default: the last whole quarter of the scenario's period).`;
 
-const CITY = '411200000000';
-const SCENARIO = join(REPO_ROOT, 'services', 'producer', 'scenarios', 'sanmenxia-2024.yaml');
-const FROM = '2024-01-01';
-const TO = '2024-09-27';
-const BULLETIN_PERIOD = '2024-Q2';
+const DEFAULT_SCENARIO = join(REPO_ROOT, 'services', 'producer', 'scenarios', 'sanmenxia-2024.yaml');
+
+/** What one demo run covers, all read from its scenario file. */
+interface DemoPlan {
+  scenarioFile: string;
+  /** The places the scenario names, as people know them (三门峡市). */
+  placeNames: string;
+  published: boolean;
+  from: string;
+  to: string;
+  /** Cities of the scenario's places: their rollup tables and bulletins. */
+  cities: string[];
+  /** undefined when the scenario covers no whole month. */
+  bulletinPeriod: BulletinPeriod | undefined;
+  /** A place for the closing `govstats rollup` hint. */
+  explore: { level: RollupLevel; code: string };
+}
+
+const cityOf = (code: string) => `${code.slice(0, 4)}00000000`;
+
+/** The last quarter (else month) lying wholly inside from – to. */
+function lastWholePeriod(from: string, to: string): BulletinPeriod | undefined {
+  const year = Number(to.slice(0, 4));
+  const month = Number(to.slice(5, 7));
+  for (const candidate of [makePeriod('quarter', year, Math.ceil(month / 3)), makePeriod('month', year, month)]) {
+    const period = candidate.to > to ? previousPeriod(candidate) : candidate;
+    if (period.from >= from) return period;
+  }
+  return undefined;
+}
+
+function planDemo(scenarioFile: string, periodKey: string | undefined): DemoPlan {
+  let scenario;
+  try {
+    scenario = loadScenario(scenarioFile);
+  } catch (error) {
+    throw new UsageError(`scenario ${scenarioFile}: ${(error as Error).message}`);
+  }
+  const { from, to } = scenario.period;
+  const catalogue = nationalCatalogue();
+  const places = scenario.places.map((code) => catalogue.get(code));
+  let bulletinPeriod = lastWholePeriod(from, to);
+  if (periodKey !== undefined) {
+    try {
+      bulletinPeriod = parsePeriod(periodKey);
+    } catch (error) {
+      throw new UsageError(`--period: ${(error as Error).message}`);
+    }
+  }
+  const first = places[0];
+  return {
+    scenarioFile,
+    placeNames: places.map((place, i) => place?.name ?? scenario.places[i]).join('、'),
+    published: scenario.targets.length > 0,
+    from,
+    to,
+    cities: [...new Set(scenario.places.map(cityOf))],
+    bulletinPeriod,
+    explore:
+      first && first.level !== 'province' ? { level: first.level, code: first.code } : { level: 'city', code: cityOf(scenario.places[0]!) },
+  };
+}
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
-/** A progress line rewritten in place on a terminal; nothing when output goes to a file or CI log. */
-function progress(text: string, done = false): void {
-  if (!process.stderr.isTTY) return;
-  process.stderr.write(done ? '\n' : `\r    ${text}`);
-}
-
-export async function run(): Promise<number> {
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { scenario: { type: 'string' }, period: { type: 'string' } } });
+  const plan = planDemo(values.scenario ?? DEFAULT_SCENARIO, values.period);
   const base = config();
   const runId = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const demoHome = join(base.home, 'demo');
@@ -58,37 +118,37 @@ export async function run(): Promise<number> {
     const store = await openStore({ ...cfg.clickhouse, host: true });
     try {
       say('2/7 schema');
-      const outcomes = await migrateStore(cfg, store);
+      const outcomes = await withElapsed('creating tables and loading the division catalogue', () => migrateStore(cfg, store));
       say(`    ${outcomes.filter((o) => o.action !== 'unchanged').length} migrations applied`);
 
-      say('3/7 scenario: 三门峡市, 2024-01-01 – 2024-09-27, reproducing its published figures');
+      say(`3/7 scenario: ${plan.placeNames}, ${plan.from} – ${plan.to}${plan.published ? ', reproducing its published figures' : ''}`);
       say('4/7 produce (with 0.2% broken and 0.2% repeated events injected)');
       const { report: produced, counts } = await produceScenario(
         cfg,
         kafka,
-        prepareScenarioFile(SCENARIO, { inject: { invalid: 0.002, duplicates: 0.002 } }),
+        prepareScenarioFile(plan.scenarioFile, { inject: { invalid: 0.002, duplicates: 0.002 } }),
         {
-          onProgress: (r) => progress(`published ${formatNumber(r.accepted)}`),
+          onProgress: (r) => showProgress(`published ${formatNumber(r.accepted)}`),
         },
       );
-      progress('', true);
+      endProgress();
       say(
         `    ${formatNumber(produced.accepted)} of ${formatNumber(counts.lines)} lines acknowledged: ${formatNumber(counts.events)} events, ${counts.invalid} broken, ${counts.duplicates} repeated`,
       );
 
       say('5/7 ingest');
       const { stats, seconds } = await drainTopics(cfg, kafka, store, (s) =>
-        progress(
+        showProgress(
           `${formatNumber(s.messages)} read · ${formatNumber(s.loaded)} loaded · ${s.duplicates} duplicates skipped · ${s.deadLettered} dead-lettered`,
         ),
       );
-      progress('', true);
+      endProgress();
       say(
         `    ${formatNumber(stats.loaded)} loaded, ${stats.duplicates} duplicates skipped, ${stats.deadLettered} dead-lettered in ${seconds.toFixed(1)} s (${formatNumber(Math.round(stats.messages / seconds))} events/s)`,
       );
 
-      say(`6/7 rollups, ${FROM} – ${TO}\n`);
-      say(await rollupTables(store));
+      say(`6/7 rollups, ${plan.from} – ${plan.to}\n`);
+      say(await withElapsed('querying the rollups', () => rollupTables(store, plan)));
       const dead = await deadLetterSummary(store);
       say(
         `\ndead letters (${dead.reduce((n, r) => n + r.count, 0)})\n${renderTable(
@@ -96,16 +156,9 @@ export async function run(): Promise<number> {
           dead.map((r) => [r.reason, r.topic, r.count]),
         )}`,
       );
-      say(`\n7/7 bulletin ${BULLETIN_PERIOD}`);
-      const bulletin = await issueBulletin(store, {
-        cityCode: CITY,
-        period: parsePeriod(BULLETIN_PERIOD),
-        outDir: join(demoHome, 'bulletins'),
-        now: Date.now(),
-      });
-      for (const file of bulletin.files) say(`    ${file}`);
+      await issueBulletins(cfg, store, plan, join(demoHome, 'bulletins'));
       say(
-        `\nExplore: CHDB_PATH=${cfg.clickhouse.dataDir} npm run govstats -- rollup --level county --code 411224000000 --from ${FROM} --to ${TO}`,
+        `\nExplore: CHDB_PATH=${cfg.clickhouse.dataDir} npm run govstats -- rollup --level ${plan.explore.level} --code ${plan.explore.code} --from ${plan.from} --to ${plan.to}`,
       );
     } finally {
       await store.close();
@@ -129,21 +182,46 @@ function columnsOf(type: EventTypeDefinition) {
 }
 
 /** One table per type, its title and a row for the city and each of its counties (townships: `govstats rollup`). */
-async function rollupTables(store: Store): Promise<string> {
+async function rollupTables(store: Store, plan: DemoPlan): Promise<string> {
   const tables: string[] = [];
   for (const type of EVENT_TYPES) {
     const columns = columnsOf(type);
     const rows: (string | number | null)[][] = [];
-    for (const level of ['city', 'county'] as RollupLevel[]) {
-      for (const r of await queryRollup(store, type, { level, within: CITY, from: FROM, to: TO })) {
-        const cells = columns.map((c) => {
-          const value = r.figures[c.measure] ?? null;
-          return value === null ? null : Math.round(value * c.scale * 10) / 10;
-        });
-        rows.push([`${level === 'county' ? '  ' : ''}${r.place}`, ...cells]);
+    for (const city of plan.cities) {
+      for (const level of ['city', 'county'] as RollupLevel[]) {
+        for (const r of await queryRollup(store, type, { level, within: city, from: plan.from, to: plan.to })) {
+          const cells = columns.map((c) => {
+            const value = r.figures[c.measure] ?? null;
+            return value === null ? null : Math.round(value * c.scale * 10) / 10;
+          });
+          rows.push([`${level === 'county' ? '  ' : ''}${r.place}`, ...cells]);
+        }
       }
     }
     tables.push(`${type.title.zh}\n${renderTable(['地区', ...columns.map((c) => c.header)], rows)}`);
   }
   return tables.join('\n\n');
+}
+
+/** Step 7: each city's bulletin for the plan's period, and where its files are. */
+async function issueBulletins(cfg: Config, store: Store, plan: DemoPlan, outDir: string): Promise<void> {
+  const period = plan.bulletinPeriod;
+  if (!period) {
+    say(`\n7/7 bulletin: none, ${plan.from} – ${plan.to} holds no whole month`);
+    return;
+  }
+  say(`\n7/7 bulletin ${period.key}`);
+  for (const city of plan.cities) {
+    const bulletin = await withElapsed('issuing the bulletin', () =>
+      issueBulletin(store, {
+        cityCode: city,
+        period,
+        outDir,
+        now: Date.now(),
+        issuer: cfg.bulletin.issuer,
+        finalAfterDays: cfg.bulletin.finalAfterDays,
+      }),
+    );
+    for (const file of bulletin.files) say(`    ${file}`);
+  }
 }
