@@ -5,6 +5,7 @@ import { routedStream } from './route.ts';
 export type { Logger };
 export * from './wait.ts';
 export { isProcessAlive } from './process-alive.ts';
+export { processMetrics } from './process-metrics.ts';
 export { logFile, routeLogs, type LogRecord, type LogRoute } from './route.ts';
 
 /**

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { processMetrics } from '@govstats/log';
 
 /** What one issue of a period gave: a first revision, a new revision, or nothing new. */
 export type IssueOutcome = 'new' | 'revised' | 'unchanged';
@@ -10,17 +11,6 @@ export type SkipReason = 'unknown_city' | 'issuer_busy';
 export interface BulletinHealth {
   healthy: boolean;
   detail: Record<string, unknown>;
-}
-
-let processRegistry: Registry | undefined;
-
-/** RSS, heap, event-loop lag, GC: collected once per process, into a registry of its own (see services/ingest/src/metrics.ts). */
-function processMetrics(): Registry {
-  if (!processRegistry) {
-    processRegistry = new Registry();
-    collectDefaultMetrics({ register: processRegistry });
-  }
-  return processRegistry;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { processMetrics } from '@govstats/log';
 import type { RejectionReason } from '@govstats/schemas';
 
 export type EventOutcome = 'loaded' | 'duplicate' | 'dead_lettered';
@@ -8,21 +9,6 @@ export interface PartitionLag {
   topic: string;
   partition: number;
   messages: number;
-}
-
-let processRegistry: Registry | undefined;
-
-/**
- * RSS, heap, event-loop lag, GC: they describe the process, not a member, so they are collected
- * once per process (each collection starts its own event-loop monitor and GC observer) into a
- * registry of their own, never prom-client's global one, and every member's registry includes it.
- */
-function processMetrics(): Registry {
-  if (!processRegistry) {
-    processRegistry = new Registry();
-    collectDefaultMetrics({ register: processRegistry });
-  }
-  return processRegistry;
 }
 
 /**
