@@ -34,7 +34,8 @@ export function fsyncDirectory(dir: string): void {
   }
 }
 
-function writeDurably(path: string, text: string): void {
+/** Creates `path` (it must not exist) with `text`, on disk before this returns. */
+export function writeDurably(path: string, text: string | Buffer): void {
   const fd = openSync(path, 'wx', 0o644);
   try {
     writeFileSync(fd, text);

@@ -1,6 +1,7 @@
 import { validateEvent, type EventTypeDefinition, type RejectionReason, type ValidEvent } from '@govstats/schemas';
 import type { SourceMessage } from '@govstats/kafka';
 import { readCloudEvent } from './cloudevents-binding.ts';
+import type { Refusal } from './dead-letters.ts';
 import { traceFields, type TraceFields } from './trace-context.ts';
 
 /** Where an event with a given subject counts: the catalogue's answer, or the one recorded with a batch's intent. */
@@ -32,16 +33,7 @@ export interface DecodedRow {
 
 export type Decoded =
   | (DecodedRow & { ok: true; /** Rows of the events of other types it records, loaded with it. */ fed: DecodedRow[] })
-  | {
-      ok: false;
-      reason: RejectionReason;
-      detail: string;
-      eventId: string;
-      eventType: string;
-      subject: string;
-      /** The event's trace context, when it carried a well-formed one: logged with the refusal. */
-      trace?: TraceFields;
-    };
+  | ({ ok: false } & Omit<Refusal, 'message'>);
 
 /** A batch decodes every message with the same clock reading: format it once, not per event. */
 let formattedNow = { at: Number.NaN, iso: '' };

@@ -1,7 +1,7 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import { fsyncDirectory } from '../publish-revision.ts';
+import { fsyncDirectory, writeDurably } from '../publish-revision.ts';
 
 /**
  * Replaces `path` with `text` so that a reader sees the old file or the new one, never a part:
@@ -14,13 +14,7 @@ export function writeAtomically(path: string, text: string | Buffer): boolean {
   if (existsSync(path) && readFileSync(path).equals(bytes)) return false;
   const temporary = join(dirname(path), `.${basename(path)}.tmp-${randomBytes(6).toString('hex')}`);
   try {
-    const fd = openSync(temporary, 'wx', 0o644);
-    try {
-      writeFileSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeDurably(temporary, bytes);
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
