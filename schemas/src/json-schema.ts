@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ATTRIBUTE_NAME, dataSchemaUri, envelopeWithExtensions } from './core/envelope.ts';
+import { ATTRIBUTE_NAME, dataSchemaUri, envelope } from './core/envelope.ts';
 import type { EventTypeDefinition } from './core/event-type.ts';
 import { cloudEventType } from './registry.ts';
 
@@ -21,7 +21,7 @@ export function renderEnvelopeSchema(): string {
   return file({
     $id: 'urn:govstats:schema:envelope',
     title: 'govstats CloudEvents envelope (any event type; data as its contract says)',
-    ...toJson(envelopeWithExtensions),
+    ...toJson(envelope),
     ...attributeNames,
   });
 }
@@ -30,7 +30,7 @@ export function renderEnvelopeSchema(): string {
 export function renderJsonSchemas(eventType: EventTypeDefinition): Map<string, string> {
   const files = new Map<string, string>();
   for (const contract of eventType.versions) {
-    const schema = envelopeWithExtensions.extend({
+    const schema = envelope.extend({
       type: z.literal(cloudEventType(eventType, contract.version)),
       dataschema: z.literal(dataSchemaUri(eventType.name, contract.version)).optional(),
       data: contract.data,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { levelOfCode } from './core/division-code.ts';
-import { envelope, eventTypeName, extensionAttributes, type Envelope } from './core/envelope.ts';
+import { envelope, eventTypeName, extensionAttributes, extensionNameProblems, type Envelope } from './core/envelope.ts';
 import type { EventTypeDefinition } from './core/event-type.ts';
 import { cloudEventType, contractVersion, eventTypeByName } from './registry.ts';
 
@@ -55,6 +55,8 @@ export function validateEvent(value: unknown): ValidationResult {
   if (!parsedEnvelope.success) {
     return { ok: false, reason: 'invalid_envelope', detail: describeIssues(parsedEnvelope.error), eventId, type: typeAttr, subject };
   }
+  const badNames = extensionNameProblems(parsedEnvelope.data);
+  if (badNames) return { ok: false, reason: 'invalid_envelope', detail: badNames, eventId, type: typeAttr, subject };
   const event = parsedEnvelope.data as Envelope;
   const named = eventTypeName(event.type)!;
   const eventType = eventTypeByName(named.name);

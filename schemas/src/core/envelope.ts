@@ -67,31 +67,38 @@ const KNOWN_ATTRIBUTES = new Set(Object.keys(envelopeAttributes.shape));
 /**
  * The envelope as the spec writes it: the attributes above, plus extension attributes (such as
  * `traceparent` from Distributed Tracing), kept with the event. `data` is checked by the contract.
+ * What a catch-all cannot state about extension names, extensionNameProblems checks.
  */
-export const envelopeWithExtensions = envelopeAttributes.catchall(extensionValue);
+export const envelope = envelopeAttributes.catchall(extensionValue);
 
-/** The envelope, with the rules on extension names a catch-all cannot state. */
-export const envelope = envelopeWithExtensions.superRefine((value, ctx) => {
-  const extensions = Object.keys(value).filter((name) => !KNOWN_ATTRIBUTES.has(name));
-  for (const name of extensions) {
-    if (name === 'data_base64') {
-      ctx.addIssue({ code: 'custom', path: [name], message: 'binary data is not accepted: event data must be JSON, in data' });
-    } else if (!ATTRIBUTE_NAME.test(name)) {
-      ctx.addIssue({ code: 'custom', path: [name], message: 'is not a CloudEvents attribute name (lower-case letters and digits only)' });
-    }
+/**
+ * What is wrong with the names of an envelope's extension attributes, as `name: problem` parts
+ * joined by '; ', or undefined. A plain loop rather than a zod refinement, which costs a third of
+ * an event's validation on every event.
+ */
+export function extensionNameProblems(event: object): string | undefined {
+  const problems: string[] = [];
+  let extensions = 0;
+  for (const name in event) {
+    if (KNOWN_ATTRIBUTES.has(name)) continue;
+    extensions++;
+    if (name === 'data_base64') problems.push(`${name}: binary data is not accepted: event data must be JSON, in data`);
+    else if (!ATTRIBUTE_NAME.test(name)) problems.push(`${name}: is not a CloudEvents attribute name (lower-case letters and digits only)`);
   }
-  if (extensions.length > MAX_EXTENSIONS) {
-    ctx.addIssue({ code: 'custom', message: `${extensions.length} extension attributes; at most ${MAX_EXTENSIONS} are accepted` });
-  }
-});
+  if (extensions > MAX_EXTENSIONS) problems.push(`${extensions} extension attributes; at most ${MAX_EXTENSIONS} are accepted`);
+  return problems.length > 0 ? problems.slice(0, 10).join('; ') : undefined;
+}
+
+/** What an event without extension attributes keeps: one shared, frozen empty map. */
+const NO_EXTENSIONS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** The extension attributes of a valid envelope, as text (how the raw tables keep them). */
-export function extensionAttributes(event: object): Record<string, string> {
-  const extensions: Record<string, string> = {};
+export function extensionAttributes(event: object): Readonly<Record<string, string>> {
+  let extensions: Record<string, string> | undefined;
   for (const [name, value] of Object.entries(event)) {
-    if (!KNOWN_ATTRIBUTES.has(name)) extensions[name] = String(value);
+    if (!KNOWN_ATTRIBUTES.has(name)) (extensions ??= {})[name] = String(value);
   }
-  return extensions;
+  return extensions ?? NO_EXTENSIONS;
 }
 
 /** The attributes govstats reads; extension attributes travel along unseen (extensionAttributes reads them). */

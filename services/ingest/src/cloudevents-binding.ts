@@ -22,33 +22,61 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function readCloudEvent(message: SourceMessage): ReadEvent {
   const contentType = headerText(message, 'content-type');
   if (!contentType.ok) return contentType;
-  const mode = contentMode(contentType.text, message.headers[SPEC_VERSION_HEADER] !== undefined);
-  if (mode === 'binary') return binary(message, contentType.text);
-  if (mode === 'structured') {
-    const essence = parseMediaType(contentType.text!)!.essence;
-    if (essence !== STRUCTURED_JSON) return refuse('unparseable', `event format ${essence} is not read; govstats reads ${STRUCTURED_JSON}`);
-    return structured(message, notJsonText(contentType.text!));
+  const reading = contentType.text === undefined ? undefined : readContentType(contentType.text);
+  if (reading?.cloudEvents) {
+    if (reading.notStructuredJson) return refuse('unparseable', reading.notStructuredJson);
+    return structured(message);
   }
-  return structured(message, undefined);
+  if (message.headers[SPEC_VERSION_HEADER] !== undefined) return binary(message, contentType.text, reading?.notJson);
+  return structured(message);
 }
 
 /** Which content mode a message is in, from its `content-type` and whether it has a `ce_specversion` header. */
 export function contentMode(contentType: string | undefined, hasSpecVersion: boolean): 'structured' | 'binary' | 'plain' {
-  const media = contentType === undefined ? undefined : parseMediaType(contentType);
-  if (media?.essence.startsWith('application/cloudevents')) return 'structured';
+  if (contentType !== undefined && readContentType(contentType).cloudEvents) return 'structured';
   return hasSpecVersion ? 'binary' : 'plain';
 }
 
+/** What a `content-type` header value means here. */
+interface ContentTypeReading {
+  /** It names a CloudEvents event format: the structured mode. */
+  cloudEvents: boolean;
+  /** Why a structured message of this type cannot be read (another event format, another charset). */
+  notStructuredJson?: string;
+  /** Why binary-mode data of this type is not JSON text. */
+  notJson?: string;
+}
+
+/**
+ * Producers send the same few content types on every message: each distinct value is read once
+ * (a few, so the memory is bounded; a flood of distinct values only clears it now and then).
+ */
+const readings = new Map<string, ContentTypeReading>();
+const MAX_READINGS = 64;
+
+function readContentType(text: string): ContentTypeReading {
+  let reading = readings.get(text);
+  if (reading) return reading;
+  const essence = parseMediaType(text)?.essence;
+  const notJson = notJsonText(text);
+  if (!essence?.startsWith('application/cloudevents')) reading = { cloudEvents: false, ...(notJson && { notJson }) };
+  else if (essence !== STRUCTURED_JSON)
+    reading = { cloudEvents: true, notStructuredJson: `event format ${essence} is not read; govstats reads ${STRUCTURED_JSON}` };
+  else reading = { cloudEvents: true, ...(notJson && { notStructuredJson: `content-type: ${notJson}` }) };
+  if (readings.size >= MAX_READINGS) readings.clear();
+  readings.set(text, reading);
+  return reading;
+}
+
 /** The value is the whole event as JSON. */
-function structured(message: SourceMessage, encodingProblem: string | undefined): ReadEvent {
+function structured(message: SourceMessage): ReadEvent {
   const bytes = message.value;
   if (bytes === null || bytes.length === 0) return refuse('unparseable', 'empty message (no value)');
-  if (encodingProblem) return refuse('unparseable', `content-type: ${encodingProblem}`);
   return parseJson(bytes, 'not UTF-8 JSON');
 }
 
 /** Attributes from `ce_*` headers, `datacontenttype` from `content-type`, `data` from the value. */
-function binary(message: SourceMessage, contentType: string | undefined): ReadEvent {
+function binary(message: SourceMessage, contentType: string | undefined, notJson: string | undefined): ReadEvent {
   const event: Record<string, unknown> = {};
   for (const name of Object.keys(message.headers)) {
     if (!name.startsWith(ATTRIBUTE_HEADER_PREFIX)) continue;
@@ -60,7 +88,7 @@ function binary(message: SourceMessage, contentType: string | undefined): ReadEv
   const bytes = message.value;
   if (bytes !== null && bytes.length > 0) {
     // A content type that is not JSON is refused by the envelope, with the reason; parse only JSON.
-    if (contentType !== undefined && notJsonText(contentType)) return { ok: true, value: event };
+    if (notJson) return { ok: true, value: event };
     const data = parseJson(bytes, 'data (the message value) is not UTF-8 JSON');
     if (!data.ok) return data;
     event['data'] = data.value;
