@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +90,41 @@ describe('reprocessing from a time (govstats ingest --from)', () => {
     expect(stats).toMatchObject({ messages: ROUNDS * PER_ROUND, loaded: 0, duplicates: ROUNDS * PER_ROUND });
     expect(await loadedVisits()).toEqual({ rows: ROUNDS * PER_ROUND, events: ROUNDS * PER_ROUND });
     expect(await reconcile(pipeline.store, { from: '2024-06-01', to: '2024-06-30' })).toEqual([]);
+  });
+
+  it('counts an event once however often its range is read again, also one the first reading refused', async () => {
+    const topic = pipeline.config.topics.forEventType('grid-visit');
+    const NEW_VILLAGE = '411224104298';
+    const sink = await createKafkaSink(pipeline.kafka);
+    const dir = mkdtempSync(join(tmpdir(), 'govstats-reprocess-'));
+    try {
+      const since = new Date(Date.now()).toISOString();
+      const late = envelope('grid-visit', 'rp-new-village', NEW_VILLAGE, '2024-06-20T09:00:00', patrol());
+      await sink.send(topic, [{ key: VILLAGE, value: JSON.stringify(late) }]);
+      expect(await drain()).toMatchObject({ loaded: 0, deadLettered: 1 });
+
+      // The village enters the catalogue; reading the range again loads the event it refused.
+      const csv = join(dir, 'additions.csv');
+      writeFileSync(csv, `统计用区划代码,城乡分类代码,名称\n${NEW_VILLAGE},220,新设村委会\n`);
+      await cli('divisions', 'load', csv, '--edition', 'reprocess-additions');
+      const first = await cli('ingest', '--from', since, '--until-idle');
+      expect(JSON.parse(first.trim().split('\n').at(-1)!)).toMatchObject({ messages: 1, loaded: 1 });
+
+      // Another block pushes that insert out of the one-block deduplication window; then a second re-read.
+      const after = envelope('grid-visit', 'rp-after', VILLAGE, '2024-06-21T09:00:00', patrol());
+      await sink.send(topic, [{ key: VILLAGE, value: JSON.stringify(after) }]);
+      expect(await drain()).toMatchObject({ loaded: 1 });
+      const second = await cli('ingest', '--from', since, '--until-idle');
+      expect(JSON.parse(second.trim().split('\n').at(-1)!)).toMatchObject({ messages: 2, loaded: 0, duplicates: 2 });
+      const [row] = await queryRows<{ n: string }>(
+        pipeline.store.client,
+        "SELECT count() AS n FROM grid_visits WHERE event_id IN ('rp-new-village', 'rp-after')",
+      );
+      expect(Number(row!.n)).toBe(2);
+    } finally {
+      await sink.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('moves nothing forward: a group that has read nothing since the time stays where it is', async () => {

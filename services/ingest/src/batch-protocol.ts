@@ -109,9 +109,11 @@ export function createBatchProtocol(deps: BatchProtocolDeps) {
           dead_lettered: deadLettered,
           started_at: new Date(work.startedAt).toISOString(),
           finished_at: new Date(clock()).toISOString(),
+          planned_at: new Date(work.facts.now).toISOString(),
         },
       ],
-      { deduplicationToken: `batch:${config.ingest.groupId}:${key}-${last}` },
+      // Every attempt at one plan writes the same row; another reading of the range writes its own.
+      { deduplicationToken: `batch:${config.ingest.groupId}:${key}-${last}:${work.facts.now}` },
     );
     const finishedAt = clock();
     log.debug(

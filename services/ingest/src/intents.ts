@@ -63,13 +63,13 @@ export async function recordIntent(
 }
 
 /**
- * Whether the batch an intent covers was finished after the intent was recorded: its row in
- * ingest_batches is written after its inserts and ledger entries, so every event it loaded is in
- * the ledger. A finished intent is met again only when the group's offsets were moved back
- * (`govstats ingest --from`, or Kafka's kafka-consumer-groups.sh --reset-offsets): the batch is
- * then planned afresh, and the ledger keeps each event counted once, however long ago its insert
- * left the deduplication window. A row finished before the intent was planned belongs to an
- * earlier reading of the same range: this intent is then unfinished, and replays.
+ * Whether the batch an intent covers was finished by that intent's plan: its row in
+ * ingest_batches, written after its inserts and ledger entries (so every event it loaded is in
+ * the ledger), names the plan's clock reading. A finished intent is met again only when the
+ * group's offsets were moved back (`govstats ingest --from`, or Kafka's kafka-consumer-groups.sh
+ * --reset-offsets): the batch is then planned afresh, and the ledger keeps each event counted
+ * once, however long ago its insert left the deduplication window. A row of another reading of
+ * the same range does not count. Rows finished before `planned_at` existed are judged by time.
  */
 export async function batchFinished(store: Store, key: IntentKey, intent: Intent, settings: QuerySettings): Promise<boolean> {
   if (!intent.facts) return false;
@@ -77,7 +77,9 @@ export async function batchFinished(store: Store, key: IntentKey, intent: Intent
     store.client,
     `SELECT 1 AS found FROM ingest_batches
 WHERE kafka_topic = {topic:String} AND kafka_partition = {partition:UInt32} AND first_offset = {first:UInt64}
-  AND consumer_group = {group:String} AND last_offset = {last:UInt64} AND finished_at >= fromUnixTimestamp64Milli({planned:Int64}, 'UTC')
+  AND consumer_group = {group:String} AND last_offset = {last:UInt64}
+  AND (planned_at = fromUnixTimestamp64Milli({planned:Int64}, 'UTC')
+    OR (planned_at = toDateTime64(0, 3, 'UTC') AND finished_at >= fromUnixTimestamp64Milli({planned:Int64}, 'UTC')))
 LIMIT 1${settingsClause(settings)}`,
     { ...key, last: intent.last, planned: intent.facts.now },
   );

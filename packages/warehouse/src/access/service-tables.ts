@@ -24,7 +24,11 @@ export interface TableUse {
 const INGEST_BOOKKEEPING: readonly TableUse[] = [
   { table: 'event_ledger', privileges: ['SELECT', 'INSERT'], why: 'load-events.ts: ids already loaded, and the ids of each loaded block' },
   { table: 'ingest_intents', privileges: ['SELECT', 'INSERT'], why: 'intents.ts: offsets and plan of a batch, before its first insert' },
-  { table: 'ingest_batches', privileges: ['INSERT'], why: 'batch-protocol.ts: one row per loaded batch' },
+  {
+    table: 'ingest_batches',
+    privileges: ['SELECT', 'INSERT'],
+    why: 'batch-protocol.ts: one row per loaded batch; intents.ts: whether a re-read intent was finished',
+  },
   { table: 'dead_letters', privileges: ['INSERT'], why: 'dead-letters.ts: refused messages' },
   { table: 'dead_letter_resolutions', privileges: ['INSERT'], why: 'batch-protocol.ts: replayed dead letters that loaded' },
   { table: 'divisions', privileges: ['SELECT'], why: 'division-catalogue.ts: places events count under' },

@@ -198,5 +198,15 @@ ORDER BY (city_code, period, revision)`,
   ADD COLUMN IF NOT EXISTS binding_headers Map(String, String) COMMENT 'the refused message''s CloudEvents Kafka binding headers (content-type, ce_*): with the payload, the whole event of a binary-mode message'`,
       ],
     },
+    {
+      // A range read again (govstats ingest --from) is finished by another plan than the first
+      // reading's; the row says which, so a replay can tell a finished reading from an unfinished one.
+      id: '0011_ingest_batches_planned_at',
+      description: 'ingest batches: the clock reading of the plan (its intent) that finished them',
+      statements: [
+        `ALTER TABLE ingest_batches${cluster}
+  ADD COLUMN IF NOT EXISTS planned_at DateTime64(3, 'UTC') DEFAULT toDateTime64(0, 3, 'UTC') COMMENT 'clock reading the batch''s plan was made with, as its intent recorded it (0: finished before this column existed)'`,
+      ],
+    },
   ];
 }

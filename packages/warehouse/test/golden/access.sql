@@ -22,7 +22,7 @@ GRANT
   SELECT ON govstats.divisions,
   SELECT, INSERT ON govstats.event_ledger,
   INSERT ON govstats.grid_visits,
-  INSERT ON govstats.ingest_batches,
+  SELECT, INSERT ON govstats.ingest_batches,
   SELECT, INSERT ON govstats.ingest_intents,
   SELECT ON govstats.schema_migration_lock,
   SELECT ON govstats.schema_migrations

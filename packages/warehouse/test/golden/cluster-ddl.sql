@@ -153,6 +153,11 @@ ALTER TABLE dead_letters ON CLUSTER govstats_every_node
   ADD COLUMN IF NOT EXISTS binding_headers Map(String, String) COMMENT 'the refused message''s CloudEvents Kafka binding headers (content-type, ce_*): with the payload, the whole event of a binary-mode message'
 SETTINGS alter_sync = 2;
 
+-- 0011_ingest_batches_planned_at
+ALTER TABLE ingest_batches ON CLUSTER govstats_every_node
+  ADD COLUMN IF NOT EXISTS planned_at DateTime64(3, 'UTC') DEFAULT toDateTime64(0, 3, 'UTC') COMMENT 'clock reading the batch''s plan was made with, as its intent recorded it (0: finished before this column existed)'
+SETTINGS alter_sync = 2;
+
 -- grid-visit/0001_tables
 CREATE TABLE IF NOT EXISTS grid_visits_local ON CLUSTER govstats (
   event_id String COMMENT 'CloudEvents id, unique per event',
