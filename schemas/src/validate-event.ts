@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { levelOfCode } from './core/division-code.ts';
-import { envelope, eventTypeName, extensionAttributes, extensionNameProblems, type Envelope } from './core/envelope.ts';
+import {
+  envelope,
+  eventTypeName,
+  extensionAttributes,
+  extensionNameProblems,
+  withoutNullAttributes,
+  type Envelope,
+} from './core/envelope.ts';
 import type { EventTypeDefinition } from './core/event-type.ts';
 import { cloudEventType, contractVersion, eventTypeByName } from './registry.ts';
 
@@ -51,7 +58,7 @@ export function validateEvent(value: unknown): ValidationResult {
   const typeAttr = typeof candidate?.type === 'string' ? candidate.type.slice(0, 128) : undefined;
   // Kept with a refusal so a city's data-quality figures can count its own refused events.
   const subject = typeof candidate?.subject === 'string' && /^\d{12}$/.test(candidate.subject) ? candidate.subject : undefined;
-  const parsedEnvelope = envelope.safeParse(value);
+  const parsedEnvelope = envelope.safeParse(withoutNullAttributes(value));
   if (!parsedEnvelope.success) {
     return { ok: false, reason: 'invalid_envelope', detail: describeIssues(parsedEnvelope.error), eventId, type: typeAttr, subject };
   }

@@ -72,6 +72,14 @@ describe('contracts', () => {
     expect(result.extensions).toEqual({ traceparent, tracestate: 'congo=t61rcWkgMzE', sampled: 'true', priority: '3' });
   });
 
+  it('treats an attribute whose value is null as absent, as the JSON format says', () => {
+    const result = validateEvent(
+      envelopeFor('grid-visit', validData['grid-visit'], { traceparent: null, dataschema: null, datacontenttype: null }),
+    );
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+    if (result.ok) expect(result.extensions).toEqual({});
+  });
+
   it.each([
     'application/json',
     'application/json; charset=utf-8',

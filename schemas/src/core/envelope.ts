@@ -89,6 +89,17 @@ export function extensionNameProblems(event: object): string | undefined {
   return problems.length > 0 ? problems.slice(0, 10).join('; ') : undefined;
 }
 
+/**
+ * The JSON format of CloudEvents treats an attribute whose value is null as absent: the envelope
+ * without them (the same object when there is none, as nearly always). `data` is the contract's.
+ */
+export function withoutNullAttributes(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const entries = Object.entries(value);
+  if (!entries.some(([name, v]) => v === null && name !== 'data')) return value;
+  return Object.fromEntries(entries.filter(([name, v]) => v !== null || name === 'data'));
+}
+
 /** What an event without extension attributes keeps: one shared, frozen empty map. */
 const NO_EXTENSIONS: Readonly<Record<string, string>> = Object.freeze({});
 

@@ -15,6 +15,11 @@ export type ReadEvent = { ok: true; value: unknown } | { ok: false; reason: Reje
 const STRUCTURED_JSON = 'application/cloudevents+json';
 const ATTRIBUTE_HEADER_PREFIX = 'ce_';
 const SPEC_VERSION_HEADER = `${ATTRIBUTE_HEADER_PREFIX}specversion`;
+/** Attributes the binary mode carries elsewhere than in a ce_ header. */
+const NOT_HEADERS: Record<string, string> = {
+  ce_datacontenttype: 'in the binary mode datacontenttype is the content-type header',
+  ce_data: 'in the binary mode data is the message value',
+};
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -80,6 +85,7 @@ function binary(message: SourceMessage, contentType: string | undefined, notJson
   const event: Record<string, unknown> = {};
   for (const name of Object.keys(message.headers)) {
     if (!name.startsWith(ATTRIBUTE_HEADER_PREFIX)) continue;
+    if (Object.hasOwn(NOT_HEADERS, name)) return refuse('invalid_envelope', `header ${name}: ${NOT_HEADERS[name]}`);
     const header = headerText(message, name);
     if (!header.ok) return header;
     event[name.slice(ATTRIBUTE_HEADER_PREFIX.length)] = header.text;

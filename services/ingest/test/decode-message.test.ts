@@ -168,6 +168,12 @@ describe('the CloudEvents Kafka binding', () => {
       'invalid_envelope',
       'ce_subject appears 2 times',
     ],
+    [
+      'datacontenttype in a header of its own',
+      binary(gridVisit('gv-c7'), { ce_datacontenttype: Buffer.from('application/json') }),
+      'invalid_envelope',
+      'ce_datacontenttype',
+    ],
     ['a binary event without its id', binary(gridVisit('gv-c6', { id: undefined })), 'invalid_envelope', 'id'],
   ])('refuses %s', (_what, msg, reason, mentions) => {
     const decoded = refused(decodeMessage(msg, context()));

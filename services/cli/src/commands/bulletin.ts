@@ -28,7 +28,7 @@ govstats bulletin --serve
   Runs the bulletin service: issues what is due (BULLETIN_CITIES, BULLETIN_SINCE, BULLETIN_DELAY_DAYS)
   at start, then daily at 03:00 Asia/Shanghai, until SIGINT/SIGTERM.`;
 
-const STATUS_WORDS: Record<BulletinStatus, string> = { preliminary: '初步数据 (preliminary)', final: '最终数据 (final)' };
+export const STATUS_WORDS: Record<BulletinStatus, string> = { preliminary: '初步数据 (preliminary)', final: '最终数据 (final)' };
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({

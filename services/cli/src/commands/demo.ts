@@ -13,6 +13,7 @@ import { deadLetterSummary, queryRollup } from '@govstats/warehouse';
 import { endProgress, showProgress, withElapsed } from '../output/progress.ts';
 import { formatNumber, renderTable } from '../output/table.ts';
 import { UsageError, allTopics, config } from '../runtime.ts';
+import { STATUS_WORDS } from './bulletin.ts';
 import { drainTopics } from './ingest.ts';
 import { migrateStore } from './migrate.ts';
 import { prepareScenarioFile, produceScenario } from './produce.ts';
@@ -222,6 +223,8 @@ async function issueBulletins(cfg: Config, store: Store, plan: DemoPlan, outDir:
         finalAfterDays: cfg.bulletin.finalAfterDays,
       }),
     );
+    say(`    revision ${bulletin.document.revision}, ${STATUS_WORDS[bulletin.document.status]}`);
     for (const file of bulletin.files) say(`    ${file}`);
   }
+  say(`    every bulletin, with links: ${join(outDir, 'index.html')}`);
 }
