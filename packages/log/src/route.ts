@@ -51,7 +51,8 @@ export const routedStream = new RoutedStream();
 
 /**
  * Opens the log file for appending, private to its owner (records may quote refused events).
- * Opened synchronously, so that lines written just before an exit are flushed, not lost.
+ * Written synchronously: a command logs little, and the record of a failure written just before
+ * the process exits must reach the file (an asynchronous write in flight at exit is lost).
  */
 function openLogFile(path: string): DestinationStream {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -62,7 +63,7 @@ function openLogFile(path: string): DestinationStream {
   }
   const fd = openSync(path, 'a', 0o600);
   try {
-    return pino.destination({ dest: fd, sync: false });
+    return pino.destination({ dest: fd, sync: true });
   } catch (error) {
     closeSync(fd);
     throw error;

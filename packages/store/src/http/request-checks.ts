@@ -85,6 +85,19 @@ export interface ResultOptions {
   headers?: Record<string, string>;
 }
 
+/** Until a response has taken what it was given, or its client has gone. */
+function drainedOrClosed(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
+}
+
 /** Streams an engine answer, or renders its failure in the server's wording. */
 export async function sendResult(
   response: ServerResponse,
@@ -101,7 +114,12 @@ export async function sendResult(
       ...options.headers,
     });
     const chunks = result.stream as AsyncIterable<Buffer>;
-    for await (const chunk of options.compress ? compressedBlocks(chunks) : chunks) response.write(chunk);
+    // Stops when the client hangs up (leaving the loop closes the engine's stream), and waits for a
+    // slow one to take what was sent: an answer is never read, hashed or held for nobody.
+    for await (const chunk of options.compress ? compressedBlocks(chunks) : chunks) {
+      if (response.destroyed) return;
+      if (!response.write(chunk)) await drainedOrClosed(response);
+    }
     response.end();
   } catch (error) {
     const { message, code, type } = error as Error & { code?: string; type?: string };
