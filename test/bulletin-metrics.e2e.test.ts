@@ -2,8 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '@govstats/log';
 import { openStore, type Store } from '@govstats/store';
 import { SINGLE_NODE, setUpWarehouse } from '@govstats/warehouse';
 import { BulletinMetrics } from '../services/bulletin/src/metrics.ts';
@@ -12,15 +12,9 @@ import { freePort } from './support/ports.ts';
 
 const CITY = '411200000000'; // 三门峡市
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
+/** Polls the service's endpoint: refused connections (fetch's TypeError) mean it is not up yet; any other error ends the wait. */
+const until = <T>(what: string, probe: () => Promise<T | undefined>) =>
+  waitUntil(probe, { what, timeoutMs: 90_000, intervalMs: 250, tolerate: (error) => error instanceof TypeError });
 
 /** Where a metric's sample is in the text exposition, by its name and labels in name order. */
 const sample = (text: string, series: string) =>

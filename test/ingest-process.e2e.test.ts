@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '@govstats/log';
 import { createKafkaSink } from '@govstats/kafka';
 import { queryPlaceFigures } from '@govstats/warehouse';
 import { EVENT_TYPES } from '@govstats/schemas';
@@ -11,15 +11,9 @@ import { openTestPipeline, type TestPipeline } from './support/test-pipeline.ts'
 
 const VILLAGE = '411224104201';
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
+/** Polls the service's endpoint: refused connections (fetch's TypeError) mean it is not up yet; any other error ends the wait. */
+const until = <T>(what: string, probe: () => Promise<T | undefined>) =>
+  waitUntil(probe, { what, timeoutMs: 60_000, intervalMs: 250, tolerate: (error) => error instanceof TypeError });
 
 /** `govstats ingest` as its own long-running process: metrics, health, and a clean SIGTERM. */
 describe('the ingest service process', () => {

@@ -229,6 +229,17 @@ const environment = z.object({
     .describe('`npm run bench`: scenario file of the measured stream; default services/bench/stream.yaml (~200k events)'),
   BENCH_FRESHNESS_SECONDS: count.default(20).describe('`npm run bench`: how long the freshness run publishes'),
   BENCH_QUERY_ROWS: count.default(10_000_000).describe('`npm run bench`: synthetic raw rows behind the query-latency run'),
+  BENCH_HISTORY: z
+    .string()
+    .transform((s) => s.split(',').map((c) => Number(c.trim())))
+    .pipe(z.array(z.number().int('each must be a whole number of events').min(0)).min(1))
+    .default([0, 10_000_000, 100_000_000])
+    .describe('`npm run bench`: prior events in the store (comma-separated) the history sweep measures on'),
+  BENCH_QUICK: flag
+    .default(false)
+    .describe(
+      '`npm run bench`: a quick round (~12 min): 1 run, history 0,1M,10M, 1M query rows, 10 s of freshness; variables set explicitly win',
+    ),
 });
 
 export type Environment = z.infer<typeof environment>;

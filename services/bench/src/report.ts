@@ -7,7 +7,10 @@ export interface BenchReport {
   machine: { cpus: number; memoryGb: number; node: string };
   stream: { events: number; byType: Record<string, number> };
   runs: number;
+  quick: boolean;
   ours: { endToEndEventsPerSecond: Summary; processEventsPerSecond: Summary; batches: Summary; peakRssMb: Summary };
+  /** Our end-to-end rate with prior events in the store's ledger; the first point is the empty store. */
+  history: { priorEvents: number; endToEnd: Summary; ofEmpty: number; peakRssMb: Summary }[];
   kafkaConsumerCeiling: Summary;
   clickhouseInsertCeiling: Summary;
   peer: { eventsPerSecond: Summary; notes: string[] };
@@ -30,7 +33,7 @@ export function renderMarkdown(report: BenchReport): string {
       `Stream: ${n(report.stream.events)} events (${Object.entries(report.stream.byType)
         .map(([t, c]) => `${t} ${n(c)}`)
         .join(', ')}). ` +
-      `Each figure: median of ${report.runs} runs, with min and max.`,
+      `Each figure: median of ${report.runs} run${report.runs === 1 ? '' : 's'}, with min and max${report.quick ? ' (quick round, BENCH_QUICK=1)' : ''}. Event ids are random-looking UUIDs, as real producers send.`,
     '',
     '| figure | median | min | max | unit |',
     '|---|---|---|---|---|',
@@ -44,6 +47,17 @@ export function renderMarkdown(report: BenchReport): string {
     row('freshness max', f.maxMs, 'ms'),
     row('govstats consumer peak RSS', report.ours.peakRssMb, 'MB'),
     row('govstats batches per run', report.ours.batches, 'batches'),
+    '',
+    '## History sweep',
+    '',
+    'The same stream into a store whose ledger already lists this many prior events (random UUIDs, merged); each run on its own copy.',
+    '',
+    '| prior events | end to end median | min | max | of empty store | peak RSS per run |',
+    '|---|---|---|---|---|---|',
+    ...report.history.map(
+      (h) =>
+        `| ${n(h.priorEvents)} | ${n(h.endToEnd.median)} | ${n(h.endToEnd.min)} | ${n(h.endToEnd.max)} | ${n(100 * h.ofEmpty)}% | ${h.peakRssMb.runs.map((mb) => `${n(mb)} MB`).join(', ')} |`,
+    ),
     '',
     '## Ratios',
     '',

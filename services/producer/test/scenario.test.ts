@@ -129,6 +129,29 @@ describe('scenario streams', () => {
     expect(new Set(lines).size).toBeGreaterThanOrEqual(new Set(validLines).size);
     for (const line of validLines.slice(0, 500)) expect(lines).toContain(line);
   });
+
+  it('carry UUIDs as real producers send with ids: uuid, the same ones every time, duplicates keeping theirs', () => {
+    const idsOf = (s: Scenario) =>
+      [...scenarioLines(prepareScenario(s), emptyScenarioCounts())].map((l) => (JSON.parse(l) as { id: string }).id);
+    const readable = idsOf(small);
+    const uuids = idsOf({ ...small, ids: 'uuid' });
+    expect(uuids.length).toBe(readable.length);
+    for (const id of uuids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(uuids).size).toBe(new Set(readable).size);
+    expect(idsOf({ ...small, ids: 'uuid' })).toEqual(uuids);
+    // Random-looking: neighbouring events (same village, same day) share no id prefix.
+    const prefixes = new Set(uuids.slice(0, 200).map((id) => id.slice(0, 4)));
+    expect(prefixes.size).toBeGreaterThan(150);
+    const duplicated = [
+      ...scenarioLines(
+        prepareScenario({ ...small, ids: 'uuid', inject: { invalid: 0, duplicates: 0.05, out_of_order: 0, late: 0 } }),
+        emptyScenarioCounts(),
+      ),
+    ];
+    const distinct = new Set(duplicated.map((l) => (JSON.parse(l) as { id: string }).id));
+    expect(duplicated.length).toBeGreaterThan(distinct.size);
+    expect(distinct).toEqual(new Set(uuids));
+  });
 });
 
 describe('scenarios for any place in China', () => {

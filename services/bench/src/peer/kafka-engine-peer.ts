@@ -145,7 +145,8 @@ function selectRows(type: EventTypeDefinition, topic: string): string {
     kafka_offset: '_offset',
   };
   const columns = [
-    ...COMMON_COLUMNS.map((c) => `${common[c.name] ?? 'DEFAULT'} AS ${c.name}`),
+    // Columns not mapped (CloudEvents extensions) take their defaults: the view writes only what it selects.
+    ...COMMON_COLUMNS.filter((c) => common[c.name] !== undefined).map((c) => `${common[c.name]} AS ${c.name}`),
     ...fields.map((f) => `${f.select(`e.data.${f.column.name}`)} AS ${f.column.name}`),
   ];
   return `SELECT ${columns.join(',\n  ')}

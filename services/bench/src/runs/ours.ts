@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@govstats/config';
+import { copyOfDataDir } from '../history/prepared-store.ts';
 
 export interface OursRun {
   /**
@@ -17,15 +17,18 @@ export interface OursRun {
   batches: number;
 }
 
-/** Our pipeline as it runs in production: `govstats ingest --until-idle` in a process of its own. */
-export async function runOurs(env: NodeJS.ProcessEnv, groupId: string): Promise<OursRun> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'govstats-bench-ours-'));
+/**
+ * Our pipeline as it runs in production: `govstats ingest --until-idle` in a process of its own,
+ * on a copy of `template` (a prepared data directory: migrated, with its history).
+ */
+export async function runOurs(env: NodeJS.ProcessEnv, groupId: string, template: string): Promise<OursRun> {
+  const { chdbPath, dir } = copyOfDataDir(template);
   const timeBinary = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
   // node with tsx's loader, so the measured process is the consumer itself, not a wrapper.
   const command = [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'services', 'cli', 'src', 'main.ts'), 'ingest', '--until-idle'];
   const started = performance.now();
   const child = spawn(timeBinary ?? command[0]!, timeBinary ? ['-f', 'peak-rss-kb=%M', ...command] : command.slice(1), {
-    env: { ...env, CHDB_PATH: join(dataDir, 'chdb'), INGEST_GROUP_ID: groupId, INGEST_METRICS_PORT: '0', LOG_LEVEL: 'error' },
+    env: { ...env, CHDB_PATH: chdbPath, INGEST_GROUP_ID: groupId, INGEST_METRICS_PORT: '0', LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: REPO_ROOT,
   });
@@ -35,7 +38,7 @@ export async function runOurs(env: NodeJS.ProcessEnv, groupId: string): Promise<
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   const seconds = (performance.now() - started) / 1000;
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
   if (code !== 0) throw new Error(`govstats ingest failed (exit ${code}): ${stderr.slice(-2000)}`);
   const report = JSON.parse(stdout.trim().split('\n').pop()!) as {
     loaded: number;

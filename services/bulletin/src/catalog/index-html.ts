@@ -1,6 +1,7 @@
 import type { PeriodKind } from '../document.ts';
 import { escapeHtml } from '../render/escape.ts';
 import { formatTimestamp, groupDigits } from '../render/format.ts';
+import { pageHead } from '../render/page-head.ts';
 import { STATUS_LABEL, type BulletinStatus } from '../status.ts';
 import { CATALOG_FILE } from './layout.ts';
 import { KIND_ORDER, type Catalog, type CatalogCity, type CatalogPeriod, type CatalogRevision, type FileLinks } from './catalog.ts';
@@ -127,16 +128,7 @@ export function renderIndexHtml(catalog: Catalog): string {
   const periods = catalog.cities.flatMap((c) => c.periods);
   const revisions = periods.flatMap((p) => p.revisions);
   const issuers = [...new Set(revisions.map((r) => r.issuer).filter((i): i is string => i !== null))];
-  const out: string[] = [];
-  out.push('<!DOCTYPE html>');
-  out.push('<html lang="zh-CN">');
-  out.push('<head>');
-  out.push('<meta charset="utf-8">');
-  out.push('<meta name="viewport" content="width=device-width, initial-scale=1">');
-  out.push('<meta name="generator" content="govstats">');
-  out.push('<title>基层治理统计公报目录</title>');
-  out.push(`<style>${STYLE}</style>`);
-  out.push('</head>');
+  const out: string[] = pageHead('基层治理统计公报目录', STYLE);
   out.push('<body>');
   out.push('<main>');
   out.push('<header class="masthead">');

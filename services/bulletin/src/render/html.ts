@@ -2,6 +2,7 @@ import type { BulletinDocument } from '../document.ts';
 import { renderChart } from './charts.ts';
 import { buildContent, type Block, type TableBlock } from './content.ts';
 import { escapeHtml } from './escape.ts';
+import { pageHead } from './page-head.ts';
 
 /*
  * The bulletin as one self-contained, print-friendly A4 HTML page: styles inline, charts as inline
@@ -86,16 +87,7 @@ function renderBlock(block: Block): string {
 /** Renders the bulletin as a self-contained A4 HTML page in simplified Chinese. */
 export function renderHtml(doc: BulletinDocument): string {
   const content = buildContent(doc);
-  const out: string[] = [];
-  out.push('<!DOCTYPE html>');
-  out.push('<html lang="zh-CN">');
-  out.push('<head>');
-  out.push('<meta charset="utf-8">');
-  out.push('<meta name="viewport" content="width=device-width, initial-scale=1">');
-  out.push('<meta name="generator" content="govstats">');
-  out.push(`<title>${escapeHtml(content.title)}</title>`);
-  out.push(`<style>${STYLE}</style>`);
-  out.push('</head>');
+  const out: string[] = pageHead(content.title, STYLE);
   out.push('<body>');
   out.push('<main class="bulletin">');
   out.push('<header class="masthead">');

@@ -11,6 +11,7 @@ import {
   type Producer,
   type ScenarioPlace,
 } from '@govstats/schemas';
+import { v5 as uuidv5 } from 'uuid';
 import { toEnvelope } from '../envelope.ts';
 import { allocateTargets, groupKey, type Allocation } from './allocate.ts';
 import { TARGET_MEASURES, type Scenario, type Target } from './scenario-file.ts';
@@ -122,6 +123,9 @@ function quotaLookups(type: EventTypeDefinition, place: ScenarioPlace, allocatio
   };
 }
 
+/** Namespace of the UUIDs (version 5) a scenario with `ids: uuid` gives its events. */
+const SCENARIO_ID_NAMESPACE = '6f1e8a52-3c1d-4b7e-9a0f-2d5c8e4b1a93';
+
 /** Events of the prepared scenario, day by day, type by type, place by place; memory does not grow with the stream. */
 export function* scenarioEvents({ scenario, seed, types, calendar }: PreparedScenario): Generator<Envelope> {
   const source = `urn:govstats:scenario:${scenario.name.replace(/[^A-Za-z0-9._:-]+/g, '-')}`;
@@ -133,7 +137,9 @@ export function* scenarioEvents({ scenario, seed, types, calendar }: PreparedSce
         const code = producers[i]!.place.code;
         const random = new Random(seed ^ Number(code.slice(3)) ^ Math.imul(day + 1, 2654435761) ^ salt);
         for (const event of type.scenario.emitDay(plans[i], { day, dayStart, calendar, random })) {
-          const record = { id: `s${seed}-${code}-${type.name}-${event.key}`, subject: code, time: event.time, data: event.data };
+          const readable = `s${seed}-${code}-${type.name}-${event.key}`;
+          const id = scenario.ids === 'uuid' ? uuidv5(readable, SCENARIO_ID_NAMESPACE) : readable;
+          const record = { id, subject: code, time: event.time, data: event.data };
           yield toEnvelope(type, record, source, type.scenario.version);
         }
       }

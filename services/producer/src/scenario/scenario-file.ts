@@ -56,6 +56,12 @@ const baseSchema = z.object({
     .strict()
     .refine((p) => p.from <= p.to, 'from must not be after to'),
   seed: z.int().default(1),
+  /**
+   * Event ids: `readable` names the place, type and event (clustered by village); `uuid` gives
+   * each one a UUID as real producers send, derived from the readable id so the stream stays
+   * reproducible (and duplicates injected on purpose keep their id).
+   */
+  ids: z.enum(['readable', 'uuid']).default('readable'),
   /** Roots of the places: every village and community under these codes in the division catalogue. */
   places: z.array(divisionCode).min(1),
   targets: z.array(targetSchema).default([]),
