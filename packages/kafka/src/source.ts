@@ -53,6 +53,8 @@ export interface BatchSource {
  * the same store outage do not all come back at once; every attempt is the same (its intent).
  */
 const BATCH_BACKOFF: Backoff = { initialMs: 500, maxMs: 30_000, jitter: 'equal' };
+/** Partitions handled at the same time, unless the caller says. */
+const DEFAULT_CONCURRENCY = 2;
 /** The coordinator removes a member that has not sent a heartbeat for this long. */
 export const SESSION_TIMEOUT_MS = 30_000;
 const HEARTBEAT_INTERVAL_MS = 3_000;
@@ -64,7 +66,10 @@ export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): Ba
     kafka.consumer({
       groupId: options.groupId,
       maxBytesPerPartition: options.maxBytesPerPartition,
-      maxBytes: options.maxBytesPerPartition * 4,
+      // A fetch holds one partition's worth per batch handled at once. Four partitions' worth held
+      // ~170 MB more at peak (1,148 vs 979 MB RSS on the bench stream) for as many batches: the
+      // extra ones only waited in memory.
+      maxBytes: options.maxBytesPerPartition * (options.concurrency ?? DEFAULT_CONCURRENCY),
       maxWaitTimeInMs: 250,
       sessionTimeout: SESSION_TIMEOUT_MS,
       heartbeatInterval: HEARTBEAT_INTERVAL_MS,
@@ -111,7 +116,7 @@ export function createBatchSource(kafka: Kafka, options: BatchSourceOptions): Ba
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: options.concurrency ?? 2,
+      partitionsConsumedConcurrently: options.concurrency ?? DEFAULT_CONCURRENCY,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0) return;
         const sourceBatch: SourceBatch = {
