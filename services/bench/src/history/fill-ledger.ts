@@ -1,6 +1,7 @@
 // Child process of the bench, `fill-ledger.ts DATA_DIR EVENTS`: migrates the embedded store in
-// DATA_DIR and puts EVENTS prior events in its ledger (random UUIDs, as real producers send), merged as a store that has
-// been running a while would be. A process of its own: the engine binds one data directory per process.
+// DATA_DIR and puts EVENTS prior events in its ledger (random UUIDs, as real producers send),
+// merged as in a store that has been running a while. A process of its own: the engine binds one
+// data directory per process.
 import { openStore, runCommand } from '@govstats/store';
 import { SINGLE_NODE, setUpWarehouse } from '@govstats/warehouse';
 
