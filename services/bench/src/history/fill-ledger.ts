@@ -2,6 +2,7 @@
 // DATA_DIR and puts EVENTS prior events in its ledger (random UUIDs, as real producers send),
 // merged as in a store that has been running a while. A process of its own: the engine binds one
 // data directory per process.
+import { EVENT_TYPES } from '@govstats/schemas';
 import { openStore, runCommand } from '@govstats/store';
 import { SINGLE_NODE, setUpWarehouse } from '@govstats/warehouse';
 
@@ -11,6 +12,8 @@ if (!dataDir || !Number.isSafeInteger(events) || events < 0)
   throw new Error('usage: fill-ledger.ts DATA_DIR EVENTS (a count of prior events)');
 /** Rows per INSERT … SELECT: bounded so the statement's memory stays small whatever the history. */
 const CHUNK = 10_000_000;
+/** Prior events are of every type in turn. */
+const TYPE_NAMES = `[${EVENT_TYPES.map((t) => `'${t.name}'`).join(', ')}]`;
 
 const store = await openStore({ dataDir });
 try {
@@ -19,7 +22,8 @@ try {
     await runCommand(
       store.client,
       `INSERT INTO event_ledger (event_id, source, event_type, ingested_at)
-SELECT toString(generateUUIDv4(number)), 'urn:govstats:bench:history', 'grid-visit', now64(3) FROM numbers(${start}, ${Math.min(CHUNK, events - start)})`,
+SELECT toString(generateUUIDv4(number)), 'urn:govstats:bench:history', ${TYPE_NAMES}[number % ${EVENT_TYPES.length} + 1], now64(3)
+FROM numbers(${start}, ${Math.min(CHUNK, events - start)})`,
     );
     process.stdout.write(`${Math.min(events, start + CHUNK)}\n`);
   }
