@@ -3,18 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '@govstats/log';
 import { openStore, type Store } from '@govstats/store';
 import { SINGLE_NODE, setUpWarehouse } from '@govstats/warehouse';
 import { BulletinMetrics } from '../services/bulletin/src/metrics.ts';
 import { spawnGovstats } from './support/govstats-process.ts';
 import { freePort } from './support/ports.ts';
+import { untilServed } from './support/served.ts';
 
 const CITY = '411200000000'; // 三门峡市
-
-/** Polls the service's endpoint: refused connections (fetch's TypeError) mean it is not up yet; any other error ends the wait. */
-const until = <T>(what: string, probe: () => Promise<T | undefined>) =>
-  waitUntil(probe, { what, timeoutMs: 90_000, intervalMs: 250, tolerate: (error) => error instanceof TypeError });
 
 /** Where a metric's sample is in the text exposition, by its name and labels in name order. */
 const sample = (text: string, series: string) =>
@@ -61,11 +57,15 @@ describe('the bulletin service process', () => {
   });
 
   it('counts its catch-up run, the periods it issued, and when it last succeeded', async () => {
-    const text = await until('a finished run in /metrics', async () => {
-      if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${Buffer.concat(stderr).toString()}`);
-      const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      return /^govstats_bulletin_runs_total\{outcome="succeeded"\} 1$/m.test(body) ? body : undefined;
-    }).catch((error: unknown) => {
+    const text = await untilServed(
+      'a finished run in /metrics',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${Buffer.concat(stderr).toString()}`);
+        const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        return /^govstats_bulletin_runs_total\{outcome="succeeded"\} 1$/m.test(body) ? body : undefined;
+      },
+      90_000,
+    ).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}\n${Buffer.concat(stderr).toString()}`);
     });
     const issued = sample(text, `govstats_bulletin_issued_total{city="${CITY}",outcome="new"}`);

@@ -1,19 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '@govstats/log';
 import { createKafkaSink } from '@govstats/kafka';
 import { queryPlaceFigures } from '@govstats/warehouse';
 import { EVENT_TYPES } from '@govstats/schemas';
 import { envelope, patrol } from './support/events.ts';
 import { spawnGovstats } from './support/govstats-process.ts';
 import { freePort } from './support/ports.ts';
+import { untilServed } from './support/served.ts';
 import { openTestPipeline, type TestPipeline } from './support/test-pipeline.ts';
 
 const VILLAGE = '411224104201';
-
-/** Polls the service's endpoint: refused connections (fetch's TypeError) mean it is not up yet; any other error ends the wait. */
-const until = <T>(what: string, probe: () => Promise<T | undefined>) =>
-  waitUntil(probe, { what, timeoutMs: 60_000, intervalMs: 250, tolerate: (error) => error instanceof TypeError });
 
 /** `govstats ingest` as its own long-running process: metrics, health, and a clean SIGTERM. */
 describe('the ingest service process', () => {
@@ -45,13 +41,17 @@ describe('the ingest service process', () => {
   });
 
   it('exposes Prometheus metrics that count what it loaded and dead-lettered', async () => {
-    const text = await until('all 501 messages in /metrics', async () => {
-      const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      return /govstats_ingest_events_total\{outcome="loaded",type="grid-visit"\} 500\b/.test(body) &&
-        /outcome="dead_lettered"[^\n]* 1\b/.test(body)
-        ? body
-        : undefined;
-    });
+    const text = await untilServed(
+      'all 501 messages in /metrics',
+      async () => {
+        const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        return /govstats_ingest_events_total\{outcome="loaded",type="grid-visit"\} 500\b/.test(body) &&
+          /outcome="dead_lettered"[^\n]* 1\b/.test(body)
+          ? body
+          : undefined;
+      },
+      60_000,
+    );
     expect(text).toContain('# TYPE govstats_ingest_batch_seconds histogram');
     expect(text).toMatch(/govstats_ingest_batches_total\{topic="[^"]+grid-visit"\} \d+/);
   });

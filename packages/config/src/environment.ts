@@ -226,7 +226,7 @@ const environment = z.object({
     .string()
     .min(1)
     .optional()
-    .describe('`npm run bench`: scenario file of the measured stream; default services/bench/stream.yaml (~200k events)'),
+    .describe('`npm run bench`: scenario file of the measured stream; default services/bench/stream.yaml (~230k events)'),
   BENCH_FRESHNESS_SECONDS: count.default(20).describe('`npm run bench`: how long the freshness run publishes'),
   BENCH_QUERY_ROWS: count.default(10_000_000).describe('`npm run bench`: synthetic raw rows behind the query-latency run'),
   BENCH_HISTORY: z
