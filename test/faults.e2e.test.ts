@@ -96,7 +96,7 @@ describe('faults: kills and restarts over a stream of 100k+ events', () => {
   }
 
   async function loaded(): Promise<number> {
-    const [row] = await queryRows<{ n: string }>(pipeline.store.client, 'SELECT count() AS n FROM event_ledger FINAL');
+    const [row] = await queryRows<{ n: string }>(pipeline.store.client, 'SELECT count() AS n FROM event_keys');
     return Number(row?.n ?? 0);
   }
 

@@ -98,7 +98,7 @@ describe('10k hostile messages mixed with valid ones', () => {
       if (health !== 0) healthChecks.push(health);
       const [row] = await queryRows<{ loaded: string; dead: string }>(
         pipeline.store.client,
-        'SELECT (SELECT count() FROM event_ledger FINAL) AS loaded, (SELECT count() FROM dead_letters FINAL) AS dead',
+        'SELECT (SELECT count() FROM event_keys) AS loaded, (SELECT count() FROM dead_letters FINAL) AS dead',
       );
       if (Number(row!.loaded) >= validCount && Number(row!.dead) >= HOSTILE) break;
       if (child.exitCode !== null) throw new Error(`ingest exited with code ${child.exitCode}`);

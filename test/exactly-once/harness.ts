@@ -204,7 +204,7 @@ export class ExactlyOnceHarness {
 
   async loadedEvents(): Promise<number> {
     // Scenario ids are unique across sources, so ids alone count the events.
-    const [row] = await queryRows<{ n: string }>(this.pipeline.store.client, 'SELECT uniqExact(event_id) AS n FROM event_ledger');
+    const [row] = await queryRows<{ n: string }>(this.pipeline.store.client, 'SELECT uniqExact(event_id) AS n FROM event_keys');
     return Number(row?.n ?? 0);
   }
 
@@ -307,5 +307,5 @@ WHERE (kafka_topic, kafka_partition, first_offset) NOT IN (SELECT kafka_topic, k
 /** Statement patterns the scenarios wait for. */
 export const STATEMENTS = {
   rawInsert: new RegExp(`^INSERT INTO (${[...TYPE_TABLES.values()].join('|')}) `),
-  ledgerInsert: /^INSERT INTO event_ledger /,
+  ledgerInsert: /^INSERT INTO event_keys /,
 };

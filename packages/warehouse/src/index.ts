@@ -32,5 +32,6 @@ export { pendingMigrations } from './schema/migrate.ts';
 export { migrationLockHolder, withMigrationLock, type LockHolder } from './schema/migration-lock.ts';
 export { CONSUMERS_SEE_LOCK_MS } from './set-up-warehouse.ts';
 export { bookkeepingSettings, rawInsertSettings, settingsClause, settingsSql, type QuerySettings } from './schema/cluster-settings.ts';
+export { EVENT_KEYS_TABLE, listedKeysSql } from './schema/event-keys.ts';
 export { EVERY_NODE_TABLES, everyNodeClusterName, localTableName } from './schema/cluster-layout.ts';
 export * from './access/index.ts';

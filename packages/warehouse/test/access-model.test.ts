@@ -176,7 +176,7 @@ describe('the rendered access', () => {
       expect(target, `${privilege} on a whole database`).not.toMatch(/\*$/);
     }
     expect(targets(ingest, 'INSERT')).toEqual(
-      new Set(inDb([...rawTables(), 'event_ledger', 'ingest_intents', 'ingest_batches', 'dead_letters', 'dead_letter_resolutions'])),
+      new Set(inDb([...rawTables(), 'event_keys', 'ingest_intents', 'ingest_batches', 'dead_letters', 'dead_letter_resolutions'])),
     );
     // It never reads the figures or the events back.
     for (const table of [...rollupTables(), ...rawTables()]) expect(targets(ingest, 'SELECT')).not.toContain(`govstats.${table}`);

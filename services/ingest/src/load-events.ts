@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { chinaDate, rawColumnNames, type EventTypeDefinition } from '@govstats/schemas';
 import type { SourceMessage, WriteLease } from '@govstats/kafka';
 import { classifyStoreError, insertRows, queryRows, type Store, type StoreErrorInfo } from '@govstats/store';
-import { settingsClause, type QuerySettings } from '@govstats/warehouse';
+import { EVENT_KEYS_TABLE, listedKeysSql, settingsClause, type QuerySettings } from '@govstats/warehouse';
 import type { TraceFields } from './trace-context.ts';
 
 /** Settings for the two kinds of writes a batch makes: empty on a single node, quorum and foreground inserts on a cluster. */
@@ -158,7 +158,7 @@ export async function executeLoad(
     }
     await insertRows(
       store.client,
-      'event_ledger',
+      EVENT_KEYS_TABLE,
       block.events.map((e) => ({ event_id: e.eventId, source: e.row.source, event_type: block.eventType.name, ingested_at: ingestedAt })),
       { deduplicationToken: `ledger:${block.token}`, columns: LEDGER_COLUMNS, settings: settings.bookkeeping },
     );
@@ -184,25 +184,30 @@ const LEDGER_COLUMNS = ['event_id', 'source', 'event_type', 'ingested_at'];
 const LOOKUP_BYTES = 192 * 1024;
 
 /**
- * Offsets of the accepted events the ledger lists (same source and id) as loaded. The ids travel
- * as one comma-separated string literal split by the engine: parsing one literal is far cheaper
- * than parsing thousands (and no URL could hold them as a parameter). Contracts restrict ids to
- * [A-Za-z0-9._:-], which can neither break out of the literal nor contain the comma; anything
- * else is rejected here to be sure. Sources are compared here, not in SQL: they may hold any URI.
+ * Offsets of the accepted events the ledger lists (same source and id) as loaded: one lookup per
+ * source and LOOKUP_BYTES of its ids (a producer system is one source, so usually one or two).
  */
 export async function findLoaded(store: Store, accepted: AcceptedEvent[], settings: QuerySettings): Promise<string[]> {
-  const ids = [...new Set(accepted.map((e) => e.eventId))];
-  for (const id of ids) if (!/^[A-Za-z0-9._:-]+$/.test(id)) throw new Error(`unsafe event id reached the loader: ${JSON.stringify(id)}`);
+  const idsBySource = new Map<string, Set<string>>();
+  for (const event of accepted) {
+    const source = String(event.row.source);
+    const ids = idsBySource.get(source);
+    if (ids) ids.add(event.eventId);
+    else idsBySource.set(source, new Set([event.eventId]));
+  }
   const found = new Set<string>();
-  for (let start = 0; start < ids.length;) {
-    let end = start;
-    for (let bytes = 0; end < ids.length && bytes < LOOKUP_BYTES; end++) bytes += ids[end]!.length + 1;
-    const rows = await queryRows<{ event_id: string; source: string }>(
-      store.client,
-      `SELECT event_id, source FROM event_ledger WHERE event_id IN splitByChar(',', '${ids.slice(start, end).join(',')}')${settingsClause(settings)}`,
-    );
-    for (const row of rows) found.add(`${row.source}\u0000${row.event_id}`);
-    start = end;
+  for (const [source, idSet] of idsBySource) {
+    const ids = [...idSet];
+    for (let start = 0; start < ids.length;) {
+      let end = start;
+      for (let bytes = 0; end < ids.length && bytes < LOOKUP_BYTES; end++) bytes += ids[end]!.length + 1;
+      const rows = await queryRows<{ event_id: string; source: string }>(
+        store.client,
+        `${listedKeysSql(source, ids.slice(start, end))}${settingsClause(settings)}`,
+      );
+      for (const row of rows) found.add(`${row.source}\u0000${row.event_id}`);
+      start = end;
+    }
   }
   return accepted.filter((e) => found.has(eventKey(e))).map((e) => e.message.offset);
 }

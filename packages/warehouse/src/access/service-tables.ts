@@ -22,7 +22,7 @@ export interface TableUse {
 
 /** Bookkeeping tables ingest writes (services/ingest/src), each after or around a batch. */
 const INGEST_BOOKKEEPING: readonly TableUse[] = [
-  { table: 'event_ledger', privileges: ['SELECT', 'INSERT'], why: 'load-events.ts: ids already loaded, and the ids of each loaded block' },
+  { table: 'event_keys', privileges: ['SELECT', 'INSERT'], why: 'load-events.ts: ids already loaded, and the ids of each loaded block' },
   { table: 'ingest_intents', privileges: ['SELECT', 'INSERT'], why: 'intents.ts: offsets and plan of a batch, before its first insert' },
   {
     table: 'ingest_batches',
@@ -47,8 +47,8 @@ const BULLETIN_BOOKKEEPING: readonly TableUse[] = [
   { table: 'dead_letter_resolutions', privileges: ['SELECT'], why: 'data-quality.ts: refusals a replay resolved' },
 ];
 
-/** Written by `govstats migrate` only; no service reads them. */
-const MIGRATE_ONLY_TABLES: readonly string[] = ['division_editions'];
+/** Written by `govstats migrate` only; no service reads them (event_ledger: replaced by event_keys, read by the migration that copies it). */
+const MIGRATE_ONLY_TABLES: readonly string[] = ['division_editions', 'event_ledger'];
 
 /** The bookkeeping tables the access model knows: anything else a migration creates is unplaced. */
 export function bookkeepingTables(): string[] {

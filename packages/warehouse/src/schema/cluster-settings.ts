@@ -4,7 +4,7 @@ import { quoteString, type DdlOptions } from './ddl-options.ts';
 export type QuerySettings = Record<string, string | number>;
 
 /**
- * For reads and writes of the bookkeeping kept on every node (event_ledger, ingest_intents,
+ * For reads and writes of the bookkeeping kept on every node (event_keys, ingest_intents,
  * ingest_batches, dead letters…) on a cluster: a write returns once a majority of the nodes hold
  * it, writes to a table are linearized, and a read refuses to answer from a replica that lacks
  * an acknowledged write — so a ledger lookup on any node sees every id written before it.

@@ -1,4 +1,5 @@
 import { dedupSettings, engine, onCluster, type DdlOptions } from './ddl-options.ts';
+import { eventKeysTableDdl } from './event-keys.ts';
 import type { Migration } from './migration.ts';
 import { writeDeadlineColumnSql, writeLeaseConstraintSql } from './write-lease.ts';
 
@@ -207,6 +208,14 @@ ORDER BY (city_code, period, revision)`,
         `ALTER TABLE ingest_batches${cluster}
   ADD COLUMN IF NOT EXISTS planned_at DateTime64(3, 'UTC') DEFAULT toDateTime64(0, 3, 'UTC') COMMENT 'clock reading the batch''s plan was made with, as its intent recorded it (0: finished before this column existed)'`,
       ],
+    },
+    {
+      // Ingest looks up every event here: event-keys.ts says why the single node keeps it in a
+      // key-value table. Each event type's migration 0008 copies its ids from event_ledger, which
+      // nothing writes any more (its per-type migration 0006 may still have to run before).
+      id: '0012_event_keys',
+      description: 'ledger of loaded events keyed by source and id as one string, looked up per key',
+      statements: [eventKeysTableDdl(options)],
     },
   ];
 }

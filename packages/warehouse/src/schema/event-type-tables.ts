@@ -1,5 +1,6 @@
 import { CHINA_TIME_ZONE, COMMON_COLUMNS, ROLLUP_LEVELS, columnsAt, type ColumnSpec, type EventTypeDefinition } from '@govstats/schemas';
 import { dedupSettings, engine, onCluster, quoteString, type DdlOptions } from './ddl-options.ts';
+import { copyLedgerOfTypeSql } from './event-keys.ts';
 import { LEVEL_FANOUT } from './levels.ts';
 import { measureSelectList, stateColumn, stateExpr, stateType } from './measure-sql.ts';
 import type { Migration } from './migration.ts';
@@ -105,7 +106,7 @@ interface NumberedMigration {
  * Number of the latest per-type migration: the shape a new type's `baseline` names (raw-table.ts).
  * Adding a per-type migration raises it; baseline.ts must then render the shape it leaves.
  */
-export const LATEST_TYPE_MIGRATION = 7;
+export const LATEST_TYPE_MIGRATION = 8;
 
 /**
  * Everything an event type needs in ClickHouse, rendered from its definition. A type without a
@@ -255,6 +256,15 @@ SELECT event_id, '${type.name}' AS event_type, ingested_at FROM ${raw}`;
         statements: [
           `ALTER TABLE ${raw}${cluster} ADD COLUMN IF NOT EXISTS ${rawColumnDdl(commonColumn('extensions'))} AFTER write_deadline`,
         ],
+      },
+    },
+    {
+      number: 8,
+      migration: {
+        // After 0006, which gave this type's ledger rows their source; core migration 0012 created event_keys.
+        id: `${type.name}/0008_ledger_in_event_keys`,
+        description: `${type.title.en}: ids loaded so far copied into event_keys, the ledger ingest now reads`,
+        statements: [copyLedgerOfTypeSql(type.name)],
       },
     },
   ];

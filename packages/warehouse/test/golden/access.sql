@@ -20,7 +20,7 @@ GRANT
   INSERT ON govstats.dead_letters,
   SELECT ON govstats.division_code_changes,
   SELECT ON govstats.divisions,
-  SELECT, INSERT ON govstats.event_ledger,
+  SELECT, INSERT ON govstats.event_keys,
   INSERT ON govstats.grid_visits,
   SELECT, INSERT ON govstats.ingest_batches,
   SELECT, INSERT ON govstats.ingest_intents,

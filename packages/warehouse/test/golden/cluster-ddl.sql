@@ -158,6 +158,17 @@ ALTER TABLE ingest_batches ON CLUSTER govstats_every_node
   ADD COLUMN IF NOT EXISTS planned_at DateTime64(3, 'UTC') DEFAULT toDateTime64(0, 3, 'UTC') COMMENT 'clock reading the batch''s plan was made with, as its intent recorded it (0: finished before this column existed)'
 SETTINGS alter_sync = 2;
 
+-- 0012_event_keys
+CREATE TABLE IF NOT EXISTS event_keys ON CLUSTER govstats_every_node (
+  event_key String DEFAULT concat(source, '\0', event_id) COMMENT 'source, NUL, id: what identifies a CloudEvent',
+  event_id String,
+  source String,
+  event_type LowCardinality(String),
+  ingested_at DateTime64(3, 'UTC')
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/{table}', '{replica}')
+ORDER BY event_key
+SETTINGS replicated_deduplication_window = 10000;
+
 -- grid-visit/0001_tables
 CREATE TABLE IF NOT EXISTS grid_visits_local ON CLUSTER govstats (
   event_id String COMMENT 'CloudEvents id, unique per event',
@@ -1035,6 +1046,9 @@ SETTINGS alter_sync = 2;
 
 CREATE OR REPLACE TABLE grid_visits ON CLUSTER govstats AS grid_visits_local
 ENGINE = Distributed('govstats', currentDatabase(), 'grid_visits_local', cityHash64(village_code));
+
+-- grid-visit/0008_ledger_in_event_keys
+INSERT INTO event_keys (event_id, source, event_type, ingested_at) SELECT event_id, source, event_type, ingested_at FROM event_ledger FINAL WHERE event_type = 'grid-visit';
 
 -- grid-visit/views (repeatable)
 CREATE OR REPLACE VIEW grid_visit_daily ON CLUSTER govstats AS
