@@ -491,6 +491,14 @@ describe('docker-compose.yml: ClickHouse', () => {
       expect(env.CLICKHOUSE_DATABASE, `${name} CLICKHOUSE_DATABASE`).toBe(requireEnv(environmentOf(server), 'CLICKHOUSE_DB', serverName));
     }
   });
+
+  it('gives the single-node server the bloom filters the embedded engine gives its ledger (a key-value table on a single node)', () => {
+    const file = mountedFile(service('clickhouse'), '/etc/clickhouse-server/config.d/rocksdb.xml');
+    expect(file, 'clickhouse mounts infra/clickhouse/rocksdb.xml').toBeDefined();
+    const policy = (xml: string) => xmlElement(xmlElement(xmlElement(xml, 'rocksdb'), 'block_based_table_options'), 'filter_policy');
+    const embedded = readFileSync(join(ROOT, 'packages', 'store', 'src', 'embedded', 'engine-config.xml'), 'utf8');
+    expect(policy(readFileSync(file!, 'utf8'))).toBe(policy(embedded));
+  });
 });
 
 describe('docker-compose.yml: ClickHouse users and secrets', () => {

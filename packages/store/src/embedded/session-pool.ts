@@ -1,5 +1,9 @@
-import type { RawInsertParams, RawInsertSummary } from 'chdb';
+import { join } from 'node:path';
+import { Session, type RawInsertParams, type RawInsertSummary } from 'chdb';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
+
+/** Server settings of the embedded engine; chdb takes them only when the engine starts. */
+const ENGINE_CONFIG = join(import.meta.dirname, 'engine-config.xml');
 
 /**
  * What the client and the host endpoint need from the embedded engine: the connection contract,
@@ -21,6 +25,8 @@ const SESSION_STATEMENT = /^\s*(USE|SET)\s/i;
  * least busy session; session statements go to all of them, in order.
  */
 export function createSessionPool(path: string, size: number): EngineConnection {
+  // The first session on a path starts the engine with its arguments; the connections below join it.
+  const engine = new Session(path, { connectionArgs: [`--config-file=${ENGINE_CONFIG}`] });
   const sessions = Array.from({ length: Math.max(1, size) }, () => ({ connection: createChdbConnection({ path }), busy: 0 }));
 
   async function onLeastBusy<T>(call: (connection: ChdbConnection) => Promise<T>): Promise<T> {
@@ -56,6 +62,7 @@ export function createSessionPool(path: string, size: number): EngineConnection 
     },
     async close() {
       for (const session of sessions) await session.connection.close();
+      engine.close();
     },
   };
 }
