@@ -61,8 +61,10 @@ export const MONTHS_PER_INSERT = 100;
 const partitionMonth = (occurredAt: number) => chinaDate(occurredAt).slice(0, 7);
 
 /** CloudEvents identity: an id is unique only within its source. */
+const identity = (source: string, id: string) => `${source}\u0000${id}`;
+
 export function eventKey(event: AcceptedEvent): string {
-  return `${String(event.row.source)}\u0000${event.eventId}`;
+  return identity(String(event.row.source), event.eventId);
 }
 
 function tokenFor(events: AcceptedEvent[]): string {
@@ -205,7 +207,7 @@ export async function findLoaded(store: Store, accepted: AcceptedEvent[], settin
         store.client,
         `${listedKeysSql(source, ids.slice(start, end))}${settingsClause(settings)}`,
       );
-      for (const row of rows) found.add(`${row.source}\u0000${row.event_id}`);
+      for (const row of rows) found.add(identity(row.source, row.event_id));
       start = end;
     }
   }

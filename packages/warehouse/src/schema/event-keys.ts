@@ -4,9 +4,10 @@ import { dedupSettings, engine, onCluster, quoteString, type DdlOptions } from '
  * The ledger of loaded events, keyed by one string: ingest looks up every event of every batch
  * in it, so the lookup must stay cheap as the history grows to hundreds of millions of events.
  *
- * - Single node: EmbeddedRocksDB, a key-value table. `key IN (subquery)` is a point read per key
- *   (30,000 random misses: 0.2 s at 2M keys, 0.7–0.9 s at 10M, 3.2 s at 100M), where the sorted
- *   MergeTree it replaced reads whole granules per random id (1.6 s at 10M). Re-inserting a key
+ * - Single node: EmbeddedRocksDB, a key-value table. `key IN (subquery)` is a point read per key:
+ *   30,000 random misses took 77–101 ms at 100M keys once compacted, with the bloom filters of
+ *   the embedded engine's config (0.7–0.9 s at 10M before filters; seconds while a bulk fill is
+ *   still compacting), where the sorted MergeTree it replaced took 1.6 s at 10M. Re-inserting a key
  *   overwrites it, so a retried ledger insert is a no-op as on MergeTree. The table is local to
  *   its server and has no replication, hence:
  * - Replicated (a cluster): a ReplacingMergeTree kept on every node, sorted by the same key, so
