@@ -36,6 +36,19 @@ export function parseMediaType(text: string): MediaType | undefined {
  * between systems (RFC 8259 §8.1).
  */
 export function notJsonText(mediaType: string): string | undefined {
+  // Producers send one or two media types on every event: each distinct text is judged once.
+  if (judged.has(mediaType)) return judged.get(mediaType);
+  const verdict = judgeJsonText(mediaType);
+  if (judged.size >= MAX_JUDGED) judged.clear();
+  judged.set(mediaType, verdict);
+  return verdict;
+}
+
+/** Verdicts by media-type text; a flood of distinct texts only clears it now and then. */
+const judged = new Map<string, string | undefined>();
+const MAX_JUDGED = 64;
+
+function judgeJsonText(mediaType: string): string | undefined {
   const parsed = parseMediaType(mediaType);
   if (!parsed) return `'${mediaType.slice(0, 100)}' is not a media type`;
   const { essence, parameters } = parsed;

@@ -42,32 +42,62 @@ function isoTime(now: number): string {
   return formattedNow.iso;
 }
 
+/** A refusal, with what could be read of the event for the dead-letter row. */
+function refusal(reason: RejectionReason, detail: string, eventId = '', eventType = '', subject = '', trace?: TraceFields): Decoded {
+  return { ok: false, reason, detail, eventId, eventType, subject, ...(trace && { trace }) };
+}
+
+/** A valid event (its own, or one it records) as a row of its raw table, counted under `place`. */
+function rowOf(
+  valid: ValidEvent,
+  occurredAt: number,
+  place: { code: string; area: string },
+  message: SourceMessage,
+  context: DecodeContext,
+): DecodedRow {
+  const trace = traceFields(valid.extensions);
+  return {
+    ...(trace && { trace }),
+    eventType: valid.eventType,
+    eventId: valid.event.id,
+    occurredAt,
+    row: {
+      event_id: valid.event.id,
+      contract_version: valid.version,
+      source: valid.event.source,
+      village_code: place.code,
+      original_code: valid.event.subject,
+      area: place.area,
+      event_time: new Date(occurredAt).toISOString(),
+      ingested_at: isoTime(context.now),
+      kafka_topic: context.topic,
+      kafka_partition: context.partition,
+      kafka_offset: message.offset,
+      extensions: valid.extensions,
+      ...valid.columns,
+    },
+  };
+}
+
 /**
  * Bytes from Kafka to a raw-table row, or to the reason it must be dead-lettered.
  * This is where every incoming event is checked; nothing here throws on bad input.
+ * The helpers live at module level: this runs for every event, and two closures made per call
+ * (each also named by the TypeScript loader) cost about a microsecond per event.
  */
 export function decodeMessage(message: SourceMessage, context: DecodeContext): Decoded {
-  const refuse = (reason: RejectionReason, detail: string, eventId = '', eventType = '', subject = '', trace?: TraceFields): Decoded => ({
-    ok: false,
-    reason,
-    detail,
-    eventId,
-    eventType,
-    subject,
-    ...(trace && { trace }),
-  });
   const bytes = message.value?.length ?? 0;
   if (bytes > context.maxEventBytes) {
-    return refuse('oversized', `${bytes} bytes, more than the ${context.maxEventBytes} accepted for one event`);
+    return refusal('oversized', `${bytes} bytes, more than the ${context.maxEventBytes} accepted for one event`);
   }
   const read = readCloudEvent(message);
-  if (!read.ok) return refuse(read.reason, read.detail);
+  if (!read.ok) return refusal(read.reason, read.detail);
   const trace = traceFields(read.value);
   const result = validateEvent(read.value);
-  if (!result.ok) return refuse(result.reason, result.detail, result.eventId, result.type, result.subject, trace);
+  if (!result.ok) return refusal(result.reason, result.detail, result.eventId, result.type, result.subject, trace);
   const { event, eventType } = result;
   if (context.topicType && context.topicType !== eventType) {
-    return refuse(
+    return refusal(
       'wrong_topic',
       `${event.type} published on ${context.topic}, which carries ${context.topicType.name}`,
       event.id,
@@ -78,7 +108,7 @@ export function decodeMessage(message: SourceMessage, context: DecodeContext): D
   }
   const place = context.places.resolve(event.subject);
   if (!place) {
-    return refuse(
+    return refusal(
       'unknown_division',
       `subject ${event.subject} is neither a place of the division catalogue nor a retired code of one`,
       event.id,
@@ -89,32 +119,8 @@ export function decodeMessage(message: SourceMessage, context: DecodeContext): D
   }
   const occurredAt = Date.parse(event.time);
   if (occurredAt > context.now + context.futureToleranceMs) {
-    return refuse('future_time', `time ${event.time} is in the future`, event.id, event.type, event.subject, trace);
+    return refusal('future_time', `time ${event.time} is in the future`, event.id, event.type, event.subject, trace);
   }
-  const rowOf = (valid: ValidEvent): DecodedRow => {
-    const at = Date.parse(valid.event.time);
-    const rowTrace = traceFields(valid.extensions);
-    return {
-      ...(rowTrace && { trace: rowTrace }),
-      eventType: valid.eventType,
-      eventId: valid.event.id,
-      occurredAt: at,
-      row: {
-        event_id: valid.event.id,
-        contract_version: valid.version,
-        source: valid.event.source,
-        village_code: place.code,
-        original_code: valid.event.subject,
-        area: place.area,
-        event_time: new Date(at).toISOString(),
-        ingested_at: isoTime(context.now),
-        kafka_topic: context.topic,
-        kafka_partition: context.partition,
-        kafka_offset: message.offset,
-        extensions: valid.extensions,
-        ...valid.columns,
-      },
-    };
-  };
-  return { ok: true, ...rowOf(result), fed: result.fed.map(rowOf) };
+  const fed = result.fed.map((valid) => rowOf(valid, Date.parse(valid.event.time), place, message, context));
+  return { ok: true, ...rowOf(result, occurredAt, place, message, context), fed };
 }
