@@ -76,7 +76,7 @@ try {
       );
       if (result.loaded !== counts.events) throw new Error(`run ${run} loaded ${result.loaded} of ${counts.events} events`);
       say(
-        `  run ${run}: ${round(result.endToEnd)} events/s end to end (${round(result.process)} whole process), ${result.batches} batches, peak RSS ${result.peakRssMb} MB`,
+        `  run ${run}: ${round(result.endToEnd)} events/s end to end (${round(result.process)} whole process), ${result.batches} batches, peak RSS ${result.peakRssMb} MB, CPU ${round(result.cpuMicrosPerEvent)} µs an event`,
       );
       return result;
     });
@@ -122,9 +122,9 @@ try {
     say('ceiling: ClickHouse insert');
     const serialized = serializeAsConsumerWould(lines, topics);
     const chCeiling = await repeat(RUNS, async (run) => {
-      const rate = await clickhouseInsertCeiling(store, serialized, run);
-      say(`  run ${run}: ${round(rate)} rows/s`);
-      return rate;
+      const result = await clickhouseInsertCeiling(store, serialized, run);
+      say(`  run ${run}: ${round(result.rowsPerSecond)} rows/s, CPU ${round(result.cpuMicrosPerRow)} µs a row`);
+      return result;
     });
 
     say('peer: ClickHouse Kafka table engine, all four topics, into the same tables and views');
@@ -136,7 +136,7 @@ try {
         events: counts.eventsByType[eventType.name] ?? 0,
       }));
       const result = await runKafkaEnginePeer({ store, brokers: infra.kafkaBrokers, feeds, groupId: `bench-peer-${stamp}-${run}` });
-      say(`  run ${run}: ${round(result.eventsPerSecond)} events/s`);
+      say(`  run ${run}: ${round(result.eventsPerSecond)} events/s, CPU ${round(result.cpuMicrosPerEvent)} µs an event`);
       return result;
     });
 
@@ -146,8 +146,10 @@ try {
     const queries = await measureQueries(store);
 
     const kafkaSummary = summarize(kafkaCeiling);
-    const chSummary = summarize(chCeiling);
+    const chSummary = summarize(chCeiling.map((r) => r.rowsPerSecond));
     const peerSummary = summarize(peer.map((r) => r.eventsPerSecond));
+    const oursCpu = summarize(ours.map((r) => r.cpuMicrosPerEvent));
+    const peerCpu = summarize(peer.map((r) => r.cpuMicrosPerEvent));
     const freshP99 = summarize(freshness.map((r) => r.p99Ms));
     const lowerCeiling = Math.min(kafkaSummary.median, chSummary.median);
     const worstQueryP95 = Math.max(...queries.map((q) => q.rollupP95Ms));
@@ -164,11 +166,13 @@ try {
         processEventsPerSecond: summarize(ours.map((r) => r.process)),
         batches: summarize(ours.map((r) => r.batches)),
         peakRssMb: summarize(ours.map((r) => r.peakRssMb)),
+        cpuMicrosPerEvent: oursCpu,
       },
       history,
       kafkaConsumerCeiling: kafkaSummary,
       clickhouseInsertCeiling: chSummary,
-      peer: { eventsPerSecond: peerSummary, notes: peer.map((r) => r.notes) },
+      clickhouseInsertCpuMicrosPerRow: summarize(chCeiling.map((r) => r.cpuMicrosPerRow)),
+      peer: { eventsPerSecond: peerSummary, cpuMicrosPerEvent: peerCpu, notes: peer.map((r) => r.notes) },
       freshness: {
         ratePerSecond: freshRate,
         seconds: FRESHNESS_SECONDS,
@@ -182,6 +186,7 @@ try {
         'ours / native Kafka engine': oursE2E.median / peerSummary.median,
         'ours / ClickHouse insert ceiling': oursE2E.median / chSummary.median,
         'ours / lower ceiling': oursE2E.median / lowerCeiling,
+        'CPU per event, ours / native Kafka engine': oursCpu.median / peerCpu.median,
         [`ours at ${round(deepest.priorEvents)} prior events / empty store`]: deepest.ofEmpty,
       },
       targets: [

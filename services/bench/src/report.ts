@@ -8,12 +8,19 @@ export interface BenchReport {
   stream: { events: number; byType: Record<string, number> };
   runs: number;
   quick: boolean;
-  ours: { endToEndEventsPerSecond: Summary; processEventsPerSecond: Summary; batches: Summary; peakRssMb: Summary };
+  ours: {
+    endToEndEventsPerSecond: Summary;
+    processEventsPerSecond: Summary;
+    batches: Summary;
+    peakRssMb: Summary;
+    cpuMicrosPerEvent: Summary;
+  };
   /** Our end-to-end rate with prior events in the store's ledger; the first point is the empty store. */
   history: { priorEvents: number; endToEnd: Summary; ofEmpty: number; peakRssMb: Summary }[];
   kafkaConsumerCeiling: Summary;
   clickhouseInsertCeiling: Summary;
-  peer: { eventsPerSecond: Summary; notes: string[] };
+  clickhouseInsertCpuMicrosPerRow: Summary;
+  peer: { eventsPerSecond: Summary; cpuMicrosPerEvent: Summary; notes: string[] };
   freshness: { ratePerSecond: number; seconds: number; events: Summary; p50Ms: Summary; p99Ms: Summary; maxMs: Summary };
   queries: { type: string; rawRows: number; loadSeconds: number; mergeSeconds: number; results: QueryLatency[] };
   ratios: Record<string, number>;
@@ -46,6 +53,9 @@ export function renderMarkdown(report: BenchReport): string {
     row('freshness p99', f.p99Ms, 'ms'),
     row('freshness max', f.maxMs, 'ms'),
     row('govstats consumer peak RSS', report.ours.peakRssMb, 'MB'),
+    row('govstats consumer CPU per event (whole process, engine threads and start-up included)', report.ours.cpuMicrosPerEvent, 'µs'),
+    row('peer CPU per event (the process hosting the engine, over its run)', report.peer.cpuMicrosPerEvent, 'µs'),
+    row('ceiling CPU per row: ClickHouse insert with the same views', report.clickhouseInsertCpuMicrosPerRow, 'µs'),
     row('govstats batches per run', report.ours.batches, 'batches'),
     '',
     '## History sweep',

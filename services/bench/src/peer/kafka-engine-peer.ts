@@ -98,6 +98,8 @@ export interface KafkaEnginePeerResult {
   events: number;
   seconds: number;
   eventsPerSecond: number;
+  /** CPU time of this process (the engine's threads, and the bench's polling) per event, over the run. */
+  cpuMicrosPerEvent: number;
   notes: string;
 }
 
@@ -218,10 +220,12 @@ export async function runKafkaEnginePeer(options: KafkaEnginePeerOptions): Promi
   if (baseline > 0) notes.push(`the raw tables held ${baseline} rows before; counted the growth`);
   const target = baseline + feeds.reduce((n, f) => n + f.events, 0);
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const deadline = Date.now() + timeoutMs;
   let loaded = baseline;
   let firstRowsAt: number | undefined;
   let seconds: number;
+  let cpuMicros: number;
   try {
     await runCommand(store.client, createKafkaTableSql(options));
     for (const { eventType, topic } of feeds) {
@@ -242,6 +246,8 @@ export async function runKafkaEnginePeer(options: KafkaEnginePeerOptions): Promi
     );
   } finally {
     seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    cpuMicros = cpu.user + cpu.system;
     if (firstRowsAt !== undefined) notes.push(`first rows visible after ${((firstRowsAt - started) / 1000).toFixed(2)} s`);
     const duplicates = (await countRows(store, tables)) - (await countRows(store, tables, true));
     if (duplicates > 0) notes.push(`${duplicates} rows inserted twice (re-read after a rebalance; nothing deduplicates them)`);
@@ -260,5 +266,5 @@ export async function runKafkaEnginePeer(options: KafkaEnginePeerOptions): Promi
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}, one Kafka table for all topics, a view per type`,
   );
-  return { events, seconds, eventsPerSecond: events / seconds, notes: notes.join('; ') };
+  return { events, seconds, eventsPerSecond: events / seconds, cpuMicrosPerEvent: cpuMicros / events, notes: notes.join('; ') };
 }

@@ -15,10 +15,16 @@ export interface SerializedRows {
  * ClickHouse's ceiling: the stream's rows, already serialized, inserted in large blocks with the
  * consumer's own insert settings into fresh raw tables with the same materialized views.
  */
-export async function clickhouseInsertCeiling(store: Store, rows: SerializedRows[], run: number): Promise<number> {
+export async function clickhouseInsertCeiling(
+  store: Store,
+  rows: SerializedRows[],
+  run: number,
+): Promise<{ rowsPerSecond: number; cpuMicrosPerRow: number }> {
   await freshDatabase(store, `bench_ceiling_${run}`);
   let inserted = 0;
   const started = performance.now();
+  // The engine runs in this process: its threads' CPU is this process's.
+  const cpuBefore = process.cpuUsage();
   for (const { eventType, lines } of rows) {
     const columns = rawColumnNames(eventType.rawTable);
     for (let start = 0; start < lines.length; start += CHUNK_ROWS) {
@@ -30,5 +36,6 @@ export async function clickhouseInsertCeiling(store: Store, rows: SerializedRows
       inserted += chunk.length;
     }
   }
-  return inserted / ((performance.now() - started) / 1000);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { rowsPerSecond: inserted / ((performance.now() - started) / 1000), cpuMicrosPerRow: (cpu.user + cpu.system) / inserted };
 }

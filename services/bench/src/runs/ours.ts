@@ -13,6 +13,12 @@ export interface OursRun {
   /** Events per second over the whole process: start-up, schema, consuming, idle check, shutdown. */
   process: number;
   peakRssMb: number;
+  /**
+   * CPU time (user + system) of the whole consumer process, its embedded engine's threads
+   * included, per event of the stream: on a machine whose cores the broker and the consumer
+   * share, this is what bounds the rate.
+   */
+  cpuMicrosPerEvent: number;
   loaded: number;
   batches: number;
 }
@@ -27,11 +33,15 @@ export async function runOurs(env: NodeJS.ProcessEnv, groupId: string, template:
   // node with tsx's loader, so the measured process is the consumer itself, not a wrapper.
   const command = [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'services', 'cli', 'src', 'main.ts'), 'ingest', '--until-idle'];
   const started = performance.now();
-  const child = spawn(timeBinary ?? command[0]!, timeBinary ? ['-f', 'peak-rss-kb=%M', ...command] : command.slice(1), {
-    env: { ...env, CHDB_PATH: chdbPath, INGEST_GROUP_ID: groupId, INGEST_METRICS_PORT: '0', LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    cwd: REPO_ROOT,
-  });
+  const child = spawn(
+    timeBinary ?? command[0]!,
+    timeBinary ? ['-f', 'peak-rss-kb=%M cpu-user-s=%U cpu-system-s=%S', ...command] : command.slice(1),
+    {
+      env: { ...env, CHDB_PATH: chdbPath, INGEST_GROUP_ID: groupId, INGEST_METRICS_PORT: '0', LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: REPO_ROOT,
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -48,11 +58,14 @@ export async function runOurs(env: NodeJS.ProcessEnv, groupId: string, template:
     lastBatchAt: number;
   };
   const rss = Number(/peak-rss-kb=(\d+)/.exec(stderr)?.[1] ?? 0) / 1024;
+  const cpu = /cpu-user-s=([\d.]+) cpu-system-s=([\d.]+)/.exec(stderr);
+  const cpuSeconds = cpu ? Number(cpu[1]) + Number(cpu[2]) : 0;
   const consuming = (report.lastBatchAt - report.consumingSince) / 1000;
   return {
     endToEnd: report.messages / consuming,
     process: report.messages / seconds,
     peakRssMb: Math.round(rss),
+    cpuMicrosPerEvent: (1e6 * cpuSeconds) / report.messages,
     loaded: report.loaded,
     batches: report.batches,
   };
