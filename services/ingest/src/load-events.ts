@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chinaDate, rawColumnNames, type EventTypeDefinition } from '@govstats/schemas';
 import type { SourceMessage, WriteLease } from '@govstats/kafka';
-import { classifyStoreError, insertRows, insertSerialized, queryRows, type Store, type StoreErrorInfo } from '@govstats/store';
+import { classifyStoreError, insertRows, queryRows, type Store, type StoreErrorInfo } from '@govstats/store';
 import { EVENT_KEYS_TABLE, listedKeysSql, settingsClause, type QuerySettings } from '@govstats/warehouse';
 import type { TraceFields } from './trace-context.ts';
 
@@ -160,15 +160,12 @@ export async function executeLoad(
         await load({ ...block, events, token: tokenFor(events) });
       return;
     }
-    // Serialized here rather than through insertRows: one line per event of a block of thousands.
-    const tail = `,${JSON.stringify(block.eventType.name)},${JSON.stringify(ingestedAt)}]\n`;
-    let ledgerRows = '';
-    for (const e of block.events) ledgerRows += `[${JSON.stringify(e.eventId)},${JSON.stringify(e.row.source)}${tail}`;
-    await insertSerialized(store.client, EVENT_KEYS_TABLE, ledgerRows, {
-      deduplicationToken: `ledger:${block.token}`,
-      columns: LEDGER_COLUMNS,
-      settings: settings.bookkeeping,
-    });
+    await insertRows(
+      store.client,
+      EVENT_KEYS_TABLE,
+      block.events.map((e) => ({ event_id: e.eventId, source: e.row.source, event_type: block.eventType.name, ingested_at: ingestedAt })),
+      { deduplicationToken: `ledger:${block.token}`, columns: LEDGER_COLUMNS, settings: settings.bookkeeping },
+    );
     loaded += ownEvents(block.events).length;
   };
   for (const block of plan.inserts) await load(block);
