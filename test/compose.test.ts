@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { loadConfig, SECRET_VARIABLES, VARIABLE_NAMES } from '@govstats/config';
 import { CLICKHOUSE_DOCKER_IMAGE, KAFKA_DOCKER_IMAGE } from '@govstats/local-infra';
 import { everyNodeClusterName, parseAccessFile, sha256Hex } from '@govstats/warehouse';
+import { parseCallers } from '../services/producer/src/index.ts';
 import { brokerSettings } from '../packages/local-infra/src/kafka/broker-config.ts';
 
 /*
@@ -76,6 +77,9 @@ const services = compose.services;
 
 /** The services built from this repository: the govstats CLI. */
 const appServices = Object.entries(services).filter(([, service]) => service.build !== undefined);
+
+/** The app services that talk to ClickHouse: all but the producer service, which only writes to Kafka. */
+const warehouseServices = appServices.filter(([, service]) => [service.command ?? []].flat()[0] !== 'serve-producer');
 
 function service(name: string): Service {
   const found = services[name];
@@ -246,7 +250,7 @@ describe('docker-compose.yml', () => {
       inProfile(undefined)
         .map(([name]) => name)
         .sort(),
-    ).toEqual(['bulletin', 'clickhouse', 'grafana', 'ingest', 'kafka-1', 'kafka-2', 'kafka-3', 'migrate', 'prometheus']);
+    ).toEqual(['bulletin', 'clickhouse', 'grafana', 'ingest', 'kafka-1', 'kafka-2', 'kafka-3', 'migrate', 'producer', 'prometheus']);
     expect(
       inProfile('cluster')
         .map(([name]) => name)
@@ -274,6 +278,7 @@ describe('docker-compose.yml', () => {
       'ingest-cluster',
       'migrate',
       'migrate-cluster',
+      'producer',
     ]);
   });
 
@@ -367,6 +372,7 @@ describe('docker-compose.yml', () => {
       const config = loadConfig(withStandInSecrets(env));
       expect(config.kafka.brokers).toEqual(env.KAFKA_BROKERS!.split(','));
       expect(config.kafka.replicationFactor).toBe(Number(env.KAFKA_REPLICATION_FACTOR));
+      if (!warehouseServices.some(([other]) => other === name)) continue;
       expect(config.clickhouse.url).toBe(env.CLICKHOUSE_URL);
       expect(config.clickhouse.username).toBe(env.CLICKHOUSE_USER);
       expect(config.clickhouse.password, `${name} reads its password from its secret`).toBe(
@@ -387,6 +393,39 @@ describe('docker-compose.yml', () => {
       const result = spawnSync('docker', ['compose', '-f', COMPOSE_FILE, ...args, 'config', '--quiet'], { cwd: ROOT, encoding: 'utf8' });
       expect(result.status, result.stderr).toBe(0);
     }
+  });
+});
+
+describe('docker-compose.yml: the producer service', () => {
+  const producer = service('producer');
+  const env = environmentOf(producer);
+
+  it('mounts a callers file that the service accepts, whose key files are Docker secrets it mounts', () => {
+    const file = mountedFile(producer, requireEnv(env, 'PRODUCER_CALLERS_FILE', 'producer'));
+    expect(file, 'producer mounts its PRODUCER_CALLERS_FILE').toBeDefined();
+    const document = parse(readFileSync(file!, 'utf8')) as { callers: Array<{ key_file?: string; key_sha256?: string }> };
+    const standIns = mkdtempSync(join(tmpdir(), 'govstats-callers-'));
+    try {
+      for (const caller of document.callers) {
+        if (caller.key_file === undefined) continue;
+        const secret = secretNamed(caller.key_file);
+        expect(secret, `${caller.key_file} is a Docker secret`).toBeDefined();
+        expect(secretsOf(producer), `producer mounts ${secret}`).toContain(secret);
+        // make-secrets.sh writes 48 hex digits: as long as a key must be.
+        caller.key_file = join(standIns, secret!);
+        writeFileSync(caller.key_file, `${'0'.repeat(48)}\n`);
+      }
+      expect(parseCallers(JSON.stringify(document), file!).size).toBe(document.callers.length);
+    } finally {
+      rmSync(standIns, { recursive: true, force: true });
+    }
+  });
+
+  it('listens on every address of its container, published on the host’s loopback, with a healthcheck', () => {
+    const config = loadConfig(withStandInSecrets(env));
+    expect(config.producer.host).toBe('0.0.0.0');
+    expect(producer.ports).toEqual([`127.0.0.1:${config.producer.port}:${config.producer.port}`]);
+    expect([producer.healthcheck?.test ?? []].flat().join(' ')).toContain(`http://127.0.0.1:${config.producer.port}/healthz`);
   });
 });
 
@@ -474,9 +513,9 @@ describe('docker-compose.yml: Kafka', () => {
 });
 
 describe('docker-compose.yml: ClickHouse', () => {
-  it('points every app service at a ClickHouse server of its own profile, its HTTP port and its database', () => {
+  it('points every app service but the producer at a ClickHouse server of its own profile, its HTTP port and its database', () => {
     const httpPort = 8123; // http_port of the official image's config
-    for (const [name, svc] of appServices) {
+    for (const [name, svc] of warehouseServices) {
       const env = environmentOf(svc);
       const url = new URL(requireEnv(env, 'CLICKHOUSE_URL', name));
       const target = clickhouseServers.find(([server]) => server === url.hostname);
@@ -530,7 +569,7 @@ describe('docker-compose.yml: ClickHouse users and secrets', () => {
   const migrators = appServices.filter(([, svc]) => commandOf(svc) === 'migrate');
 
   it('gives every service that talks to ClickHouse a user and a password file that is a declared Docker secret it mounts', () => {
-    for (const [name, svc] of [...appServices, ...clickhouseServers]) {
+    for (const [name, svc] of [...warehouseServices, ...clickhouseServers]) {
       const env = environmentOf(svc);
       expect(env.CLICKHOUSE_USER, `${name} CLICKHOUSE_USER`).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
       expect(env.CLICKHOUSE_PASSWORD, `${name} sets no password in clear`).toBeUndefined();
@@ -600,7 +639,7 @@ describe('docker-compose.yml: ClickHouse users and secrets', () => {
       const { spec, secretFiles } = accessFile(name);
       // migrate hashes every password the access file names: it mounts each of those secrets.
       for (const file of secretFiles) expect(secretsOf(svc), `${name} mounts ${file}`).toContain(secretNamed(file));
-      for (const [other, otherSvc] of appServices.filter(([, s]) => commandOf(s) !== 'migrate')) {
+      for (const [other, otherSvc] of warehouseServices.filter(([, s]) => commandOf(s) !== 'migrate')) {
         if (serverOf(otherSvc)[0] !== serverName) continue;
         const otherEnv = environmentOf(otherSvc);
         const user = spec.users.find((u) => u.name === otherEnv.CLICKHOUSE_USER);
@@ -754,13 +793,16 @@ describe('docker-compose.yml: Prometheus and Grafana', () => {
   const commandOf = (svc: Service) => [svc.command ?? []].flat()[0];
   /** The long-running app services that serve /metrics, with the port packages/config gives them. */
   const metricsServices = appServices
-    .filter(([, svc]) => commandOf(svc) === 'ingest' || commandOf(svc) === 'bulletin')
+    .filter(([, svc]) => ['ingest', 'bulletin', 'serve-producer'].includes(commandOf(svc) ?? ''))
     .map(([name, svc]) => {
       const config = loadConfig(withStandInSecrets(environmentOf(svc)));
-      const endpoint =
-        commandOf(svc) === 'ingest'
-          ? config.ingest
-          : { metricsPort: config.bulletin.metricsPort, metricsHost: config.bulletin.metricsHost };
+      const endpoints: Record<string, { metricsPort: number; metricsHost: string }> = {
+        ingest: config.ingest,
+        bulletin: { metricsPort: config.bulletin.metricsPort, metricsHost: config.bulletin.metricsHost },
+        // The producer service's /metrics and /healthz are on its one port, beside the events.
+        'serve-producer': { metricsPort: config.producer.port, metricsHost: config.producer.host },
+      };
+      const endpoint = endpoints[commandOf(svc)!]!;
       return { name, svc, port: endpoint.metricsPort, host: endpoint.metricsHost };
     });
   const prometheus = service('prometheus');
@@ -782,8 +824,14 @@ describe('docker-compose.yml: Prometheus and Grafana', () => {
     return dir;
   };
 
-  it('serves /metrics of ingest and the bulletin service on every address of the container, and probes /healthz there', () => {
-    expect(metricsServices.map(({ name }) => name).sort()).toEqual(['bulletin', 'bulletin-cluster', 'ingest', 'ingest-cluster']);
+  it('serves /metrics of ingest, the bulletin and the producer service on every address of the container, and probes /healthz there', () => {
+    expect(metricsServices.map(({ name }) => name).sort()).toEqual([
+      'bulletin',
+      'bulletin-cluster',
+      'ingest',
+      'ingest-cluster',
+      'producer',
+    ]);
     for (const { name, svc, port, host } of metricsServices) {
       expect(port, `${name} metrics port`).toBeGreaterThan(0);
       expect(host, `${name}: Prometheus scrapes it from another container`).toBe('0.0.0.0');

@@ -38,14 +38,30 @@ export interface ValidEvent {
 
 export type ValidationResult =
   | (ValidEvent & { ok: true; /** Events of other types it records (FedEvent), validated the same way. */ fed: ValidEvent[] })
-  | { ok: false; reason: RejectionReason; detail: string; eventId?: string; type?: string; subject?: string };
+  | {
+      ok: false;
+      reason: RejectionReason;
+      detail: string;
+      /** The attributes or data fields at fault (`subject`, `data.duration_minutes`), when a field is. */
+      fields?: string[];
+      eventId?: string;
+      type?: string;
+      subject?: string;
+    };
+
+const issuePath = (issue: z.core.$ZodIssue, prefix: string) => [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)';
 
 /** Human-readable list of what is wrong, with the path of each problem. */
 export function describeIssues(error: z.ZodError, prefix = ''): string {
   return error.issues
     .slice(0, 10)
-    .map((issue) => `${[prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)'}: ${issue.message}`)
+    .map((issue) => `${issuePath(issue, prefix)}: ${issue.message}`)
     .join('; ');
+}
+
+/** The paths of the fields at fault, each once, for a caller that must point at them. */
+export function issueFields(error: z.ZodError, prefix = ''): string[] {
+  return [...new Set(error.issues.slice(0, 10).map((issue) => issuePath(issue, prefix)))];
 }
 
 /**
@@ -60,7 +76,16 @@ export function validateEvent(value: unknown): ValidationResult {
   const subject = typeof candidate?.subject === 'string' && /^\d{12}$/.test(candidate.subject) ? candidate.subject : undefined;
   const parsedEnvelope = envelope.safeParse(withoutNullAttributes(value));
   if (!parsedEnvelope.success) {
-    return { ok: false, reason: 'invalid_envelope', detail: describeIssues(parsedEnvelope.error), eventId, type: typeAttr, subject };
+    const { error } = parsedEnvelope;
+    return {
+      ok: false,
+      reason: 'invalid_envelope',
+      detail: describeIssues(error),
+      fields: issueFields(error),
+      eventId,
+      type: typeAttr,
+      subject,
+    };
   }
   const badNames = extensionNameProblems(parsedEnvelope.data);
   if (badNames) return { ok: false, reason: 'invalid_envelope', detail: badNames, eventId, type: typeAttr, subject };
@@ -68,7 +93,8 @@ export function validateEvent(value: unknown): ValidationResult {
   const named = eventTypeName(event.type)!;
   const eventType = eventTypeByName(named.name);
   if (!eventType) {
-    return { ok: false, reason: 'unknown_event_type', detail: `no event type named '${named.name}'`, eventId, type: event.type, subject };
+    const detail = `no event type named '${named.name}'`;
+    return { ok: false, reason: 'unknown_event_type', detail, fields: ['type'], eventId, type: event.type, subject };
   }
   const contract = contractVersion(eventType, named.version);
   if (!contract) {
@@ -76,6 +102,7 @@ export function validateEvent(value: unknown): ValidationResult {
     return {
       ok: false,
       reason: 'unsupported_version',
+      fields: ['type'],
       detail: `${eventType.name} has no contract v${named.version} (known: ${known})`,
       eventId,
       type: event.type,
@@ -88,6 +115,7 @@ export function validateEvent(value: unknown): ValidationResult {
     return {
       ok: false,
       reason: 'wrong_level',
+      fields: ['subject'],
       detail: `${eventType.name} events belong to a ${accepted}; subject ${event.subject} is a ${level}`,
       eventId,
       type: event.type,
@@ -96,7 +124,9 @@ export function validateEvent(value: unknown): ValidationResult {
   }
   const data = contract.data.safeParse(event.data);
   if (!data.success) {
-    return { ok: false, reason: 'invalid_data', detail: describeIssues(data.error, 'data'), eventId, type: event.type, subject };
+    const { error } = data;
+    const [detail, fields] = [describeIssues(error, 'data'), issueFields(error, 'data')];
+    return { ok: false, reason: 'invalid_data', detail, fields, eventId, type: event.type, subject };
   }
   const validated: Envelope = { ...event, data: data.data };
   let columns: Record<string, unknown>;

@@ -211,6 +211,48 @@ const environment = z.object({
     .describe('password `govstats serve` accepts (or SERVE_PASSWORD_FILE); required to serve'),
   SERVE_MAX_ROWS: count.max(10_000_000).default(100_000).describe('`govstats serve`: most rows one answer may hold'),
   SERVE_MAX_SECONDS: count.max(3_600).default(30).describe('`govstats serve`: longest one query may run'),
+  PRODUCER_HOST: z
+    .string()
+    .trim()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('address the producer service (`govstats serve-producer`) listens on; 0.0.0.0 to take events from other hosts'),
+  PRODUCER_PORT: port.default(8088).describe('port of the producer service'),
+  PRODUCER_CALLERS_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'YAML of the systems that may post events: a hashed key each, and the sources and division codes it may speak for (`govstats producer-key`); required to serve',
+    ),
+  PRODUCER_MAX_REQUEST_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(64 * 1024 * 1024)
+    .default(4 * 1024 * 1024)
+    .describe('producer service: larger request bodies are refused with 413'),
+  PRODUCER_MAX_BATCH_EVENTS: count
+    .max(100_000)
+    .default(1_000)
+    .describe('producer service: most events one batched request may carry (413 beyond)'),
+  PRODUCER_MAX_PENDING_EVENTS: count
+    .max(1_000_000)
+    .default(20_000)
+    .describe('producer service: events held while Kafka has not yet acknowledged them; a request that would exceed it gets 429'),
+  PRODUCER_SEND_TIMEOUT_SECONDS: count
+    .max(300)
+    .default(10)
+    .describe('producer service: longest wait for Kafka to acknowledge a request before it is answered 503'),
+  PRODUCER_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('`govstats simulate`: the producer service to post to; default http://PRODUCER_HOST:PRODUCER_PORT'),
+  PRODUCER_KEY: z
+    .string()
+    .min(20)
+    .optional()
+    .describe('`govstats simulate`: the key it posts with (or PRODUCER_KEY_FILE), one of PRODUCER_CALLERS_FILE'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino level'),
   LOG_DESTINATION: z
     .string()
@@ -219,7 +261,7 @@ const environment = z.object({
     .pipe(z.enum(['auto', 'stderr', 'file']))
     .default('auto')
     .describe(
-      'where JSON logs go: auto (services — ingest, bulletin --serve, serve — to stderr; other commands to $GOVSTATS_HOME/logs/govstats-<command>.log), stderr, file',
+      'where JSON logs go: auto (services — ingest, bulletin --serve, serve, serve-producer — to stderr; other commands to $GOVSTATS_HOME/logs/govstats-<command>.log), stderr, file',
     ),
   BENCH_RUNS: count.default(3).describe('`npm run bench`: runs of each measurement'),
   BENCH_SCENARIO: z
@@ -258,7 +300,12 @@ export function describeVariable(name: VariableName): string {
  * Secrets may come from a file instead (`<NAME>_FILE`), as Docker and Kubernetes secrets are
  * mounted, so a password need not sit in the environment or in a compose file.
  */
-export const SECRET_VARIABLES = ['CLICKHOUSE_PASSWORD', 'KAFKA_SASL_PASSWORD', 'SERVE_PASSWORD'] as const satisfies readonly VariableName[];
+export const SECRET_VARIABLES = [
+  'CLICKHOUSE_PASSWORD',
+  'KAFKA_SASL_PASSWORD',
+  'SERVE_PASSWORD',
+  'PRODUCER_KEY',
+] as const satisfies readonly VariableName[];
 
 function isSecret(name: string): boolean {
   return (SECRET_VARIABLES as readonly string[]).includes(name);

@@ -80,6 +80,21 @@ export interface Config {
     maxRows: number;
     maxSeconds: number;
   };
+  /** The HTTP producer service (`govstats serve-producer`). */
+  producer: {
+    host: string;
+    port: number;
+    /** Unset: the service refuses to start (no caller could be told apart). */
+    callersFile?: string;
+    maxRequestBytes: number;
+    maxBatchEvents: number;
+    /** Events held awaiting Kafka's acknowledgement, across requests: the memory bound. */
+    maxPendingEvents: number;
+    sendTimeoutMs: number;
+    /** Where `govstats simulate` posts, and with which key. */
+    url: string;
+    key?: string;
+  };
 }
 
 /** How clients authenticate to Kafka and check its certificates. */
@@ -169,6 +184,17 @@ export function loadConfig(env?: EnvironmentSource): Config {
       password: e.SERVE_PASSWORD,
       maxRows: e.SERVE_MAX_ROWS,
       maxSeconds: e.SERVE_MAX_SECONDS,
+    },
+    producer: {
+      host: e.PRODUCER_HOST,
+      port: e.PRODUCER_PORT,
+      callersFile: e.PRODUCER_CALLERS_FILE,
+      maxRequestBytes: e.PRODUCER_MAX_REQUEST_BYTES,
+      maxBatchEvents: e.PRODUCER_MAX_BATCH_EVENTS,
+      maxPendingEvents: e.PRODUCER_MAX_PENDING_EVENTS,
+      sendTimeoutMs: e.PRODUCER_SEND_TIMEOUT_SECONDS * 1000,
+      url: e.PRODUCER_URL ?? `http://${e.PRODUCER_HOST === '0.0.0.0' ? '127.0.0.1' : e.PRODUCER_HOST}:${e.PRODUCER_PORT}`,
+      key: e.PRODUCER_KEY,
     },
   };
 }

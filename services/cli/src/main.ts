@@ -8,9 +8,12 @@ import * as infra from './commands/infra.ts';
 import * as ingest from './commands/ingest.ts';
 import * as migrate from './commands/migrate.ts';
 import * as produce from './commands/produce.ts';
+import * as producerKey from './commands/producer-key.ts';
 import * as reconcile from './commands/reconcile.ts';
 import * as rollup from './commands/rollup.ts';
 import * as serve from './commands/serve.ts';
+import * as serveProducer from './commands/serve-producer.ts';
+import * as simulate from './commands/simulate.ts';
 import { writeAboveProgress } from './output/progress.ts';
 import { terminalText } from './output/terminal-text.ts';
 import { WarningLines } from './output/warnings.ts';
@@ -27,6 +30,9 @@ const COMMANDS: Record<string, Command> = {
   access,
   divisions,
   produce,
+  'serve-producer': serveProducer,
+  'producer-key': producerKey,
+  simulate,
   ingest,
   rollup,
   dlq,

@@ -29,6 +29,7 @@ export function isServiceCommand(command: string, args: readonly string[]): bool
     case 'bulletin':
       return args.includes('--serve');
     case 'serve':
+    case 'serve-producer':
       return true;
     default:
       return false;

@@ -5,3 +5,8 @@ export { loadScenario, scenarioSchema, TARGET_MEASURES, type Scenario, type Targ
 export { ScenarioConflict, targetLabel } from '@govstats/schemas';
 export { prepareScenario, type PreparedScenario } from './scenario/generate-scenario.ts';
 export { scenarioLines, emptyScenarioCounts, type ScenarioCounts } from './scenario/scenario-stream.ts';
+export { startProducerService, type ProducerService, type ProducerServiceOptions } from './http/producer-server.ts';
+export { callerRegistry, loadCallers, newCaller, parseCallers, hashKey, type CallerRegistry, type CallerEntry } from './http/callers.ts';
+export { BATCH_MEDIA_TYPE, STRUCTURED_MEDIA_TYPE } from './http/cloudevents-http.ts';
+export { EVENTS_PATH, OPENAPI_PATH, renderOpenApi } from './http/openapi.ts';
+export { postLines, type PostReport, type PostOptions, type PostTarget } from './simulate/post-events.ts';
