@@ -270,6 +270,10 @@ const environment = z.object({
     .optional()
     .describe('`npm run bench`: scenario file of the measured stream; default services/bench/stream.yaml (~230k events)'),
   BENCH_FRESHNESS_SECONDS: count.default(20).describe('`npm run bench`: how long the freshness run publishes'),
+  BENCH_LOAD_SECONDS: count
+    .max(600)
+    .default(15)
+    .describe('`npm run bench`: seconds of each load level (capacity, 50%, 100%) on the producer service'),
   BENCH_QUERY_ROWS: count.default(10_000_000).describe('`npm run bench`: synthetic raw rows behind the query-latency run'),
   BENCH_HISTORY: z
     .string()
@@ -280,7 +284,7 @@ const environment = z.object({
   BENCH_QUICK: flag
     .default(false)
     .describe(
-      '`npm run bench`: a quick round (~12 min): 1 run, history 0,1M,10M, 1M query rows, 10 s of freshness; variables set explicitly win',
+      '`npm run bench`: a quick round (~12 min): 1 run, history 0,1M,10M, 1M query rows, 10 s of freshness, 5 s a load level; variables set explicitly win',
     ),
 });
 

@@ -19,6 +19,7 @@ import { runKafkaEnginePeer } from './peer/kafka-engine-peer.ts';
 import { clickhouseInsertCeiling } from './runs/clickhouse-ceiling.ts';
 import { freshDatabase } from './runs/database.ts';
 import { measureFreshness } from './runs/freshness.ts';
+import { measureProducerService, type LoadPoint, type ProducerLoadRun } from './runs/producer-load.ts';
 import { kafkaConsumerCeiling } from './runs/kafka-ceiling.ts';
 import { runOurs, type OursRun } from './runs/ours.ts';
 import { QUERIED_TYPE, loadSyntheticRows, measureQueries } from './runs/query-latency.ts';
@@ -117,6 +118,29 @@ try {
     return result;
   });
 
+  const load = { batchEvents: 100, connections: 8, seconds: sizes.loadSeconds };
+  say(
+    `producer service: autocannon over loopback, ${load.connections} connections, ${load.batchEvents} events a request, ${load.seconds} s a level`,
+  );
+  const producerLoad = await repeat(RUNS, async (run) => {
+    const result = await measureProducerService({ env, lines, topicPrefix: topics.prefix, home, ...load });
+    say(
+      `  run ${run}: capacity ${round(result.capacity.eventsPerSecond)} events/s; at 50% p50 ${result.at50.p50Ms} ms p99 ${result.at50.p99Ms} ms; at 100% p50 ${result.at100.p50Ms} ms p99 ${result.at100.p99Ms} ms`,
+    );
+    return result;
+  });
+  const loadLevel = (level: string, pick: (run: ProducerLoadRun) => LoadPoint) => {
+    const points = producerLoad.map(pick);
+    return {
+      level,
+      offeredEventsPerSecond: summarize(points.map((p) => p.offeredEventsPerSecond)),
+      eventsPerSecond: summarize(points.map((p) => p.eventsPerSecond)),
+      p50Ms: summarize(points.map((p) => p.p50Ms)),
+      p99Ms: summarize(points.map((p) => p.p99Ms)),
+      notAccepted: summarize(points.map((p) => p.notAccepted)),
+    };
+  };
+
   const store = await openStore({ dataDir: join(home, 'chdb') });
   try {
     say('ceiling: ClickHouse insert');
@@ -182,6 +206,14 @@ try {
         maxMs: summarize(freshness.map((r) => r.maxMs)),
       },
       queries: { type: QUERIED_TYPE.name, rawRows: QUERY_ROWS, ...loaded, results: queries },
+      producerService: {
+        ...load,
+        levels: [
+          loadLevel('capacity (as fast as it answers)', (r) => r.capacity),
+          loadLevel('50% of capacity', (r) => r.at50),
+          loadLevel('100% of capacity', (r) => r.at100),
+        ],
+      },
       ratios: {
         'ours / native Kafka engine': oursE2E.median / peerSummary.median,
         'ours / ClickHouse insert ceiling': oursE2E.median / chSummary.median,

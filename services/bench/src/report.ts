@@ -23,6 +23,20 @@ export interface BenchReport {
   peer: { eventsPerSecond: Summary; cpuMicrosPerEvent: Summary; notes: string[] };
   freshness: { ratePerSecond: number; seconds: number; events: Summary; p50Ms: Summary; p99Ms: Summary; maxMs: Summary };
   queries: { type: string; rawRows: number; loadSeconds: number; mergeSeconds: number; results: QueryLatency[] };
+  /** `govstats serve-producer` under autocannon: as hard as it answers, then at 50% and 100% of that. */
+  producerService: {
+    batchEvents: number;
+    connections: number;
+    seconds: number;
+    levels: {
+      level: string;
+      offeredEventsPerSecond: Summary;
+      eventsPerSecond: Summary;
+      p50Ms: Summary;
+      p99Ms: Summary;
+      notAccepted: Summary;
+    }[];
+  };
   ratios: Record<string, number>;
   targets: { target: string; reached: boolean; value: string }[];
 }
@@ -67,6 +81,19 @@ export function renderMarkdown(report: BenchReport): string {
     ...report.history.map(
       (h) =>
         `| ${n(h.priorEvents)} | ${n(h.endToEnd.median)} | ${n(h.endToEnd.min)} | ${n(h.endToEnd.max)} | ${n(100 * h.ofEmpty)}% | ${h.peakRssMb.runs.map((mb) => `${n(mb)} MB`).join(', ')} |`,
+    ),
+    '',
+    '## Producer service',
+    '',
+    `\`govstats serve-producer\` in its own process, loaded over loopback by autocannon: ${report.producerService.connections} connections, ` +
+      `${report.producerService.batchEvents} events a request (\`application/cloudevents-batch+json\`), ${report.producerService.seconds} s a level. ` +
+      'Every 202 means the events are acknowledged by Kafka (acks=all). Capacity is the rate it answers when pressed; the latencies are at 50% and 100% of it.',
+    '',
+    '| level | offered events/s | acknowledged events/s (median, min–max) | p50 ms | p99 ms | requests not answered 202 |',
+    '|---|---|---|---|---|---|',
+    ...report.producerService.levels.map(
+      (l) =>
+        `| ${l.level} | ${l.offeredEventsPerSecond.median ? n(l.offeredEventsPerSecond.median) : 'unlimited'} | ${n(l.eventsPerSecond.median)} (${n(l.eventsPerSecond.min)}–${n(l.eventsPerSecond.max)}) | ${n(l.p50Ms.median, 1)} | ${n(l.p99Ms.median, 1)} | ${n(l.notAccepted.median)} |`,
     ),
     '',
     '## Ratios',

@@ -7,11 +7,19 @@ export interface BenchSizes {
   scenario: string | undefined;
   freshnessSeconds: number;
   queryRows: number;
+  /** Seconds of each load level on the producer service. */
+  loadSeconds: number;
   /** Prior events in the store, one sweep point each; 0 is the empty store every other figure is measured on. */
   history: number[];
 }
 
-const QUICK = { BENCH_RUNS: 1, BENCH_FRESHNESS_SECONDS: 10, BENCH_QUERY_ROWS: 1_000_000, BENCH_HISTORY: [0, 1_000_000, 10_000_000] };
+const QUICK = {
+  BENCH_RUNS: 1,
+  BENCH_FRESHNESS_SECONDS: 10,
+  BENCH_QUERY_ROWS: 1_000_000,
+  BENCH_HISTORY: [0, 1_000_000, 10_000_000],
+  BENCH_LOAD_SECONDS: 5,
+};
 
 export function benchSizes(): BenchSizes {
   const quick = readVariable('BENCH_QUICK');
@@ -24,6 +32,7 @@ export function benchSizes(): BenchSizes {
     scenario: readVariable('BENCH_SCENARIO'),
     freshnessSeconds: pick('BENCH_FRESHNESS_SECONDS'),
     queryRows: pick('BENCH_QUERY_ROWS'),
+    loadSeconds: pick('BENCH_LOAD_SECONDS'),
     history,
   };
 }
