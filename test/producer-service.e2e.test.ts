@@ -207,7 +207,7 @@ describe('the producer service, through the real broker and engine', () => {
     expect(await visitsCounted()).toBe(acknowledged.length);
   }, 240_000);
 
-  it('shuts down gracefully: a request in hand is answered once Kafka acknowledged it, new ones are turned away', async () => {
+  it('shuts down gracefully: a request in hand is answered once Kafka acknowledged it, an abandoned one is not waited for, new ones are turned away', async () => {
     const ids = ['closing-1', 'closing-2'];
     const body = Buffer.from(JSON.stringify(ids.map((id) => visit(id))));
     // Half the body now, the rest once the service is told to stop: the request is surely in hand.
@@ -220,7 +220,15 @@ describe('the producer service, through the real broker and engine', () => {
       request.once('error', reject);
     });
     request.write(body.subarray(0, 100));
+    // And a caller that goes away mid-body: shutdown must not wait for it.
+    const abandoned = httpRequest(`${service.url}/events`, {
+      method: 'POST',
+      headers: { 'content-type': BATCH_MEDIA_TYPE, 'content-length': body.length, authorization: `Bearer ${hotline.key}` },
+    });
+    abandoned.once('error', () => undefined);
+    abandoned.write(body.subarray(0, 100));
     await sleep(200);
+    abandoned.destroy();
     const closed = service.close();
     await sleep(100);
     request.end(body.subarray(100));

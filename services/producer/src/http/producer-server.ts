@@ -6,9 +6,9 @@ import { createLogger } from '@govstats/log';
 import { EVENT_TYPES, type EventTypeDefinition } from '@govstats/schemas';
 import type { CallerRegistry } from './callers.ts';
 import { readCloudEvents } from './cloudevents-http.ts';
-import { judgeEvents, typeLabel, type EventRefusal } from './judge-events.ts';
+import { judgeEvents, typeLabel, type EventRefusal, type RoutedEvent } from './judge-events.ts';
 import { EVENTS_PATH, OPENAPI_PATH, renderOpenApi, typePath } from './openapi.ts';
-import { ProducerMetrics } from './producer-metrics.ts';
+import { ProducerMetrics, type EventOutcome } from './producer-metrics.ts';
 import { createPublishQueue, KafkaUnavailable, TooBusy, type PublishQueue } from './publish-queue.ts';
 
 const log = createLogger('producer-service');
@@ -78,6 +78,7 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | 
     };
     request.on('data', onData);
     request.once('end', () => resolve(Buffer.concat(chunks, size)));
+    // A caller gone mid-body ends here too ('aborted'), so shutdown never waits for it.
     request.once('error', reject);
   });
 }
@@ -139,7 +140,7 @@ export async function startProducerService(options: ProducerServiceOptions): Pro
     } catch (error) {
       if (!(error instanceof KafkaUnavailable || error instanceof TooBusy)) throw error;
       const busy = error instanceof TooBusy;
-      for (const event of judged.accepted) metrics.events(event.type, busy ? 'busy' : 'unavailable');
+      countEvents(judged.accepted, busy ? 'busy' : 'unavailable');
       const reason = busy ? 'busy' : 'kafka_unavailable';
       metrics.refused(reason);
       const detail = `${error.message}; nothing was accepted: send again`;
@@ -151,8 +152,15 @@ export async function startProducerService(options: ProducerServiceOptions): Pro
         { 'Retry-After': String(error.retryAfterSeconds) },
       );
     }
-    for (const event of judged.accepted) metrics.events(event.type, 'accepted');
+    countEvents(judged.accepted, 'accepted');
     return { status: 202, body: { accepted: judged.accepted.length } };
+  }
+
+  /** Counted once per type, not per event: a batch holds hundreds of events of a few types. */
+  function countEvents(events: RoutedEvent[], outcome: EventOutcome): void {
+    const byType = new Map<string, number>();
+    for (const event of events) byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
+    for (const [type, n] of byType) metrics.events(type, outcome, n);
   }
 
   /** A request with refused events is refused whole: the caller fixes or drops those and sends again. */
@@ -163,7 +171,7 @@ export async function startProducerService(options: ProducerServiceOptions): Pro
       metrics.events(typeLabel(events[refusal.index]), refusal.reason === 'forbidden' ? 'forbidden' : 'invalid');
     }
     log.info({ caller: callerName, refused: refused.length, first: refused[0] }, 'request refused');
-    const what = forbidden ? 'this key may not speak for' : 'break the envelope or their contract';
+    const what = forbidden ? 'are outside what this key may speak for' : 'break the envelope or their contract';
     return problem(
       forbidden ? 403 : 422,
       forbidden ? 'Forbidden' : 'Invalid events',
@@ -231,7 +239,8 @@ export async function startProducerService(options: ProducerServiceOptions): Pro
           );
         },
         (error: unknown) => {
-          log.error({ err: error, path }, 'request failed');
+          if (request.destroyed && !request.complete) log.info({ path }, 'the caller went away mid-request; nothing was accepted');
+          else log.error({ err: error, path }, 'request failed');
           respond(response, path, problem(500, 'Internal error', 'the service failed; nothing was accepted: send again'));
           metrics.request('events', mode.name, 500, undefined);
         },
