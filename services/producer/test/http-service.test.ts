@@ -3,33 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { topicsFor } from '@govstats/config';
-import { EVENT_TYPES, cloudEventType, eventTypeByName } from '@govstats/schemas';
+import { EVENT_TYPES, eventTypeByName } from '@govstats/schemas';
+import { envelope, patrol } from '../../../test/support/events.ts';
 import { callerRegistry, newCaller, parseCallers } from '../src/http/callers.ts';
 import { BATCH_MEDIA_TYPE, STRUCTURED_MEDIA_TYPE, readCloudEvents } from '../src/http/cloudevents-http.ts';
 import { judgeEvents, type JudgeContext } from '../src/http/judge-events.ts';
 import { renderOpenApi } from '../src/http/openapi.ts';
 
 const VILLAGE = '411224104201';
-const gridVisit = eventTypeByName('grid-visit')!;
 
 function visit(overrides: Record<string, unknown> = {}, data: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    specversion: '1.0',
-    id: 'v-1',
+    ...envelope('grid-visit', 'v-1', VILLAGE, '2024-05-02T09:00:00', { ...patrol(), ...data }),
     source: 'urn:hotline:411224',
-    type: cloudEventType(gridVisit, 1),
-    time: '2024-05-02T09:00:00+08:00',
-    subject: VILLAGE,
-    data: {
-      grid_id: 'G01',
-      member_id: 'gm000001',
-      household_id: null,
-      kind: 'patrol',
-      issues_found: 0,
-      hazards_found: 0,
-      duration_minutes: 10,
-      ...data,
-    },
     ...overrides,
   };
 }

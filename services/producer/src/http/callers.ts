@@ -152,12 +152,8 @@ export function loadCallers(path: string): CallerRegistry {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(
-      `PRODUCER_CALLERS_FILE=${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      {
-        cause: error,
-      },
-    );
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new Error(`PRODUCER_CALLERS_FILE=${path}: cannot read it (${why})`, { cause: error });
   }
   return parseCallers(text, path);
 }
