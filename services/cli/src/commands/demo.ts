@@ -1,12 +1,14 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { issueBulletin, makePeriod, parsePeriod, previousPeriod, type BulletinPeriod } from '@govstats/bulletin';
-import { REPO_ROOT, topicsFor, type Config } from '@govstats/config';
+import { REPO_ROOT, childEnvironment, topicsFor, type Config } from '@govstats/config';
 import { nationalCatalogue } from '@govstats/divisions';
 import { createKafka, deleteTopics } from '@govstats/kafka';
 import { resolveInfrastructure } from '@govstats/local-infra';
-import { loadScenario } from '@govstats/producer';
+import { loadScenario, type PostReport, type ScenarioCounts } from '@govstats/producer';
 import { EVENT_TYPES, displayLabel, measureNamed, type EventTypeDefinition, type RollupLevel } from '@govstats/schemas';
 import { openStore, type Store } from '@govstats/store';
 import { deadLetterSummary, queryRollup } from '@govstats/warehouse';
@@ -16,8 +18,7 @@ import { UsageError, allTopics, config } from '../runtime.ts';
 import { STATUS_WORDS } from './bulletin.ts';
 import { drainTopics } from './ingest.ts';
 import { migrateStore } from './migrate.ts';
-import { prepareScenarioFile } from './produce.ts';
-import { describeRefusals, postScenarioThroughService } from './simulate.ts';
+import { describeRefusals } from './simulate.ts';
 
 export const usage = `govstats demo [--scenario FILE] [--period 2024|2024-Q3|2024-07]
   Runs the whole pipeline on the 三门峡市 (Sanmenxia) scenario, 1 January – 27 September 2024,
@@ -125,25 +126,10 @@ export async function run(args: string[]): Promise<number> {
 
       say(`3/7 scenario: ${plan.placeNames}, ${plan.from} – ${plan.to}${plan.published ? ', reproducing its published figures' : ''}`);
       say('4/7 produce through the producer service: the events posted over HTTP, 0.2% broken and 0.2% repeated ones among them');
-      const {
-        report: posted,
-        counts,
-        url,
-      } = await postScenarioThroughService(
-        cfg,
-        kafka,
-        prepareScenarioFile(plan.scenarioFile, { inject: { invalid: 0.002, duplicates: 0.002 } }),
-        {
-          // Larger requests, several at once: the service sends them to Kafka together.
-          batchEvents: 1_000,
-          concurrency: 4,
-          onProgress: (r) => showProgress(`posted ${formatNumber(r.lines)} · ${formatNumber(r.accepted)} acknowledged`),
-        },
-      );
-      endProgress();
+      const { report: posted, counts, url, seconds: postingSeconds } = await postScenarioInAProcess(cfg, plan.scenarioFile);
       const refused = describeRefusals(posted.refused);
       say(
-        `    ${formatNumber(posted.accepted)} of ${formatNumber(counts.lines)} lines acknowledged by the service at ${url} (durable in Kafka): ${formatNumber(counts.events)} events, ${counts.duplicates} repeated`,
+        `    ${formatNumber(posted.accepted)} of ${formatNumber(counts.lines)} lines acknowledged by the service at ${url} (durable in Kafka): ${formatNumber(counts.events)} events, ${counts.duplicates} repeated, in ${postingSeconds.toFixed(1)} s (${formatNumber(Math.round(counts.lines / postingSeconds))} a second)`,
       );
       say(
         `    refused at once, with the reason, instead of dead-lettered later: ${refused || 'none'} (${counts.invalid} broken lines injected)`,
@@ -192,6 +178,34 @@ function columnsOf(type: EventTypeDefinition) {
     // `%` measures are ratios; the table shows them as percentages.
     return { measure, header: unit ? `${label}(${unit})` : label, scale: unit === '%' ? 100 : (scale ?? 1) };
   });
+}
+
+/**
+ * Step 4: `govstats simulate --own-service` in a process of its own, as a calling system and the
+ * service run apart from this one (which holds the embedded engine, whose threads and memory would
+ * slow every socket write of the service several times over).
+ */
+async function postScenarioInAProcess(
+  cfg: Config,
+  scenarioFile: string,
+): Promise<{ report: PostReport; counts: ScenarioCounts; url: string; seconds: number }> {
+  const args = ['simulate', '--scenario', scenarioFile, '--own-service', '--broken', '0.002', '--repeated', '0.002', '--json'];
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'services', 'cli', 'src', 'main.ts'), ...args], {
+    cwd: REPO_ROOT,
+    env: childEnvironment({
+      GOVSTATS_HOME: cfg.home,
+      KAFKA_BROKERS: cfg.kafka.brokers!.join(','),
+      KAFKA_TOPIC_PREFIX: cfg.topics.prefix,
+    }),
+    // Its progress line and any warning reach the person directly; its answer comes as JSON.
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0)
+    throw new Error(`govstats simulate failed (exit ${code}); its log is in ${join(cfg.home, 'logs', 'govstats-simulate.log')}`);
+  return JSON.parse(stdout.trim().split('\n').pop()!) as { report: PostReport; counts: ScenarioCounts; url: string; seconds: number };
 }
 
 /** One table per type, its title and a row for the city and each of its counties (townships: `govstats rollup`). */
