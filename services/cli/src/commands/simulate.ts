@@ -2,6 +2,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Config } from '@govstats/config';
+import { codePrefix } from '@govstats/divisions';
 import {
   callerRegistry,
   emptyScenarioCounts,
@@ -14,7 +15,7 @@ import {
   type PreparedScenario,
   type ScenarioCounts,
 } from '@govstats/producer';
-import { PREFIX_LENGTH, levelOfCode } from '@govstats/schemas';
+import { levelOfCode } from '@govstats/schemas';
 import type { Kafka } from 'kafkajs';
 import { endProgress, showProgress } from '../output/progress.ts';
 import { formatNumber } from '../output/table.ts';
@@ -44,7 +45,7 @@ export async function postScenarioThroughService(
   prepared: PreparedScenario,
   options: Pick<PostOptions, 'onProgress' | 'concurrency' | 'batchEvents' | 'rate'> = {},
 ): Promise<{ report: PostReport; counts: ScenarioCounts; url: string }> {
-  const divisions = prepared.scenario.places.map((code) => code.slice(0, PREFIX_LENGTH[levelOfCode(code)!]));
+  const divisions = prepared.scenario.places.map((code) => codePrefix(code, levelOfCode(code)!));
   const caller = newCaller({ name: 'scenario-simulator', sources: ['urn:govstats:scenario:*'], divisions });
   const { service, sink } = await startProducerServiceOn(
     { ...cfg, producer: { ...cfg.producer, host: '127.0.0.1', port: 0 } },

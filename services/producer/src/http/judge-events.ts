@@ -59,6 +59,7 @@ export function judgeEvents(events: unknown[], context: JudgeContext): Judgement
   const accepted: RoutedEvent[] = [];
   const refused: EventRefusal[] = [];
   events.forEach((event, index) => {
+    // Serialized once: for the size check and as the Kafka value (a binary-mode event has no body to reuse).
     const value = JSON.stringify(event);
     const id = (event as { id?: unknown } | null)?.id;
     const refuse = (reason: EventRefusalReason, fields: string[], detail: string) =>
